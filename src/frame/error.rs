@@ -1,0 +1,107 @@
+//! Codec errors: one small `Copy` enum per direction, with a hand-written `Display` that names the part
+//! of the frame at fault. Running out of input is never an error: the parser just waits for more.
+
+use core::fmt;
+
+use super::limits::Limit;
+
+/// Why the bytes from a peer are not a valid STOMP frame stream. Every parse error is fatal for the
+/// stream: STOMP has no way to resynchronise after a malformed frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParseError {
+    /// The command line is not one of the STOMP commands (they are case-sensitive).
+    UnknownCommand,
+    /// A header line has no `:` separating name and value.
+    HeaderWithoutColon,
+    /// A header line starts with `:` (header names are at least one octet).
+    EmptyHeaderName,
+    /// A backslash escape other than those the negotiated version defines (`\r \n \c \\` in 1.2;
+    /// `\n \c \\` in 1.1; 1.0 has none), or a backslash at the end of a name or value.
+    InvalidEscape,
+    /// A header name or value that is not UTF-8.
+    InvalidUtf8,
+    /// A carriage return that is not part of a CRLF line ending.
+    BareCarriageReturn,
+    /// `content-length` is not a non-negative decimal integer.
+    InvalidContentLength,
+    /// The octet after a body of `content-length` octets is not the NUL that ends the frame.
+    MissingNul,
+    /// The frame exceeded one of the configured [`Limits`](super::Limits).
+    LimitExceeded(Limit),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::UnknownCommand => f.write_str("invalid frame: unknown command"),
+            ParseError::HeaderWithoutColon => {
+                f.write_str("invalid frame: header line without ':'")
+            }
+            ParseError::EmptyHeaderName => f.write_str("invalid frame: empty header name"),
+            ParseError::InvalidEscape => {
+                f.write_str("invalid frame: undefined escape sequence in a header")
+            }
+            ParseError::InvalidUtf8 => f.write_str("invalid frame: header is not UTF-8"),
+            ParseError::BareCarriageReturn => {
+                f.write_str("invalid frame: carriage return not followed by line feed")
+            }
+            ParseError::InvalidContentLength => {
+                f.write_str("invalid frame: content-length is not a non-negative decimal integer")
+            }
+            ParseError::MissingNul => {
+                f.write_str("invalid frame: body is not followed by NUL after content-length octets")
+            }
+            ParseError::LimitExceeded(limit) => {
+                write!(f, "invalid frame: exceeds the {} limit", limit.name())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Why a frame cannot be written without changing its meaning. The encoder refuses rather than write a
+/// frame the peer would read differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EncodeError {
+    /// A header name is empty.
+    EmptyHeaderName,
+    /// A header name or value holds a character the frame's escaping cannot express: a line feed or
+    /// carriage return in an unescaped frame (CONNECT, STOMP, CONNECTED, or any 1.0 frame), a carriage
+    /// return under 1.1, or a `:` in an unescaped header name.
+    Unrepresentable {
+        /// Whether the value (`true`) or the name (`false`) holds the byte.
+        in_value: bool,
+        /// The offending byte.
+        byte: u8,
+    },
+    /// A header holds a NUL octet, which many peers read as the end of the frame.
+    NulInHeader,
+    /// The body holds a NUL octet but `content-length` was skipped, so the NUL would end the frame early.
+    NulInBodyWithoutContentLength,
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodeError::EmptyHeaderName => f.write_str("cannot encode frame: empty header name"),
+            EncodeError::Unrepresentable { in_value, byte } => write!(
+                f,
+                "cannot encode frame: header {} contains {} which this frame cannot escape",
+                if *in_value { "value" } else { "name" },
+                match byte {
+                    b'\n' => "a line feed",
+                    b'\r' => "a carriage return",
+                    b':' => "':'",
+                    _ => "a reserved octet",
+                }
+            ),
+            EncodeError::NulInHeader => f.write_str("cannot encode frame: header contains NUL"),
+            EncodeError::NulInBodyWithoutContentLength => f.write_str(
+                "cannot encode frame: body contains NUL, so content-length cannot be skipped",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EncodeError {}

@@ -1,0 +1,359 @@
+//! The push parser: bytes in, in chunks of any size; frames and heart-beats out.
+//!
+//! It keeps its place between chunks ("in the head, this much of a line seen"; "in a body, N octets
+//! left"), so every byte is looked at a bounded number of times whatever the chunking, and delimiters are
+//! found with `memchr` over whole chunks. What it buffers is bounded by [`Limits`]: a partial head line
+//! (at most `max_header_bytes`), the headers, and one body (at most `max_body_bytes`).
+
+use std::collections::VecDeque;
+
+use super::command::Command;
+use super::error::ParseError;
+use super::escape::Escaping;
+use super::headers::Headers;
+use super::limits::{Limit, Limits};
+use super::version::Version;
+use super::{Frame, Item};
+
+/// A streaming STOMP parser. Push chunks with [`push`](Parser::push), then drain with
+/// [`next_item`](Parser::next_item).
+///
+/// ```
+/// use stomp_wasm::frame::{Command, Item, Parser};
+///
+/// let mut parser = Parser::new();
+/// parser.push(b"\nMESSAGE\ndestination:/queue/a\ncontent-le").unwrap();
+/// parser.push(b"ngth:2\n\nhi\0").unwrap();
+/// assert_eq!(parser.next_item(), Some(Item::Heartbeat));
+/// let Some(Item::Frame(frame)) = parser.next_item() else { panic!() };
+/// assert_eq!(frame.command, Command::Message);
+/// assert_eq!(frame.headers.get("destination"), Some("/queue/a"));
+/// assert_eq!(frame.body, b"hi");
+/// assert_eq!(parser.next_item(), None);
+/// ```
+///
+/// Version rules: header escapes follow the parser's version ([`Parser::set_version`]; 1.2 until told
+/// otherwise). A CONNECTED frame switches the parser to the version it names (absent means 1.0), so
+/// frames that follow CONNECTED in the same chunk are already read under the negotiated version; turn
+/// that off with [`Parser::follow_connected`]. Under 1.0, header values are trimmed of leading and
+/// trailing spaces and tabs, as 1.0 brokers padded them; 1.1 and 1.2 keep every octet.
+///
+/// Leniencies, each deliberate: a raw `:` inside a header value is kept as part of the value (the first
+/// `:` separates name and value), and frames other than SEND, MESSAGE and ERROR may carry a body.
+#[derive(Debug)]
+pub struct Parser {
+    limits: Limits,
+    version: Version,
+    initial_version: Version,
+    follow_connected: bool,
+    state: State,
+    /// The part of a head line seen so far when a chunk ended inside it.
+    line: Vec<u8>,
+    /// Head bytes of the current frame, command line through the blank line, EOLs included.
+    head_bytes: usize,
+    command: Option<Command>,
+    headers: Headers,
+    body: Vec<u8>,
+    items: VecDeque<Item>,
+    failed: Option<ParseError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Between frames: EOLs here are heart-beats.
+    Idle,
+    /// Between frames, after a CR: only LF may follow.
+    IdleCr,
+    /// Reading the command line and header lines.
+    Head,
+    /// Reading a body of `content-length` octets; this many are left.
+    CountedBody(usize),
+    /// Reading a body without `content-length`: up to the first NUL.
+    BodyToNul,
+    /// After a counted body: the next octet must be NUL.
+    ExpectNul,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Parser::with_limits(Limits::DEFAULT)
+    }
+}
+
+impl Parser {
+    /// A parser with the default [`Limits`], reading STOMP 1.2 until told or shown otherwise.
+    pub fn new() -> Parser {
+        Parser::default()
+    }
+
+    /// A parser with the given limits.
+    pub fn with_limits(limits: Limits) -> Parser {
+        Parser {
+            limits,
+            version: Version::V1_2,
+            initial_version: Version::V1_2,
+            follow_connected: true,
+            state: State::Idle,
+            line: Vec::new(),
+            head_bytes: 0,
+            command: None,
+            headers: Headers::new(),
+            body: Vec::new(),
+            items: VecDeque::new(),
+            failed: None,
+        }
+    }
+
+    /// Sets the version whose escaping rules apply to the frames that follow (the negotiated one).
+    pub fn set_version(&mut self, version: Version) {
+        self.version = version;
+        self.initial_version = version;
+    }
+
+    /// Builder form of [`set_version`](Parser::set_version).
+    #[must_use]
+    pub fn version(mut self, version: Version) -> Parser {
+        self.set_version(version);
+        self
+    }
+
+    /// Whether a CONNECTED frame switches the parser to the version it names (default `true`). A parser
+    /// playing the broker, or one whose version is set by hand, turns it off.
+    #[must_use]
+    pub fn follow_connected(mut self, follow: bool) -> Parser {
+        self.follow_connected = follow;
+        self
+    }
+
+    /// The version whose escaping rules apply now.
+    pub fn current_version(&self) -> Version {
+        self.version
+    }
+
+    /// The limits this parser enforces.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Forgets any partial frame, error and undrained item, and goes back to the version it was given:
+    /// for a new connection.
+    pub fn reset(&mut self) {
+        self.state = State::Idle;
+        self.version = self.initial_version;
+        self.items.clear();
+        self.discard_partial();
+        self.failed = None;
+    }
+
+    /// Whether a frame has begun but not ended (so a closed stream would cut it).
+    pub fn in_frame(&self) -> bool {
+        !matches!(self.state, State::Idle)
+    }
+
+    /// Feeds the next chunk of the stream. Complete frames and heart-beats wait in the parser until
+    /// drained with [`next_item`](Parser::next_item).
+    ///
+    /// An error is fatal: the items completed before it can still be drained, and every later push
+    /// returns the same error until [`reset`](Parser::reset).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), ParseError> {
+        if let Some(error) = self.failed {
+            return Err(error);
+        }
+        let mut input = chunk;
+        while !input.is_empty() {
+            match self.step(input) {
+                Ok(consumed) => input = &input[consumed..],
+                Err(error) => {
+                    self.failed = Some(error);
+                    self.discard_partial();
+                    return Err(error);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The next complete frame or heart-beat, in stream order.
+    pub fn next_item(&mut self) -> Option<Item> {
+        self.items.pop_front()
+    }
+
+    /// How many complete items wait to be drained.
+    pub fn pending(&self) -> usize {
+        self.items.len()
+    }
+
+    fn discard_partial(&mut self) {
+        self.line = Vec::new();
+        self.head_bytes = 0;
+        self.command = None;
+        self.headers = Headers::new();
+        self.body = Vec::new();
+    }
+
+    /// Consumes some of `input` (all of it, or up to the end of the current token) and returns how many
+    /// bytes. Returns 0 only when it changed state without consuming, so the loop always progresses.
+    fn step(&mut self, input: &[u8]) -> Result<usize, ParseError> {
+        match self.state {
+            State::Idle => Ok(match input[0] {
+                b'\n' => {
+                    self.items.push_back(Item::Heartbeat);
+                    1
+                }
+                b'\r' => {
+                    self.state = State::IdleCr;
+                    1
+                }
+                _ => {
+                    self.state = State::Head;
+                    0
+                }
+            }),
+            State::IdleCr if input[0] == b'\n' => {
+                self.items.push_back(Item::Heartbeat);
+                self.state = State::Idle;
+                Ok(1)
+            }
+            State::IdleCr => Err(ParseError::BareCarriageReturn),
+            State::Head => self.read_head(input),
+            State::CountedBody(remaining) => {
+                let take = remaining.min(input.len());
+                self.body.extend_from_slice(&input[..take]);
+                self.state = match remaining - take {
+                    0 => State::ExpectNul,
+                    left => State::CountedBody(left),
+                };
+                Ok(take)
+            }
+            State::ExpectNul if input[0] == 0 => {
+                self.finish_frame();
+                Ok(1)
+            }
+            State::ExpectNul => Err(ParseError::MissingNul),
+            State::BodyToNul => {
+                let found = memchr::memchr(0, input);
+                let take = found.unwrap_or(input.len());
+                if self.body.len() + take > self.limits.max_body_bytes {
+                    return Err(ParseError::LimitExceeded(Limit::BodyBytes));
+                }
+                self.body.extend_from_slice(&input[..take]);
+                Ok(match found {
+                    Some(_) => {
+                        self.finish_frame();
+                        take + 1
+                    }
+                    None => take,
+                })
+            }
+        }
+    }
+
+    /// Reads up to and including the next LF of the head, or all of `input` if it has none.
+    fn read_head(&mut self, input: &[u8]) -> Result<usize, ParseError> {
+        let Some(lf) = memchr::memchr(b'\n', input) else {
+            if self.head_bytes + self.line.len() + input.len() > self.limits.max_header_bytes {
+                return Err(ParseError::LimitExceeded(Limit::HeaderBytes));
+            }
+            self.line.extend_from_slice(input);
+            return Ok(input.len());
+        };
+        self.head_bytes += self.line.len() + lf + 1;
+        if self.head_bytes > self.limits.max_header_bytes {
+            return Err(ParseError::LimitExceeded(Limit::HeaderBytes));
+        }
+        if self.line.is_empty() {
+            self.read_line(&input[..lf])?;
+        } else {
+            let mut line = std::mem::take(&mut self.line);
+            line.extend_from_slice(&input[..lf]);
+            let result = self.read_line(&line);
+            line.clear();
+            self.line = line;
+            result?;
+        }
+        Ok(lf + 1)
+    }
+
+    /// Handles one complete head line, without its LF.
+    fn read_line(&mut self, line: &[u8]) -> Result<(), ParseError> {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if memchr::memchr(b'\r', line).is_some() {
+            return Err(ParseError::BareCarriageReturn);
+        }
+        let Some(command) = self.command else {
+            self.command = Some(Command::parse(line).ok_or(ParseError::UnknownCommand)?);
+            return Ok(());
+        };
+        if line.is_empty() {
+            return self.start_body();
+        }
+        if self.headers.len() >= self.limits.max_headers {
+            return Err(ParseError::LimitExceeded(Limit::Headers));
+        }
+        let colon = memchr::memchr(b':', line).ok_or(ParseError::HeaderWithoutColon)?;
+        if colon == 0 {
+            return Err(ParseError::EmptyHeaderName);
+        }
+        let line = std::str::from_utf8(line).map_err(|_| ParseError::InvalidUtf8)?;
+        let (name, value) = (&line[..colon], &line[colon + 1..]);
+        let value = match self.version {
+            Version::V1_0 => value.trim_matches([' ', '\t']),
+            _ => value,
+        };
+        let escaping = Escaping::for_frame(command.is_escaped(), self.version);
+        let text = self.headers.buffer();
+        let name_start = text.len();
+        escaping.unescape_into(name, text)?;
+        let name_end = text.len();
+        escaping.unescape_into(value, text)?;
+        let value_end = text.len();
+        self.headers.push_span(name_start..name_end, value_end);
+        Ok(())
+    }
+
+    /// Called at the blank line that ends the head: decides how the body ends.
+    fn start_body(&mut self) -> Result<(), ParseError> {
+        self.state = match self.headers.get("content-length") {
+            None => State::BodyToNul,
+            Some(text) => match parse_content_length(text)? {
+                length if length > self.limits.max_body_bytes as u64 => {
+                    return Err(ParseError::LimitExceeded(Limit::BodyBytes));
+                }
+                0 => State::ExpectNul,
+                length => {
+                    self.body.reserve_exact(length as usize);
+                    State::CountedBody(length as usize)
+                }
+            },
+        };
+        Ok(())
+    }
+
+    fn finish_frame(&mut self) {
+        let frame = Frame {
+            command: self.command.take().unwrap_or(Command::Error),
+            headers: std::mem::take(&mut self.headers),
+            body: std::mem::take(&mut self.body),
+        };
+        self.head_bytes = 0;
+        self.state = State::Idle;
+        if self.follow_connected && frame.command == Command::Connected {
+            self.version = match frame.headers.get("version") {
+                None => Version::V1_0,
+                Some(text) => Version::parse(text).unwrap_or(self.version),
+            };
+        }
+        self.items.push_back(Item::Frame(frame));
+    }
+}
+
+/// A non-negative decimal integer, digits only. Values too large for `u64` saturate, so that they
+/// report the body limit rather than a format error.
+fn parse_content_length(text: &str) -> Result<u64, ParseError> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ParseError::InvalidContentLength);
+    }
+    Ok(text.bytes().fold(0u64, |n, digit| {
+        n.saturating_mul(10).saturating_add(u64::from(digit - b'0'))
+    }))
+}

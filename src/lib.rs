@@ -1,0 +1,8 @@
+//! stomp-wasm: a STOMP 1.2 client (1.1 and 1.0 negotiated too) in Rust, compiled to WebAssembly for
+//! browser H5 pages and mini-programs, and usable as a plain Rust crate.
+//!
+//! - [`frame`]: the codec, a streaming parser and an encoder. No JS, no I/O, no clock.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod frame;
