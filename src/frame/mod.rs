@@ -19,7 +19,10 @@
 //! for byte in &bytes {
 //!     parser.push(std::slice::from_ref(byte)).unwrap(); // any chunking gives the same frames
 //! }
-//! assert_eq!(parser.next_item(), Some(Item::Frame(frame)));
+//! let Some(Item::Frame(parsed)) = parser.next_item() else { panic!("no frame") };
+//! assert_eq!(parsed.body_text(), Ok("你好 👋"));
+//! assert_eq!(parsed.headers.get("content-length"), Some("11")); // added by the encoder
+//! assert_eq!(parsed.headers.get("subscription"), frame.headers.get("subscription"));
 //! ```
 
 mod command;
