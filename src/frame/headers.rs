@@ -136,6 +136,39 @@ impl Headers {
             .push((name.start as u32, name.end as u32, value_end as u32));
     }
 
+    /// Raw access for the parser: makes room for `additional` more octets of text and one more entry,
+    /// growing geometrically but never past `text_cap` octets or `max_entries` entries (the caller has
+    /// checked both have room), so a parser's memory stays within its limits.
+    pub(crate) fn reserve_within(
+        &mut self,
+        additional: usize,
+        text_cap: usize,
+        max_entries: usize,
+    ) {
+        let needed = self.text.len() + additional;
+        if needed > self.text.capacity() {
+            let target = self
+                .text
+                .capacity()
+                .saturating_mul(2)
+                .min(text_cap)
+                .max(needed);
+            self.text.reserve_exact(target - self.text.len());
+        }
+        if self.spans.len() == self.spans.capacity() {
+            let target = (self.spans.capacity() * 2)
+                .max(4)
+                .min(max_entries)
+                .max(self.spans.len() + 1);
+            self.spans.reserve_exact(target - self.spans.len());
+        }
+    }
+
+    /// Raw access for the parser: octets of memory held (capacities, not lengths).
+    pub(crate) fn held_bytes(&self) -> usize {
+        self.text.capacity() + self.spans.capacity() * core::mem::size_of::<(u32, u32, u32)>()
+    }
+
     /// Total bytes of header text held.
     pub fn text_len(&self) -> usize {
         self.text.len()

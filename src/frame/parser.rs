@@ -3,7 +3,11 @@
 //! It keeps its place between chunks ("in the head, this much of a line seen"; "in a body, N octets
 //! left"), so every byte is looked at a bounded number of times whatever the chunking, and delimiters are
 //! found with `memchr` over whole chunks. What it buffers is bounded by [`Limits`]: a partial head line
-//! (at most `max_header_bytes`), the headers, and one body (at most `max_body_bytes`).
+//! (at most `max_header_bytes`), the headers (at most `max_header_bytes` of text in `max_headers`
+//! entries), and one body (at most `max_body_bytes`, and never more than the octets received). Buffers
+//! grow geometrically as octets arrive, capped at their limit, so a `content-length` promise costs
+//! nothing until the body comes. Completed items wait in a queue until drained; runs of heart-beats
+//! take constant space there.
 
 use std::collections::VecDeque;
 
@@ -54,8 +58,18 @@ pub struct Parser {
     command: Option<Command>,
     headers: Headers,
     body: Vec<u8>,
-    items: VecDeque<Item>,
+    items: VecDeque<Queued>,
+    /// Items in `items`, each heart-beat of a run counted.
+    pending: usize,
     failed: Option<ParseError>,
+}
+
+/// A completed item waiting to be drained. Consecutive heart-beats share one entry, so a stream of
+/// EOLs cannot make the queue grow by a frame's size per octet.
+#[derive(Debug)]
+enum Queued {
+    Frame(Frame),
+    Heartbeats(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +114,7 @@ impl Parser {
             headers: Headers::new(),
             body: Vec::new(),
             items: VecDeque::new(),
+            pending: 0,
             failed: None,
         }
     }
@@ -141,13 +156,24 @@ impl Parser {
         self.state = State::Idle;
         self.version = self.initial_version;
         self.items.clear();
+        self.pending = 0;
         self.discard_partial();
         self.failed = None;
     }
 
-    /// Whether a frame has begun but not ended (so a closed stream would cut it).
+    /// Whether a frame has begun but not ended (so a closed stream would cut it). A lone CR between
+    /// frames (half of a CRLF heart-beat) is not a frame.
     pub fn in_frame(&self) -> bool {
-        !matches!(self.state, State::Idle)
+        !matches!(self.state, State::Idle | State::IdleCr)
+    }
+
+    /// Octets of memory the parser holds for the frame in progress (capacities of its line, header and
+    /// body buffers, the header index included). Never more than
+    /// `2 * max_header_bytes + 12 * max_headers + max_body_bytes`, whatever the input; completed items
+    /// waiting in the queue are not counted. For tests and fuzzing.
+    #[doc(hidden)]
+    pub fn buffered_bytes(&self) -> usize {
+        self.line.capacity() + self.headers.held_bytes() + self.body.capacity()
     }
 
     /// Feeds the next chunk of the stream. Complete frames and heart-beats wait in the parser until
@@ -175,12 +201,32 @@ impl Parser {
 
     /// The next complete frame or heart-beat, in stream order.
     pub fn next_item(&mut self) -> Option<Item> {
-        self.items.pop_front()
+        let item = match self.items.front_mut()? {
+            Queued::Heartbeats(count) if *count > 1 => {
+                *count -= 1;
+                Item::Heartbeat
+            }
+            _ => match self.items.pop_front()? {
+                Queued::Frame(frame) => Item::Frame(frame),
+                Queued::Heartbeats(_) => Item::Heartbeat,
+            },
+        };
+        self.pending -= 1;
+        Some(item)
     }
 
     /// How many complete items wait to be drained.
     pub fn pending(&self) -> usize {
-        self.items.len()
+        self.pending
+    }
+
+    fn push_heartbeat(&mut self) {
+        self.pending += 1;
+        if let Some(Queued::Heartbeats(count)) = self.items.back_mut() {
+            *count += 1;
+        } else {
+            self.items.push_back(Queued::Heartbeats(1));
+        }
     }
 
     fn discard_partial(&mut self) {
@@ -197,7 +243,7 @@ impl Parser {
         match self.state {
             State::Idle => Ok(match input[0] {
                 b'\n' => {
-                    self.items.push_back(Item::Heartbeat);
+                    self.push_heartbeat();
                     1
                 }
                 b'\r' => {
@@ -210,7 +256,7 @@ impl Parser {
                 }
             }),
             State::IdleCr if input[0] == b'\n' => {
-                self.items.push_back(Item::Heartbeat);
+                self.push_heartbeat();
                 self.state = State::Idle;
                 Ok(1)
             }
@@ -218,7 +264,8 @@ impl Parser {
             State::Head => self.read_head(input),
             State::CountedBody(remaining) => {
                 let take = remaining.min(input.len());
-                self.body.extend_from_slice(&input[..take]);
+                let total = self.body.len() + remaining;
+                extend_within(&mut self.body, &input[..take], total);
                 self.state = match remaining - take {
                     0 => State::ExpectNul,
                     left => State::CountedBody(left),
@@ -236,7 +283,7 @@ impl Parser {
                 if self.body.len() + take > self.limits.max_body_bytes {
                     return Err(ParseError::LimitExceeded(Limit::BodyBytes));
                 }
-                self.body.extend_from_slice(&input[..take]);
+                extend_within(&mut self.body, &input[..take], self.limits.max_body_bytes);
                 Ok(match found {
                     Some(_) => {
                         self.finish_frame();
@@ -254,7 +301,7 @@ impl Parser {
             if self.head_bytes + self.line.len() + input.len() > self.limits.max_header_bytes {
                 return Err(ParseError::LimitExceeded(Limit::HeaderBytes));
             }
-            self.line.extend_from_slice(input);
+            extend_within(&mut self.line, input, self.limits.max_header_bytes);
             return Ok(input.len());
         };
         self.head_bytes += self.line.len() + lf + 1;
@@ -265,7 +312,7 @@ impl Parser {
             self.read_line(&input[..lf])?;
         } else {
             let mut line = std::mem::take(&mut self.line);
-            line.extend_from_slice(&input[..lf]);
+            extend_within(&mut line, &input[..lf], self.limits.max_header_bytes);
             let result = self.read_line(&line);
             line.clear();
             self.line = line;
@@ -301,6 +348,13 @@ impl Parser {
             _ => value,
         };
         let escaping = Escaping::for_frame(command.is_escaped(), self.version);
+        // Unescaping never lengthens text, and all header text came from head lines, so this reserve
+        // stays within `max_header_bytes`.
+        self.headers.reserve_within(
+            line.len(),
+            self.limits.max_header_bytes,
+            self.limits.max_headers,
+        );
         let text = self.headers.buffer();
         let name_start = text.len();
         escaping.unescape_into(name, text)?;
@@ -320,10 +374,8 @@ impl Parser {
                     return Err(ParseError::LimitExceeded(Limit::BodyBytes));
                 }
                 0 => State::ExpectNul,
-                length => {
-                    self.body.reserve_exact(length as usize);
-                    State::CountedBody(length as usize)
-                }
+                // No reservation here: the body buffer grows as octets arrive (see `extend_within`).
+                length => State::CountedBody(length as usize),
             },
         };
         Ok(())
@@ -343,8 +395,21 @@ impl Parser {
                 Some(text) => Version::parse(text).unwrap_or(self.version),
             };
         }
-        self.items.push_back(Item::Frame(frame));
+        self.pending += 1;
+        self.items.push_back(Queued::Frame(frame));
     }
+}
+
+/// Appends `bytes` to `buffer`, growing its capacity geometrically (so appending is amortised O(1) per
+/// octet whatever the chunking) but never past `cap`. The caller has checked that
+/// `buffer.len() + bytes.len() <= cap`.
+fn extend_within(buffer: &mut Vec<u8>, bytes: &[u8], cap: usize) {
+    let needed = buffer.len() + bytes.len();
+    if needed > buffer.capacity() {
+        let target = buffer.capacity().saturating_mul(2).min(cap).max(needed);
+        buffer.reserve_exact(target - buffer.len());
+    }
+    buffer.extend_from_slice(bytes);
 }
 
 /// A non-negative decimal integer, digits only. Values too large for `u64` saturate, so that they
