@@ -84,6 +84,9 @@ fn write_frame(
         if name == "content-length" {
             continue;
         }
+        if options.version == Version::V1_0 {
+            refuse_padding(value)?;
+        }
         escaping.escape_into(name, false, out)?;
         out.push(b':');
         escaping.escape_into(value, true, out)?;
@@ -101,6 +104,23 @@ fn write_frame(
     out.push(b'\n');
     out.extend_from_slice(body);
     out.push(0);
+    Ok(())
+}
+
+/// A 1.0 reader trims spaces and tabs from both ends of a value (and so does [`Parser`] under 1.0), so
+/// a value with one there cannot be sent faithfully.
+///
+/// [`Parser`]: super::Parser
+fn refuse_padding(value: &str) -> Result<(), EncodeError> {
+    let bytes = value.as_bytes();
+    for end in [bytes.first(), bytes.last()].into_iter().flatten() {
+        if matches!(end, b' ' | b'\t') {
+            return Err(EncodeError::Unrepresentable {
+                in_value: true,
+                byte: *end,
+            });
+        }
+    }
     Ok(())
 }
 

@@ -34,9 +34,7 @@ impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ParseError::UnknownCommand => f.write_str("invalid frame: unknown command"),
-            ParseError::HeaderWithoutColon => {
-                f.write_str("invalid frame: header line without ':'")
-            }
+            ParseError::HeaderWithoutColon => f.write_str("invalid frame: header line without ':'"),
             ParseError::EmptyHeaderName => f.write_str("invalid frame: empty header name"),
             ParseError::InvalidEscape => {
                 f.write_str("invalid frame: undefined escape sequence in a header")
@@ -48,9 +46,9 @@ impl fmt::Display for ParseError {
             ParseError::InvalidContentLength => {
                 f.write_str("invalid frame: content-length is not a non-negative decimal integer")
             }
-            ParseError::MissingNul => {
-                f.write_str("invalid frame: body is not followed by NUL after content-length octets")
-            }
+            ParseError::MissingNul => f.write_str(
+                "invalid frame: body is not followed by NUL after content-length octets",
+            ),
             ParseError::LimitExceeded(limit) => {
                 write!(f, "invalid frame: exceeds the {} limit", limit.name())
             }
@@ -68,7 +66,8 @@ pub enum EncodeError {
     EmptyHeaderName,
     /// A header name or value holds a character the frame's escaping cannot express: a line feed or
     /// carriage return in an unescaped frame (CONNECT, STOMP, CONNECTED, or any 1.0 frame), a carriage
-    /// return under 1.1, or a `:` in an unescaped header name.
+    /// return under 1.1, a `:` in an unescaped header name, or a space or tab at either end of a value
+    /// under 1.0 (1.0 readers trim them).
     Unrepresentable {
         /// Whether the value (`true`) or the name (`false`) holds the byte.
         in_value: bool,
@@ -93,6 +92,8 @@ impl fmt::Display for EncodeError {
                     b'\n' => "a line feed",
                     b'\r' => "a carriage return",
                     b':' => "':'",
+                    b' ' => "a space at one end",
+                    b'\t' => "a tab at one end",
                     _ => "a reserved octet",
                 }
             ),
