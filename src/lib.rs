@@ -2,7 +2,9 @@
 //! browser H5 pages and mini-programs, and usable as a plain Rust crate.
 //!
 //! - [`frame`]: the codec, a streaming parser and an encoder. No JS, no I/O, no clock.
+//! - [`session`]: the sans-IO protocol engine: inputs and time in, frames, events and actions out.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod frame;
+pub mod session;

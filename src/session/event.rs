@@ -1,0 +1,156 @@
+//! What the session tells its driver: events for the application, actions for the transport, bytes
+//! for the wire. Each is drained with the matching `poll_*` method.
+
+use crate::frame::{EncodeError, Frame, Headers, ParseError, Version};
+
+use super::config::Millis;
+use super::error::ReceiptError;
+use super::state::State;
+
+/// Something the application should hear about, in the order it happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The state changed (one event per transition).
+    StateChanged {
+        /// The state before.
+        from: State,
+        /// The state now.
+        to: State,
+    },
+    /// CONNECTED arrived; subscriptions were re-sent and the offline queue flushed just before this
+    /// event is polled.
+    Connected {
+        /// The negotiated version.
+        version: Version,
+        /// Negotiated intervals: how often we send heart-beats and how often we expect them (0 = off).
+        heartbeat: NegotiatedHeartbeat,
+        /// The CONNECTED frame's headers (`session`, `server`, …).
+        headers: Headers,
+    },
+    /// A MESSAGE for a live subscription.
+    Message {
+        /// The subscription id (the frame's `subscription` header).
+        subscription: String,
+        /// The frame.
+        frame: Frame,
+    },
+    /// A MESSAGE whose `subscription` names no live subscription.
+    UnhandledMessage(Frame),
+    /// The broker confirmed the frame that asked for this receipt.
+    Receipt {
+        /// The receipt id.
+        id: String,
+        /// The RECEIPT frame.
+        frame: Frame,
+    },
+    /// A receipt that will never come: timed out, connection lost, queue discarded, or an ERROR
+    /// naming it. Every receipt ends in exactly one `Receipt` or `ReceiptFailed`.
+    ReceiptFailed {
+        /// The receipt id.
+        id: String,
+        /// Why.
+        error: ReceiptError,
+    },
+    /// A RECEIPT matching no pending receipt.
+    UnhandledReceipt(Frame),
+    /// A frame a client should never receive (a client command from the broker).
+    UnhandledFrame(Frame),
+    /// ERROR after CONNECTED. The session closes the transport and reconnects per policy.
+    StompError(Frame),
+    /// A connect attempt failed (it counts toward `max_attempts`).
+    ConnectFailed(ConnectFailure),
+    /// An EOL heart-beat from the broker.
+    HeartbeatReceived,
+    /// The broker was silent past the tolerance: the session closes and reconnects per policy.
+    HeartbeatLost {
+        /// When anything was last received.
+        last_received: Millis,
+    },
+    /// The broker's bytes broke the protocol: the session closes and reconnects per policy.
+    ProtocolError(ParseError),
+    /// The transport closed, by either side.
+    TransportClosed(CloseInfo),
+    /// These transactions were open when the connection ended; the broker aborts them.
+    TransactionsAborted(Vec<String>),
+    /// Frames waiting in the offline queue were dropped (user disconnect, or reconnecting gave up).
+    /// Their receipts fail with [`ReceiptError::Discarded`].
+    QueueDiscarded {
+        /// How many frames.
+        frames: usize,
+    },
+    /// A graceful or forced disconnect the user asked for has finished.
+    Disconnected,
+    /// A reconnect attempt will start at `at`.
+    ReconnectScheduled {
+        /// Attempt number in the current streak (1 for the first).
+        attempt: u32,
+        /// Milliseconds from now.
+        delay: Millis,
+        /// When it will start.
+        at: Millis,
+    },
+    /// Reconnecting gave up after `attempts` attempts; the session is [`State::Failed`].
+    ReconnectFailed {
+        /// Attempts made in the streak.
+        attempts: u32,
+    },
+}
+
+/// Negotiated heart-beat intervals (spec §"Heart-beating").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NegotiatedHeartbeat {
+    /// We send an EOL when nothing else went out for this long (0 = never).
+    pub outgoing: Millis,
+    /// We expect something from the broker at least this often (0 = never checked).
+    pub incoming: Millis,
+}
+
+/// Why a connect attempt failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectFailure {
+    /// The broker answered CONNECT with ERROR (bad credentials, unknown host, …).
+    Error(Frame),
+    /// No CONNECTED within `connection_timeout`.
+    Timeout,
+    /// The transport closed before CONNECTED.
+    Closed(CloseInfo),
+    /// The broker's bytes broke the protocol before CONNECTED.
+    Protocol(ParseError),
+    /// The CONNECT frame could not be encoded (a connect header holds a line break).
+    InvalidConnectHeaders(EncodeError),
+}
+
+/// How a transport closed, as the platform reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CloseInfo {
+    /// The WebSocket close code (1006 when the connection dropped).
+    pub code: u16,
+    /// The close reason, if any.
+    pub reason: String,
+    /// Whether the closing handshake completed.
+    pub clean: bool,
+}
+
+/// What the driver must do with the transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Open a transport to `url` (index `index` in the configured URLs), then call `handle_open` or
+    /// `handle_close`.
+    Open {
+        /// Index into `Config::broker_urls`.
+        index: usize,
+        /// The URL.
+        url: String,
+    },
+    /// Close the transport. The session already treats it as closed: do not report its close.
+    Close,
+}
+
+/// Bytes to write to the transport: one frame or one heart-beat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transmit {
+    /// The encoded frame.
+    pub bytes: Vec<u8>,
+    /// Send as a binary WebSocket message (a binary body); otherwise text.
+    pub binary: bool,
+}

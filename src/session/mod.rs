@@ -1,0 +1,85 @@
+//! The STOMP session engine, sans I/O: every stateful rule of the protocol, driven by inputs and by
+//! time passed in, deterministic and testable natively with a virtual clock.
+//!
+//! It owns version and heart-beat negotiation, outgoing heart-beats on an idle line, the incoming
+//! liveness deadline, the subscription registry (re-SUBSCRIBE on every reconnect), pending receipts
+//! with timeouts, transactions, the bounded offline queue, graceful DISCONNECT with a timeout, the
+//! reconnect policy (linear or exponential, cap, jitter, attempt limit, failover across URLs), and the
+//! state machine. It must not do I/O, read a clock, or know about JS: `src/web/` drives it.
+//!
+//! # The contract
+//! [`Session`] has four kinds of methods (after `quinn-proto`'s `Connection`):
+//! - getters (`&self`): [`state`](Session::state), [`version`](Session::version), …
+//! - inputs, `handle_*(now, …)`: the transport opened, bytes arrived, it closed, time passed;
+//! - commands, called by the application: [`connect`](Session::connect),
+//!   [`subscribe`](Session::subscribe), [`send`](Session::send), [`ack`](Session::ack),
+//!   [`disconnect`](Session::disconnect), …; each returns a typed [`CommandError`] if refused;
+//! - outputs, `poll_*`: drain them after every input or command, in any order —
+//!   [`poll_action`](Session::poll_action) (open or close the transport),
+//!   [`poll_transmit`](Session::poll_transmit) (bytes to write, in order),
+//!   [`poll_event`](Session::poll_event) (for the application), and
+//!   [`poll_timeout`](Session::poll_timeout) (when to call
+//!   [`handle_timeout`](Session::handle_timeout) next; re-read it after every call).
+//!
+//! The driver keeps at most one transport: it opens one on [`Action::Open`] and reports only that
+//! one's events; on [`Action::Close`] it closes it and reports nothing more from it.
+//!
+//! ```
+//! use stomp_wasm::frame::{Command, Frame, Headers, EncodeOptions, Item, Parser};
+//! use stomp_wasm::session::{Action, Config, Event, SendOptions, Session, State};
+//!
+//! let mut session = Session::new(Config::new("ws://127.0.0.1:15674/ws"));
+//! let mut now = 0;
+//! session.connect(now).unwrap();
+//! assert!(matches!(session.poll_action(), Some(Action::Open { index: 0, .. })));
+//!
+//! // The transport opened: CONNECT goes out.
+//! session.handle_open(now);
+//! let connect = session.poll_transmit().unwrap();
+//! assert!(connect.bytes.starts_with(b"CONNECT\naccept-version:1.0,1.1,1.2\n"));
+//!
+//! // Subscribing and sending before CONNECTED is fine: they wait for it.
+//! let id = session.subscribe(now, "/topic/chat", &Headers::new()).unwrap();
+//! session.send(now, "/topic/chat", &Headers::new(), b"hello".to_vec(), SendOptions::default()).unwrap();
+//! assert!(session.poll_transmit().is_none());
+//!
+//! // The broker answers.
+//! now += 5;
+//! let mut connected = Vec::new();
+//! Frame::new(Command::Connected)
+//!     .header("version", "1.2")
+//!     .header("heart-beat", "0,0")
+//!     .encode(EncodeOptions::default(), &mut connected)
+//!     .unwrap();
+//! session.handle_bytes(now, &connected);
+//! assert_eq!(session.state(), State::Connected);
+//!
+//! // SUBSCRIBE first, then the queued SEND.
+//! let mut broker = Parser::new().follow_connected(false);
+//! for transmit in std::iter::from_fn(|| session.poll_transmit()) {
+//!     broker.push(&transmit.bytes).unwrap();
+//! }
+//! let commands: Vec<_> = std::iter::from_fn(|| broker.next_item())
+//!     .map(|item| match item { Item::Frame(f) => f.command, Item::Heartbeat => unreachable!() })
+//!     .collect();
+//! assert_eq!(commands, [Command::Subscribe, Command::Send]);
+//! assert_eq!(session.subscription_ids().collect::<Vec<_>>(), [id.as_str()]);
+//! assert!(std::iter::from_fn(|| session.poll_event()).any(|e| matches!(e, Event::Connected { .. })));
+//! ```
+
+mod backoff;
+mod config;
+mod engine;
+mod error;
+mod event;
+mod queue;
+mod receipts;
+mod state;
+mod subscriptions;
+mod timers;
+
+pub use config::{Config, HostHeader, Millis, ReconnectPolicy, ReconnectTimeMode};
+pub use engine::{AckTarget, SendOptions, SendOutcome, Session};
+pub use error::{CommandError, ReceiptError};
+pub use event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat, Transmit};
+pub use state::State;
