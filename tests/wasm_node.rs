@@ -3,7 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use stomp_wasm::frame::{
-    encode, Command, EncodeOptions, Frame, Headers, Item, Limit, Limits, ParseError, Parser, Version,
+    encode, Command, EncodeOptions, Frame, Headers, Item, Limit, Limits, ParseError, Parser,
+    Version,
 };
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -41,7 +42,9 @@ content-type:text/plain\ncontent-length:5\n\nhello\0\n";
     whole.push(wire).unwrap();
     assert_eq!(whole.next_item().as_ref(), Some(&items[0]));
 
-    let Item::Frame(frame) = &items[0] else { panic!("expected a frame, got {:?}", items[0]) };
+    let Item::Frame(frame) = &items[0] else {
+        panic!("expected a frame, got {:?}", items[0])
+    };
     assert_eq!(frame.command, Command::Message);
     assert_eq!(frame.headers.len(), 5);
     assert_eq!(frame.headers.get("subscription"), Some("sub-0"));
@@ -59,7 +62,9 @@ fn chinese_and_emoji_body_and_headers_round_trip() {
         .header("昵称", "小明 🐼")
         .body(body);
     let mut wire = Vec::new();
-    frame.encode(EncodeOptions::new(Version::V1_2), &mut wire).unwrap();
+    frame
+        .encode(EncodeOptions::new(Version::V1_2), &mut wire)
+        .unwrap();
 
     let expected_length = body.len().to_string();
     let parsed = only_frame(parse_bytewise(&mut Parser::new(), &wire).unwrap());
@@ -67,7 +72,10 @@ fn chinese_and_emoji_body_and_headers_round_trip() {
     assert_eq!(parsed.body_text(), Ok(body));
     assert_eq!(parsed.headers.get("destination"), Some("/topic/聊天"));
     assert_eq!(parsed.headers.get("昵称"), Some("小明 🐼"));
-    assert_eq!(parsed.headers.get("content-length"), Some(expected_length.as_str()));
+    assert_eq!(
+        parsed.headers.get("content-length"),
+        Some(expected_length.as_str())
+    );
 }
 
 #[wasm_bindgen_test]
@@ -75,19 +83,35 @@ fn binary_body_with_nul_octets_is_delimited_by_content_length() {
     let body: Vec<u8> = vec![0, 1, 2, 0, 0, 255, b'\n', 0, b'\r', 0];
     let headers = Headers::from([("destination", "/queue/bin")]);
     let mut wire = Vec::new();
-    encode(Command::Send, &headers, &body, EncodeOptions::new(Version::V1_2), &mut wire).unwrap();
-    assert!(wire.ends_with(&[0, b'\r', 0, 0]), "body then the frame's NUL");
+    encode(
+        Command::Send,
+        &headers,
+        &body,
+        EncodeOptions::new(Version::V1_2),
+        &mut wire,
+    )
+    .unwrap();
+    assert!(
+        wire.ends_with(&[0, b'\r', 0, 0]),
+        "body then the frame's NUL"
+    );
 
     let parsed = only_frame(parse_bytewise(&mut Parser::new(), &wire).unwrap());
     assert_eq!(parsed.body, body);
     assert_eq!(parsed.headers.get("content-length"), Some("10"));
-    assert!(parsed.body_text().is_err(), "0xFF is not UTF-8; the body stays bytes");
+    assert!(
+        parsed.body_text().is_err(),
+        "0xFF is not UTF-8; the body stays bytes"
+    );
 }
 
 #[wasm_bindgen_test]
 fn skipping_content_length_is_refused_for_a_body_holding_nul() {
     let headers = Headers::from([("destination", "/queue/bin")]);
-    let options = EncodeOptions { skip_content_length: true, ..EncodeOptions::new(Version::V1_2) };
+    let options = EncodeOptions {
+        skip_content_length: true,
+        ..EncodeOptions::new(Version::V1_2)
+    };
     let mut wire = b"previous".to_vec();
     let result = encode(Command::Send, &headers, b"a\0b", options, &mut wire);
     assert!(result.is_err(), "{result:?}");
@@ -97,8 +121,15 @@ fn skipping_content_length_is_refused_for_a_body_holding_nul() {
 #[wasm_bindgen_test]
 fn malformed_frames_are_fatal_errors() {
     let mut parser = Parser::new();
-    assert_eq!(parser.push(b"message\n\n\0"), Err(ParseError::UnknownCommand));
-    assert_eq!(parser.push(b"SEND\n\n\0"), Err(ParseError::UnknownCommand), "sticky until reset");
+    assert_eq!(
+        parser.push(b"message\n\n\0"),
+        Err(ParseError::UnknownCommand)
+    );
+    assert_eq!(
+        parser.push(b"SEND\n\n\0"),
+        Err(ParseError::UnknownCommand),
+        "sticky until reset"
+    );
     parser.reset();
     parser.push(b"RECEIPT\nreceipt-id:1\n\n\0").unwrap();
     assert!(matches!(parser.next_item(), Some(Item::Frame(f)) if f.command == Command::Receipt));
@@ -109,12 +140,18 @@ fn malformed_frames_are_fatal_errors() {
         Err(ParseError::MissingNul)
     );
     let mut parser = Parser::new();
-    assert_eq!(parser.push(b"MESSAGE\ncontent-length:x\n\n\0"), Err(ParseError::InvalidContentLength));
+    assert_eq!(
+        parser.push(b"MESSAGE\ncontent-length:x\n\n\0"),
+        Err(ParseError::InvalidContentLength)
+    );
 }
 
 #[wasm_bindgen_test]
 fn body_limit_is_enforced_before_buffering() {
-    let limits = Limits { max_body_bytes: 8, ..Limits::default() };
+    let limits = Limits {
+        max_body_bytes: 8,
+        ..Limits::default()
+    };
     let mut parser = Parser::with_limits(limits);
     let result = parser.push(b"MESSAGE\ncontent-length:1000000\n\n");
     let result = result.and_then(|()| parser.push(&[b'x'; 64]));
@@ -125,14 +162,34 @@ fn body_limit_is_enforced_before_buffering() {
 fn version_1_2_escapes_header_octets_except_in_connect() {
     let headers = Headers::from([("key:name", "line1\nline2\r\\end:x")]);
     let mut wire = Vec::new();
-    encode(Command::Send, &headers, b"", EncodeOptions::new(Version::V1_2), &mut wire).unwrap();
+    encode(
+        Command::Send,
+        &headers,
+        b"",
+        EncodeOptions::new(Version::V1_2),
+        &mut wire,
+    )
+    .unwrap();
     assert_eq!(wire, b"SEND\nkey\\cname:line1\\nline2\\r\\\\end\\cx\n\n\0");
 
     let parsed = only_frame(parse_bytewise(&mut Parser::new(), &wire).unwrap());
-    assert_eq!(parsed.headers.get("key:name"), Some("line1\nline2\r\\end:x"));
+    assert_eq!(
+        parsed.headers.get("key:name"),
+        Some("line1\nline2\r\\end:x")
+    );
 
     let connect = Headers::from([("login", "a\\b:c")]);
     let mut wire = Vec::new();
-    encode(Command::Connect, &connect, b"", EncodeOptions::new(Version::V1_2), &mut wire).unwrap();
-    assert_eq!(wire, b"CONNECT\nlogin:a\\b:c\n\n\0", "CONNECT is never escaped");
+    encode(
+        Command::Connect,
+        &connect,
+        b"",
+        EncodeOptions::new(Version::V1_2),
+        &mut wire,
+    )
+    .unwrap();
+    assert_eq!(
+        wire, b"CONNECT\nlogin:a\\b:c\n\n\0",
+        "CONNECT is never escaped"
+    );
 }
