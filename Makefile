@@ -34,7 +34,10 @@ test:
 pkg:
 	wasm-pack build --mode no-install --release --target web --out-dir pkg
 
-demo: bootstrap broker-start pkg
+demo:
+	scripts/bootstrap
+	scripts/broker start
+	$(MAKE) --no-print-directory pkg
 	@echo
 	@echo "demo: pkg/ is built. The demo page (www/) comes with a later issue."
 	@echo "demo: the test broker is running at ws://127.0.0.1:15674/ws (login guest, passcode guest)."
