@@ -165,7 +165,10 @@ impl Session {
 
     /// The broker URL of the current or next attempt.
     pub fn current_url(&self) -> Option<&str> {
-        self.config.broker_urls.get(self.url_index).map(String::as_str)
+        self.config
+            .broker_urls
+            .get(self.url_index)
+            .map(String::as_str)
     }
 
     /// Reconnect attempts made since the last CONNECTED.
@@ -244,7 +247,10 @@ impl Session {
         self.transport = Transport::Open;
         self.last_received = now;
         let mut bytes = Vec::new();
-        match self.connect_frame().encode(EncodeOptions::default(), &mut bytes) {
+        match self
+            .connect_frame()
+            .encode(EncodeOptions::default(), &mut bytes)
+        {
             Ok(()) => self.push_transmit(now, bytes, false),
             Err(error) => {
                 // Only connect headers changed by `set_config` since `connect` can get here.
@@ -409,8 +415,10 @@ impl Session {
                 };
                 self.write_frame(now, &frame, false, false)?;
                 self.receipts.insert(receipt, Waiter::Disconnect, None);
-                self.timers
-                    .set(Timer::Disconnect, now + self.config.disconnect_timeout);
+                self.timers.set(
+                    Timer::Disconnect,
+                    now.saturating_add(self.config.disconnect_timeout),
+                );
                 self.set_state(State::Disconnecting);
                 Ok(())
             }
@@ -594,8 +602,10 @@ impl Session {
         self.transport = Transport::Opening;
         self.set_state(State::Connecting);
         if self.config.connection_timeout > 0 {
-            self.timers
-                .set(Timer::Connect, now + self.config.connection_timeout);
+            self.timers.set(
+                Timer::Connect,
+                now.saturating_add(self.config.connection_timeout),
+            );
         }
         let url = self.current_url().unwrap_or_default().to_owned();
         self.actions.push_back(Action::Open {
@@ -630,7 +640,10 @@ impl Session {
         if let Some(passcode) = &config.passcode {
             headers.push("passcode", passcode);
         }
-        let beat = format!("{},{}", config.heartbeat_outgoing, config.heartbeat_incoming);
+        let beat = format!(
+            "{},{}",
+            config.heartbeat_outgoing, config.heartbeat_incoming
+        );
         headers.push("heart-beat", &beat);
         for (name, value) in config.connect_headers.iter() {
             headers.set(name, value);
@@ -698,7 +711,10 @@ impl Session {
             .get("heart-beat")
             .and_then(parse_heartbeat)
             .unwrap_or((0, 0));
-        let (cx, cy) = (self.config.heartbeat_outgoing, self.config.heartbeat_incoming);
+        let (cx, cy) = (
+            self.config.heartbeat_outgoing,
+            self.config.heartbeat_incoming,
+        );
         self.heartbeat = NegotiatedHeartbeat {
             outgoing: if cx > 0 && sy > 0 { cx.max(sy) } else { 0 },
             incoming: if cy > 0 && sx > 0 { cy.max(sx) } else { 0 },
@@ -707,6 +723,8 @@ impl Session {
         self.server_headers = frame.headers.clone();
         self.timers.stop(Timer::Connect);
         self.streak = 0;
+        // Heart-beating starts with the connection: the outgoing interval counts from now.
+        self.last_sent = now;
         self.set_state(State::Connected);
         self.resubscribe(now);
         self.flush_queue(now);
@@ -839,12 +857,13 @@ impl Session {
         }
         self.streak += 1;
         let delay = self.backoff.delay(policy, self.streak);
-        self.timers.set(Timer::Reconnect, now + delay);
+        let at = now.saturating_add(delay);
+        self.timers.set(Timer::Reconnect, at);
         self.set_state(State::Reconnecting);
         self.events.push_back(Event::ReconnectScheduled {
             attempt: self.streak,
             delay,
-            at: now + delay,
+            at,
         });
     }
 
@@ -1065,11 +1084,17 @@ impl Session {
             skip_content_length,
         };
         let mut bytes = Vec::new();
-        encode(frame.command, &frame.headers, &frame.body, options, &mut bytes)?;
+        encode(
+            frame.command,
+            &frame.headers,
+            &frame.body,
+            options,
+            &mut bytes,
+        )?;
         if let Some(id) = frame.headers.get("receipt") {
             if frame.command != Command::Disconnect {
                 let timeout = self.config.receipt_timeout;
-                let deadline = (timeout > 0).then(|| now + timeout);
+                let deadline = (timeout > 0).then(|| now.saturating_add(timeout));
                 self.receipts.insert(id.to_owned(), Waiter::User, deadline);
             }
         }
@@ -1096,14 +1121,22 @@ impl Session {
                 .unwrap_or(Version::V1_2),
         };
         let mut scratch = Vec::new();
-        encode(command, headers, &[], EncodeOptions::new(strictest), &mut scratch)?;
+        encode(
+            command,
+            headers,
+            &[],
+            EncodeOptions::new(strictest),
+            &mut scratch,
+        )?;
         Ok(())
     }
 
     /// The `receipt` header of a command about to be sent or queued, checked not to be pending.
     fn claim_receipt(&self, headers: &Headers) -> Result<Option<String>, CommandError> {
         match headers.get("receipt") {
-            Some(id) if self.receipt_in_use(id) => Err(CommandError::DuplicateReceipt(id.to_owned())),
+            Some(id) if self.receipt_in_use(id) => {
+                Err(CommandError::DuplicateReceipt(id.to_owned()))
+            }
             other => Ok(other.map(str::to_owned)),
         }
     }
@@ -1131,7 +1164,7 @@ impl Session {
 
     fn heartbeat_out_deadline(&self) -> Option<Millis> {
         let interval = self.heartbeat.outgoing;
-        (interval > 0).then(|| self.last_sent + interval)
+        (interval > 0).then(|| self.last_sent.saturating_add(interval))
     }
 
     /// The first instant at which the broker has been silent for longer than allowed.
@@ -1144,8 +1177,9 @@ impl Session {
             t if t.is_finite() && t >= 1.0 => t,
             _ => 1.0,
         };
-        let allowed = (interval as f64 * tolerance).ceil() as Millis;
-        Some(self.last_received + allowed + 1)
+        // A silence of s whole milliseconds is longer than the allowed x exactly when s > floor(x).
+        let allowed = (interval as f64 * tolerance).floor() as Millis;
+        Some(self.last_received.saturating_add(allowed).saturating_add(1))
     }
 }
 
