@@ -1,0 +1,498 @@
+//! Session: the CONNECT frame, CONNECTED negotiation, failed attempts before CONNECTED, the connection
+//! timeout, and the states a connection goes through.
+
+mod session_support;
+
+use session_support::{assert_frame, close_info, config, headers, Harness, URL};
+use stomp_wasm::frame::{Command, EncodeError, Frame, ParseError, Version};
+use stomp_wasm::session::{
+    Action, CommandError, ConnectFailure, Event, HostHeader, NegotiatedHeartbeat, Session, State,
+};
+
+#[test]
+fn connect_frame_offers_every_version_the_url_host_and_heart_beat() {
+    let mut h = Harness::new(stomp_wasm::session::Config::new(URL));
+    h.start();
+    assert_eq!(
+        h.actions(),
+        [Action::Open {
+            index: 0,
+            url: URL.to_owned()
+        }]
+    );
+    let connect = h.open_and_read_connect();
+    assert_frame(
+        &connect,
+        Command::Connect,
+        &[
+            ("accept-version", "1.0,1.1,1.2"),
+            ("host", "broker.test"),
+            ("heart-beat", "10000,10000"),
+        ],
+    );
+}
+
+#[test]
+fn connect_frame_carries_login_passcode_heart_beat_then_custom_headers() {
+    let mut h = Harness::with(|c| {
+        c.login = Some("guest".into());
+        c.passcode = Some("s3cret".into());
+        c.heartbeat_outgoing = 4_000;
+        c.heartbeat_incoming = 6_000;
+        c.connect_headers = headers(&[("client-id", "web-1"), ("x-tenant", "acme")]);
+    });
+    h.start();
+    let connect = h.open_and_read_connect();
+    assert_frame(
+        &connect,
+        Command::Connect,
+        &[
+            ("accept-version", "1.0,1.1,1.2"),
+            ("host", "broker.test"),
+            ("login", "guest"),
+            ("passcode", "s3cret"),
+            ("heart-beat", "4000,6000"),
+            ("client-id", "web-1"),
+            ("x-tenant", "acme"),
+        ],
+    );
+}
+
+#[test]
+fn custom_connect_header_replaces_the_one_the_session_writes() {
+    let mut h = Harness::with(|c| {
+        c.connect_headers = headers(&[("host", "/"), ("heart-beat", "0,0")]);
+    });
+    h.start();
+    let connect = h.open_and_read_connect();
+    assert_frame(
+        &connect,
+        Command::Connect,
+        &[
+            ("accept-version", "1.0,1.1,1.2"),
+            ("host", "/"),
+            ("heart-beat", "0,0"),
+        ],
+    );
+}
+
+#[test]
+fn accept_version_lists_the_configured_versions_once_each() {
+    for (versions, expected) in [
+        (vec![Version::V1_1], "1.1"),
+        (vec![Version::V1_2, Version::V1_0], "1.0,1.2"),
+        (vec![Version::V1_2, Version::V1_2, Version::V1_1], "1.1,1.2"),
+    ] {
+        let mut h = Harness::with(|c| c.accept_versions = versions.clone());
+        h.start();
+        let connect = h.open_and_read_connect();
+        assert_eq!(connect.headers.get("accept-version"), Some(expected));
+    }
+}
+
+#[test]
+fn host_header_can_be_fixed_or_left_out() {
+    let mut h = Harness::with(|c| c.host = HostHeader::Fixed("/vhost".into()));
+    h.start();
+    assert_eq!(
+        h.open_and_read_connect().headers.get("host"),
+        Some("/vhost")
+    );
+
+    let mut h = Harness::with(|c| c.host = HostHeader::Omit);
+    h.start();
+    assert!(!h.open_and_read_connect().headers.contains("host"));
+}
+
+#[test]
+fn host_header_follows_the_url_of_each_attempt() {
+    let mut h = Harness::with(|c| {
+        c.broker_urls = vec![
+            "wss://user:pw@one.example:443/stomp".into(),
+            "ws://[::1]:15674/ws".into(),
+        ];
+    });
+    h.start();
+    assert_eq!(
+        h.open_and_read_connect().headers.get("host"),
+        Some("one.example")
+    );
+    h.broker_close(1006);
+    h.advance(1_000);
+    assert_eq!(h.open_and_read_connect().headers.get("host"), Some("[::1]"));
+}
+
+#[test]
+fn stomp_command_replaces_connect_when_asked() {
+    let mut h = Harness::with(|c| c.use_stomp_command = true);
+    h.start();
+    assert_eq!(h.open_and_read_connect().command, Command::Stomp);
+}
+
+#[test]
+fn connect_frame_is_never_escaped() {
+    let mut h = Harness::with(|c| {
+        c.login = Some("a:b\\c".into());
+        c.accept_versions = vec![Version::V1_2];
+    });
+    h.start();
+    h.open();
+    let raw = h.sent_raw();
+    assert_eq!(raw.len(), 1);
+    let text = String::from_utf8(raw[0].clone()).unwrap();
+    assert!(text.contains("\nlogin:a:b\\c\n"), "{text:?}");
+}
+
+#[test]
+fn connect_refuses_connect_headers_that_cannot_be_written() {
+    let mut session = Session::new(stomp_wasm::session::Config {
+        connect_headers: headers(&[("x-note", "two\nlines")]),
+        ..config()
+    });
+    assert!(matches!(
+        session.connect(0),
+        Err(CommandError::Encode(EncodeError::Unrepresentable { .. }))
+    ));
+    assert_eq!(session.state(), State::Inactive);
+    assert_eq!(session.poll_action(), None);
+    assert_eq!(session.poll_event(), None);
+}
+
+#[test]
+fn connect_without_a_broker_url_is_an_error() {
+    let mut session = Session::new(stomp_wasm::session::Config::default());
+    assert_eq!(session.connect(0), Err(CommandError::NoBrokerUrl));
+    assert_eq!(session.state(), State::Inactive);
+}
+
+#[test]
+fn connect_is_refused_while_active() {
+    let mut h = Harness::new(config());
+    h.start();
+    assert_eq!(
+        h.session.connect(0),
+        Err(CommandError::InvalidState {
+            command: "connect",
+            state: State::Connecting
+        })
+    );
+    h.accept(Some("1.2"), None);
+    assert_eq!(
+        h.session.connect(0),
+        Err(CommandError::InvalidState {
+            command: "connect",
+            state: State::Connected
+        })
+    );
+}
+
+#[test]
+fn connected_reports_version_heartbeat_session_and_server() {
+    let mut h = Harness::with(|c| {
+        c.heartbeat_outgoing = 1_000;
+        c.heartbeat_incoming = 2_000;
+    });
+    h.start();
+    h.accept(Some("1.1"), Some("3000,500"));
+    let connected = h
+        .events()
+        .into_iter()
+        .find(|e| matches!(e, Event::Connected { .. }))
+        .expect("Connected event");
+    let Event::Connected {
+        version,
+        heartbeat,
+        headers,
+    } = connected
+    else {
+        unreachable!()
+    };
+    assert_eq!(version, Version::V1_1);
+    assert_eq!(
+        heartbeat,
+        NegotiatedHeartbeat {
+            outgoing: 1_000,
+            incoming: 3_000
+        }
+    );
+    assert_eq!(headers.get("session"), Some("session-1"));
+    assert_eq!(headers.get("server"), Some("test-broker/1.0"));
+    assert_eq!(h.session.version(), Some(Version::V1_1));
+    assert_eq!(
+        h.session.server_headers().get("server"),
+        Some("test-broker/1.0")
+    );
+    assert_eq!(h.session.state(), State::Connected);
+}
+
+#[test]
+fn connected_without_version_means_1_0() {
+    let mut h = Harness::new(config());
+    h.start();
+    h.accept(None, None);
+    assert_eq!(h.session.version(), Some(Version::V1_0));
+    assert!(h.events().iter().any(|e| matches!(
+        e,
+        Event::Connected {
+            version: Version::V1_0,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn absent_or_malformed_heart_beat_means_none_and_never_a_crash() {
+    let cases: [Option<&str>; 12] = [
+        None,
+        Some(""),
+        Some("abc"),
+        Some("1000"),
+        Some("1000,"),
+        Some(",1000"),
+        Some("-1,1000"),
+        Some("1000,-1"),
+        Some("1.5,1000"),
+        Some("99999999999999999999,1000"),
+        Some("1000;1000"),
+        Some("1000,1000,1000"),
+    ];
+    for heart_beat in cases {
+        let mut h = Harness::with(|c| {
+            c.heartbeat_outgoing = 1_000;
+            c.heartbeat_incoming = 1_000;
+        });
+        h.start();
+        h.accept(Some("1.2"), heart_beat);
+        assert_eq!(h.session.state(), State::Connected, "{heart_beat:?}");
+        assert_eq!(
+            h.session.heartbeat(),
+            NegotiatedHeartbeat::default(),
+            "{heart_beat:?}"
+        );
+        assert_eq!(h.session.poll_timeout(), None, "{heart_beat:?}");
+        h.advance(100_000);
+        assert_eq!(h.sent_heartbeats(), Vec::<u64>::new());
+        assert_eq!(h.session.state(), State::Connected);
+    }
+}
+
+#[test]
+fn heart_beat_with_spaces_around_the_numbers_is_read() {
+    let mut h = Harness::with(|c| {
+        c.heartbeat_outgoing = 1_000;
+        c.heartbeat_incoming = 1_000;
+    });
+    h.start();
+    h.accept(Some("1.2"), Some(" 2000 , 3000 "));
+    assert_eq!(
+        h.session.heartbeat(),
+        NegotiatedHeartbeat {
+            outgoing: 3_000,
+            incoming: 2_000
+        }
+    );
+}
+
+#[test]
+fn error_before_connected_is_a_failed_attempt_carrying_the_frame() {
+    let mut h = Harness::new(config());
+    h.start();
+    h.open_and_read_connect();
+    h.clear();
+    let error = Frame::new(Command::Error)
+        .header("message", "Bad CONNECT")
+        .body("Access refused for user 'guest'");
+    h.broker_send(error.clone());
+    let mut received = error.clone();
+    received
+        .headers
+        .push("content-length", &error.body.len().to_string());
+    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(
+        h.events(),
+        [
+            Event::ConnectFailed(ConnectFailure::Error(received)),
+            Event::StateChanged {
+                from: State::Connecting,
+                to: State::Reconnecting
+            },
+            Event::ReconnectScheduled {
+                attempt: 1,
+                delay: 1_000,
+                at: 1_000
+            },
+        ]
+    );
+    assert_eq!(h.session.reconnect_attempts(), 1);
+}
+
+#[test]
+fn close_before_connected_is_a_failed_attempt() {
+    let mut h = Harness::new(config());
+    h.start();
+    h.clear();
+    h.now = 30;
+    h.broker_close(1006); // failed to open
+    assert_eq!(
+        h.events(),
+        [
+            Event::TransportClosed(close_info(1006)),
+            Event::ConnectFailed(ConnectFailure::Closed(close_info(1006))),
+            Event::StateChanged {
+                from: State::Connecting,
+                to: State::Reconnecting
+            },
+            Event::ReconnectScheduled {
+                attempt: 1,
+                delay: 1_000,
+                at: 1_030
+            },
+        ]
+    );
+    assert_eq!(h.actions(), []);
+}
+
+#[test]
+fn garbage_before_connected_is_a_protocol_error_and_a_failed_attempt() {
+    let mut h = Harness::new(config());
+    h.start();
+    h.open_and_read_connect();
+    h.clear();
+    h.broker_bytes(b"HELLO\n\n\0");
+    assert_eq!(h.actions(), [Action::Close]);
+    let events = h.events_but_states();
+    assert_eq!(
+        &events[..2],
+        [
+            Event::ProtocolError(ParseError::UnknownCommand),
+            Event::ConnectFailed(ConnectFailure::Protocol(ParseError::UnknownCommand)),
+        ]
+    );
+    assert_eq!(h.session.state(), State::Reconnecting);
+}
+
+#[test]
+fn frames_other_than_connected_before_it_are_unhandled() {
+    let mut h = Harness::new(config());
+    h.start();
+    h.open_and_read_connect();
+    h.clear();
+    let receipt = Frame::new(Command::Receipt).header("receipt-id", "x");
+    h.broker_send(receipt.clone());
+    assert_eq!(h.events(), [Event::UnhandledFrame(receipt)]);
+    assert_eq!(h.session.state(), State::Connecting);
+}
+
+#[test]
+fn connection_timeout_closes_and_counts_as_a_failed_attempt() {
+    let mut h = Harness::with(|c| c.connection_timeout = 3_000);
+    h.start();
+    h.now = 100;
+    h.open_and_read_connect();
+    h.clear();
+    assert_eq!(h.session.poll_timeout(), Some(3_000));
+    h.advance_to(2_999);
+    assert_eq!(h.session.state(), State::Connecting);
+    assert!(h.actions().is_empty());
+    h.advance(1);
+    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(
+        h.events(),
+        [
+            Event::ConnectFailed(ConnectFailure::Timeout),
+            Event::StateChanged {
+                from: State::Connecting,
+                to: State::Reconnecting
+            },
+            Event::ReconnectScheduled {
+                attempt: 1,
+                delay: 1_000,
+                at: 4_000
+            },
+        ]
+    );
+    assert_eq!(h.session.reconnect_attempts(), 1);
+    // The next attempt gets its own timeout, counted from its own start.
+    h.advance_to(4_000);
+    assert_eq!(h.opens.len(), 2);
+    assert_eq!(h.session.poll_timeout(), Some(7_000));
+}
+
+#[test]
+fn connection_timeout_counts_even_if_the_transport_never_opens() {
+    let mut h = Harness::with(|c| c.connection_timeout = 500);
+    h.start();
+    h.advance(500);
+    assert_eq!(
+        h.actions(),
+        [
+            Action::Open {
+                index: 0,
+                url: URL.into()
+            },
+            Action::Close
+        ]
+    );
+    assert!(h
+        .events()
+        .contains(&Event::ConnectFailed(ConnectFailure::Timeout)));
+    // A late open of the abandoned transport is ignored.
+    h.session.handle_open(h.now);
+    assert_eq!(h.session.poll_transmit(), None);
+}
+
+#[test]
+fn connection_timeout_stops_on_connected() {
+    let mut h = Harness::with(|c| c.connection_timeout = 3_000);
+    h.start();
+    h.now = 2_000;
+    h.accept(Some("1.2"), Some("0,0"));
+    assert_eq!(h.session.poll_timeout(), None);
+    h.advance(10_000);
+    assert_eq!(h.session.state(), State::Connected);
+}
+
+#[test]
+fn connection_timeout_zero_waits_forever() {
+    let mut h = Harness::new(config());
+    h.start();
+    h.open();
+    assert_eq!(h.session.poll_timeout(), None);
+    h.advance(1_000_000);
+    assert_eq!(h.session.state(), State::Connecting);
+}
+
+#[test]
+fn connecting_reports_each_state_change_once() {
+    let mut h = Harness::new(config());
+    h.start();
+    h.accept(Some("1.2"), None);
+    assert_eq!(
+        h.state_path(),
+        [State::Inactive, State::Connecting, State::Connected]
+    );
+    assert!(State::Connected.is_active());
+    assert_eq!(State::Connecting.as_str(), "connecting");
+}
+
+#[test]
+fn version_is_only_known_while_connected() {
+    let mut h = Harness::new(config());
+    assert_eq!(h.session.version(), None);
+    h.start();
+    h.open();
+    assert_eq!(h.session.version(), None);
+    h.broker_send(Frame::new(Command::Connected).header("version", "1.2"));
+    assert_eq!(h.session.version(), Some(Version::V1_2));
+    h.broker_close(1006);
+    assert_eq!(h.session.version(), None);
+}
+
+#[test]
+fn a_second_connected_is_unhandled() {
+    let mut h = Harness::new(config());
+    h.connected();
+    let again = Frame::new(Command::Connected).header("version", "1.2");
+    h.broker_send(again.clone());
+    assert_eq!(h.events(), [Event::UnhandledFrame(again)]);
+}
