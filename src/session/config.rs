@@ -7,14 +7,19 @@ use crate::frame::{Headers, Limits, Version};
 pub type Millis = u64;
 
 /// What goes into the CONNECT frame's `host` header.
+///
+/// The default is [`HostHeader::Omit`], as in @stomp/stompjs, although STOMP 1.2 asks for the header:
+/// RabbitMQ reads `host` as the virtual host and refuses the connection when it names the server
+/// instead (`ERROR message:Bad CONNECT`, "Virtual host '127.0.0.1' access denied", measured against
+/// RabbitMQ 3.10.8), while every broker accepts its absence.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum HostHeader {
-    /// The host part of the broker URL being connected to (the spec's default: the server's name).
-    #[default]
+    /// The host part of the broker URL being connected to (the spec's reading: the server's name).
     FromUrl,
     /// This value (RabbitMQ reads it as the virtual host, e.g. `/`).
     Fixed(String),
     /// No `host` header (as stompjs and STOMP 1.0 clients do).
+    #[default]
     Omit,
 }
 

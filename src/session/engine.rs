@@ -630,7 +630,10 @@ impl Session {
             .join(",");
         let mut headers = Headers::new().with("accept-version", &accept);
         match &config.host {
-            HostHeader::FromUrl => headers.push("host", url_host(self.current_url().unwrap_or(""))),
+            HostHeader::FromUrl => match url_host(self.current_url().unwrap_or("")) {
+                "" => {}
+                host => headers.push("host", host),
+            },
             HostHeader::Fixed(host) => headers.push("host", host),
             HostHeader::Omit => {}
         }
