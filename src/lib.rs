@@ -3,8 +3,11 @@
 //!
 //! - [`frame`]: the codec, a streaming parser and an encoder. No JS, no I/O, no clock.
 //! - [`session`]: the sans-IO protocol engine: inputs and time in, frames, events and actions out.
-#![forbid(unsafe_code)]
+//! - `web` (wasm32 only): the JS `Client`, transports and timers, built with wasm-bindgen.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod frame;
 pub mod session;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,78 @@
+//! The one `debug` hook: every log line goes through it, and costs nothing when it is off (messages
+//! are built by closures only when a hook is set). Credentials never reach it: `passcode`,
+//! `Authorization` and any header named in `redactHeaders` are shown as `[redacted]`.
+
+use js_sys::Function;
+use wasm_bindgen::JsValue;
+
+use crate::frame::{Item, Parser};
+
+#[derive(Clone, Default)]
+pub(crate) struct Debug {
+    hook: Option<Function>,
+    raw: bool,
+    redact: Vec<String>,
+}
+
+impl Debug {
+    pub(crate) fn new(hook: Option<Function>, raw: bool, extra: &[String]) -> Debug {
+        let mut redact = vec!["passcode".to_owned(), "authorization".to_owned()];
+        redact.extend(extra.iter().map(|name| name.to_ascii_lowercase()));
+        Debug { hook, raw, redact }
+    }
+
+    pub(crate) fn enabled(&self) -> bool {
+        self.hook.is_some()
+    }
+
+    /// Logs the message `make` builds, if a hook is set. A throwing hook is ignored.
+    pub(crate) fn log(&self, make: impl FnOnce() -> String) {
+        if let Some(hook) = &self.hook {
+            let _ = hook.call1(&JsValue::UNDEFINED, &JsValue::from_str(&make()));
+        }
+    }
+
+    pub(crate) fn frame_out(&self, bytes: &[u8]) {
+        if self.enabled() {
+            self.log(|| format!(">>> {}", self.describe(bytes)));
+        }
+    }
+
+    pub(crate) fn frame_in(&self, bytes: &[u8]) {
+        if self.enabled() {
+            self.log(|| format!("<<< {}", self.describe(bytes)));
+        }
+    }
+
+    /// A frame's command and headers (redacted), plus its body when `logRawCommunication` is on.
+    fn describe(&self, bytes: &[u8]) -> String {
+        if bytes.iter().all(|&b| b == b'\n' || b == b'\r') {
+            return "heart-beat".to_owned();
+        }
+        let mut parser = Parser::new().follow_connected(false);
+        let _ = parser.push(bytes);
+        let mut lines = Vec::new();
+        while let Some(item) = parser.next_item() {
+            let Item::Frame(frame) = item else { continue };
+            let mut line = frame.command.as_str().to_owned();
+            for (name, value) in frame.headers.iter() {
+                let shown = if self.redact.contains(&name.to_ascii_lowercase()) {
+                    "[redacted]"
+                } else {
+                    value
+                };
+                line.push_str(&format!(" {name}:{shown}"));
+            }
+            line.push_str(&format!(" ({} body bytes)", frame.body.len()));
+            if self.raw {
+                line.push('\n');
+                line.push_str(&String::from_utf8_lossy(&frame.body));
+            }
+            lines.push(line);
+        }
+        if lines.is_empty() {
+            return format!("{} bytes (partial frame)", bytes.len());
+        }
+        lines.join("\n")
+    }
+}
