@@ -1012,7 +1012,8 @@ impl Session {
         }
         let request = AckRequest {
             command,
-            message_id: target.ack.unwrap_or(target.message_id),
+            ack: target.ack,
+            message_id: target.message_id,
             subscription: target.subscription,
             frame,
         };
@@ -1023,7 +1024,10 @@ impl Session {
     fn ack_frame(&self, request: &AckRequest) -> Result<Frame, CommandError> {
         let version = self.version.unwrap_or(Version::V1_2);
         let mut headers = match version {
-            Version::V1_2 => Headers::new().with("id", &request.message_id),
+            Version::V1_2 => Headers::new().with(
+                "id",
+                request.ack.as_deref().unwrap_or(&request.message_id),
+            ),
             Version::V1_1 => Headers::new()
                 .with("message-id", &request.message_id)
                 .with("subscription", &request.subscription),

@@ -12,6 +12,9 @@ use super::error::CommandError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AckRequest {
     pub(crate) command: Command,
+    /// The MESSAGE's `ack` header: the `id` under 1.2 (falls back to `message_id`).
+    pub(crate) ack: Option<String>,
+    /// The MESSAGE's `message-id`: what 1.0 and 1.1 name.
     pub(crate) message_id: String,
     pub(crate) subscription: String,
     pub(crate) frame: Frame,
