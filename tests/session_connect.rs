@@ -10,7 +10,7 @@ use stomp_wasm::session::{
 };
 
 #[test]
-fn connect_frame_offers_every_version_the_url_host_and_heart_beat() {
+fn connect_frame_by_default_offers_every_version_and_heart_beat_without_host() {
     let mut h = Harness::new(stomp_wasm::session::Config::new(URL));
     h.start();
     assert_eq!(
@@ -26,8 +26,23 @@ fn connect_frame_offers_every_version_the_url_host_and_heart_beat() {
         Command::Connect,
         &[
             ("accept-version", "1.0,1.1,1.2"),
-            ("host", "broker.test"),
             ("heart-beat", "10000,10000"),
+        ],
+    );
+}
+
+#[test]
+fn host_header_can_be_the_url_host() {
+    let mut h = Harness::with(|c| c.host = HostHeader::FromUrl);
+    h.start();
+    let connect = h.open_and_read_connect();
+    assert_frame(
+        &connect,
+        Command::Connect,
+        &[
+            ("accept-version", "1.0,1.1,1.2"),
+            ("host", "broker.test"),
+            ("heart-beat", "0,0"),
         ],
     );
 }
@@ -35,6 +50,7 @@ fn connect_frame_offers_every_version_the_url_host_and_heart_beat() {
 #[test]
 fn connect_frame_carries_login_passcode_heart_beat_then_custom_headers() {
     let mut h = Harness::with(|c| {
+        c.host = HostHeader::FromUrl;
         c.login = Some("guest".into());
         c.passcode = Some("s3cret".into());
         c.heartbeat_outgoing = 4_000;
@@ -61,6 +77,7 @@ fn connect_frame_carries_login_passcode_heart_beat_then_custom_headers() {
 #[test]
 fn custom_connect_header_replaces_the_one_the_session_writes() {
     let mut h = Harness::with(|c| {
+        c.host = HostHeader::FromUrl;
         c.connect_headers = headers(&[("host", "/"), ("heart-beat", "0,0")]);
     });
     h.start();
@@ -107,6 +124,7 @@ fn host_header_can_be_fixed_or_left_out() {
 #[test]
 fn host_header_follows_the_url_of_each_attempt() {
     let mut h = Harness::with(|c| {
+        c.host = HostHeader::FromUrl;
         c.broker_urls = vec![
             "wss://user:pw@one.example:443/stomp".into(),
             "ws://[::1]:15674/ws".into(),
