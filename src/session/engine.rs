@@ -395,8 +395,9 @@ impl Session {
     }
 
     /// Ends the session (stompjs's `deactivate`): DISCONNECT with a receipt, then close on that
-    /// RECEIPT or after `disconnect_timeout`; `force` closes at once. Ends in [`Event::Disconnected`]
-    /// unless already inactive. Subscriptions are forgotten and the offline queue is discarded.
+    /// RECEIPT or after `disconnect_timeout`; `force`, or a DISCONNECT the negotiated version cannot
+    /// write, closes at once. Ends in [`Event::Disconnected`] unless already inactive. Subscriptions
+    /// are forgotten and the offline queue is discarded.
     pub fn disconnect(&mut self, now: Millis, force: bool) -> Result<(), CommandError> {
         match self.state {
             State::Inactive => Ok(()),
@@ -413,7 +414,12 @@ impl Session {
                     headers,
                     body: Vec::new(),
                 };
-                self.write_frame(now, &frame, false, false)?;
+                if self.write_frame(now, &frame, false, false).is_err() {
+                    // A disconnect header this version cannot write: never stay connected for it.
+                    self.close_transport();
+                    self.finish_disconnect();
+                    return Ok(());
+                }
                 self.receipts.insert(receipt, Waiter::Disconnect, None);
                 self.timers.set(
                     Timer::Disconnect,
@@ -596,6 +602,8 @@ impl Session {
     // ----- internals: connection lifecycle -----
 
     fn start_attempt(&mut self, now: Millis) {
+        // Bytes not drained for an earlier transport must never reach this one before CONNECT.
+        self.transmits.clear();
         self.parser = Parser::with_limits(self.config.limits);
         self.version = None;
         self.heartbeat = NegotiatedHeartbeat::default();
@@ -1024,10 +1032,9 @@ impl Session {
     fn ack_frame(&self, request: &AckRequest) -> Result<Frame, CommandError> {
         let version = self.version.unwrap_or(Version::V1_2);
         let mut headers = match version {
-            Version::V1_2 => Headers::new().with(
-                "id",
-                request.ack.as_deref().unwrap_or(&request.message_id),
-            ),
+            Version::V1_2 => {
+                Headers::new().with("id", request.ack.as_deref().unwrap_or(&request.message_id))
+            }
             Version::V1_1 => Headers::new()
                 .with("message-id", &request.message_id)
                 .with("subscription", &request.subscription),
