@@ -9,6 +9,7 @@
 use stomp_wasm::frame::{Command, EncodeOptions, Frame, Headers, Item, Parser, Version};
 use stomp_wasm::session::{
     Action, CloseInfo, Config, Event, Millis, ReconnectPolicy, ReconnectTimeMode, Session, State,
+    Transmit,
 };
 
 /// The URL of the default test configuration.
@@ -75,7 +76,7 @@ pub struct Harness {
     pub closes: Vec<Millis>,
     frames: Vec<Frame>,
     frame_times: Vec<Millis>,
-    raw: Vec<Vec<u8>>,
+    raw: Vec<Transmit>,
     heartbeats: Vec<Millis>,
     events: Vec<Event>,
     actions: Vec<Action>,
@@ -129,7 +130,7 @@ impl Harness {
             conn.parser.push(&transmit.bytes).unwrap_or_else(|e| {
                 panic!("t={now}: the session wrote bytes the broker cannot parse: {e}")
             });
-            self.raw.push(transmit.bytes);
+            self.raw.push(transmit);
             while let Some(item) = conn.parser.next_item() {
                 match item {
                     Item::Heartbeat => {
@@ -415,8 +416,13 @@ impl Harness {
         self.sent_frames().into_iter().map(|f| f.command).collect()
     }
 
-    /// The raw transmits since the last call.
+    /// The bytes of each transmit since the last call.
     pub fn sent_raw(&mut self) -> Vec<Vec<u8>> {
+        self.sent_transmits().into_iter().map(|t| t.bytes).collect()
+    }
+
+    /// The transmits since the last call.
+    pub fn sent_transmits(&mut self) -> Vec<Transmit> {
         std::mem::take(&mut self.raw)
     }
 
