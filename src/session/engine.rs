@@ -1075,7 +1075,10 @@ impl Session {
         id: &str,
         headers: &Headers,
     ) -> Result<(), CommandError> {
-        self.require_connected(command.as_str())?;
+        self.require_connected(match command {
+            Command::Commit => "commit",
+            _ => "abort",
+        })?;
         let Some(at) = self.transactions.iter().position(|t| t == id) else {
             return Err(CommandError::UnknownTransaction(id.to_owned()));
         };
