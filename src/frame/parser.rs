@@ -43,7 +43,13 @@ use super::{Frame, Item};
 /// trailing spaces and tabs, as 1.0 brokers padded them; 1.1 and 1.2 keep every octet.
 ///
 /// Leniencies, each deliberate: a raw `:` inside a header value is kept as part of the value (the first
-/// `:` separates name and value), and frames other than SEND, MESSAGE and ERROR may carry a body.
+/// `:` separates name and value); frames other than SEND, MESSAGE and ERROR may carry a body; CRLF ends
+/// a line under 1.0 and 1.1 too; a NUL inside a header line is kept as header text (the encoder refuses
+/// to write one).
+///
+/// Memory: what the parser holds for the frame in progress never passes
+/// `2 * max_header_bytes + 12 * max_headers + max_body_bytes` octets, whatever the input. Completed
+/// items wait in a queue until drained, so drain after every push.
 #[derive(Debug)]
 pub struct Parser {
     limits: Limits,
