@@ -514,3 +514,25 @@ fn a_second_connected_is_unhandled() {
     h.broker_send(again.clone());
     assert_eq!(h.events(), [Event::UnhandledFrame(again)]);
 }
+
+#[test]
+fn connect_headers_made_unwritable_by_set_config_fail_that_attempt() {
+    let mut h = Harness::new(config());
+    h.connected();
+    let mut changed = h.session.config().clone();
+    changed.connect_headers = headers(&[("x-note", "two\nlines")]);
+    h.session.set_config(changed);
+    h.broker_close(1006);
+    h.advance(1_000);
+    h.clear();
+    h.open();
+    assert!(h.sent_frames().is_empty());
+    assert_eq!(h.actions(), [Action::Close]);
+    assert!(matches!(
+        h.events_but_states().first(),
+        Some(Event::ConnectFailed(ConnectFailure::InvalidConnectHeaders(
+            EncodeError::Unrepresentable { .. }
+        )))
+    ));
+    assert_eq!(h.session.state(), State::Reconnecting);
+}
