@@ -198,7 +198,7 @@ async fn publish_rejects_bad_parameters_and_inactive_clients() {
 #[wasm_bindgen_test]
 async fn deactivate_on_an_inactive_client_settles_at_once() {
     let client = Client::new(JsValue::UNDEFINED).unwrap();
-    wasm_bindgen_futures::JsFuture::from(client.deactivate(JsValue::UNDEFINED))
+    wasm_bindgen_futures::JsFuture::from(client.deactivate(None))
         .await
         .unwrap();
 }

@@ -123,7 +123,9 @@ impl Client {
     /// Creates a client; `options` as stompjs's `StompConfig` (plus the extensions in the README).
     /// An unknown option or a value of the wrong type throws a `TypeError` naming it.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<Client, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+    ) -> Result<Client, JsValue> {
         let mut parsed = Options::new();
         parsed.apply_object(&options)?;
         let mut inner = Inner {
@@ -153,7 +155,10 @@ impl Client {
     }
 
     /// Changes options (only the keys given), as stompjs's `configure`.
-    pub fn configure(&self, options: JsValue) -> Result<(), JsValue> {
+    pub fn configure(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+    ) -> Result<(), JsValue> {
         self.with(|inner| {
             let object = options
                 .dyn_ref::<Object>()
@@ -186,9 +191,13 @@ impl Client {
 
     /// Disconnects gracefully (DISCONNECT, then close on its RECEIPT or after `disconnectTimeout`), or
     /// at once with `{force: true}`. The Promise always settles.
-    pub fn deactivate(&self, options: JsValue) -> Promise {
-        let force = Reflect::get(&options, &"force".into())
-            .ok()
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn deactivate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ force?: boolean }")] options: Option<Object>,
+    ) -> Promise {
+        let force = options
+            .and_then(|options| Reflect::get(&options, &"force".into()).ok())
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
         let mut resolver = None;
@@ -227,7 +236,11 @@ impl Client {
     /// Sends a message: `{destination, body?, binaryBody?, headers?, receipt?, skipContentLengthHeader?}`.
     /// Returns a Promise settled by the broker's RECEIPT when `receipt: true`, else when the frame is
     /// written or queued; rejected with an Error naming the problem otherwise.
-    pub fn publish(&self, params: JsValue) -> Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<IFrame | undefined>")]
+    pub fn publish(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "IPublishParams")] params: JsValue,
+    ) -> Promise {
         match self.with(|inner| inner.publish(&params)) {
             Ok(Some(promise)) => promise,
             Ok(None) => Promise::resolve(&JsValue::UNDEFINED),
@@ -240,11 +253,11 @@ impl Client {
     pub fn subscribe(
         &self,
         destination: &str,
-        callback: Function,
-        headers: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "messageCallbackType")] callback: Function,
+        #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
     ) -> Result<StompSubscription, JsValue> {
         let id = self.with(|inner| {
-            let headers = headers_from("headers", headers)?;
+            let headers = headers_from("headers", optional(headers))?;
             let id = inner
                 .session
                 .subscribe(now(), destination, &headers)
@@ -259,7 +272,11 @@ impl Client {
     }
 
     /// Ends a subscription by id.
-    pub fn unsubscribe(&self, id: &str, headers: JsValue) -> Result<(), JsValue> {
+    pub fn unsubscribe(
+        &self,
+        id: &str,
+        #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
+    ) -> Result<(), JsValue> {
         unsubscribe(&self.shared, id, headers)
     }
 
@@ -268,7 +285,7 @@ impl Client {
         &self,
         message_id: &str,
         subscription_id: &str,
-        headers: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
     ) -> Result<(), JsValue> {
         let target = AckTarget {
             ack: None,
@@ -283,7 +300,7 @@ impl Client {
         &self,
         message_id: &str,
         subscription_id: &str,
-        headers: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
     ) -> Result<(), JsValue> {
         let target = AckTarget {
             ack: None,
@@ -320,21 +337,33 @@ impl Client {
     /// Calls `callback(frame)` when the RECEIPT for `receiptId` arrives (put `receipt: receiptId` in
     /// the headers of the frame you send).
     #[wasm_bindgen(js_name = watchForReceipt)]
-    pub fn watch_for_receipt(&self, receipt_id: &str, callback: Function) {
+    pub fn watch_for_receipt(
+        &self,
+        receipt_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "frameCallbackType")] callback: Function,
+    ) {
         self.inner()
             .receipt_watchers
             .push((receipt_id.to_owned(), callback));
     }
 
     /// Adds a listener: `on('connect', fn)`, `on('message'…)` — any event name (see the README).
-    pub fn on(&self, name: &str, listener: Function) -> Result<(), JsValue> {
+    pub fn on(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "keyof ClientEventMap")] name: &str,
+        #[wasm_bindgen(unchecked_param_type = "(...args: any[]) => void")] listener: Function,
+    ) -> Result<(), JsValue> {
         let event = event_name(name)?;
         self.inner().listeners.add(event, listener);
         Ok(())
     }
 
     /// Removes a listener added with `on`.
-    pub fn off(&self, name: &str, listener: Function) -> Result<bool, JsValue> {
+    pub fn off(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "keyof ClientEventMap")] name: &str,
+        #[wasm_bindgen(unchecked_param_type = "(...args: any[]) => void")] listener: Function,
+    ) -> Result<bool, JsValue> {
         let event = event_name(name)?;
         Ok(self.inner().listeners.remove(event, &listener))
     }
@@ -375,6 +404,7 @@ impl Client {
 
     /// The CONNECTED frame's headers (`server`, `session`, `heart-beat`, `version`).
     #[wasm_bindgen(getter, js_name = serverHeaders)]
+    #[wasm_bindgen(unchecked_return_type = "StompHeaders")]
     pub fn server_headers(&self) -> JsValue {
         headers_object(self.inner().session.server_headers())
     }
@@ -491,7 +521,10 @@ impl StompSubscription {
     }
 
     /// Ends the subscription.
-    pub fn unsubscribe(&self, headers: JsValue) -> Result<(), JsValue> {
+    pub fn unsubscribe(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
+    ) -> Result<(), JsValue> {
         match self.client.upgrade() {
             Some(shared) => unsubscribe(&shared, &self.id, headers),
             None => Err(js_sys::Error::new("the client of this subscription is gone").into()),
@@ -534,6 +567,11 @@ impl StompTransaction {
     }
 }
 
+/// An optional object argument as a plain value (`undefined` when absent).
+fn optional(value: Option<Object>) -> JsValue {
+    value.map_or(JsValue::UNDEFINED, JsValue::from)
+}
+
 fn event_name(name: &str) -> Result<EventName, JsValue> {
     EventName::from_name(name).ok_or_else(|| type_error(&format!("unknown event '{name}'")))
 }
@@ -546,10 +584,10 @@ fn activation(state: State) -> ActivationState {
     }
 }
 
-fn unsubscribe(shared: &Rc<Shared>, id: &str, headers: JsValue) -> Result<(), JsValue> {
+fn unsubscribe(shared: &Rc<Shared>, id: &str, headers: Option<Object>) -> Result<(), JsValue> {
     let result = {
         let mut inner = shared.inner.borrow_mut();
-        let headers = headers_from("headers", headers)?;
+        let headers = headers_from("headers", optional(headers))?;
         let result = inner.session.unsubscribe(now(), id, &headers);
         inner.subscriptions.retain(|(sub, _)| sub != id);
         result.map_err(|e| js_error(&e))
@@ -562,11 +600,11 @@ pub(crate) fn ack_from_message(
     shared: &Rc<Shared>,
     ack: bool,
     target: AckTarget,
-    headers: JsValue,
+    headers: Option<Object>,
 ) -> Result<(), JsValue> {
     let result = {
         let mut inner = shared.inner.borrow_mut();
-        let headers = headers_from("headers", headers)?;
+        let headers = headers_from("headers", optional(headers))?;
         let outcome = match ack {
             true => inner.session.ack(now(), target, &headers),
             false => inner.session.nack(now(), target, &headers),

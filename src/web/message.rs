@@ -50,12 +50,14 @@ impl Message {
 
     /// The headers as a plain object (first value wins for a repeated name, as the spec says).
     #[wasm_bindgen(getter)]
+    #[wasm_bindgen(unchecked_return_type = "StompHeaders")]
     pub fn headers(&self) -> JsValue {
         Message::cached(&self.headers, || headers_object(&self.frame.headers))
     }
 
     /// The body as text (UTF-8; invalid sequences become U+FFFD).
     #[wasm_bindgen(getter)]
+    #[wasm_bindgen(unchecked_return_type = "string")]
     pub fn body(&self) -> JsValue {
         Message::cached(&self.body, || {
             JsValue::from_str(&String::from_utf8_lossy(&self.frame.body))
@@ -76,18 +78,24 @@ impl Message {
 
     /// Acknowledges this message (ACK) with the headers its version needs; optional extra headers
     /// (e.g. `{transaction: tx.id}`).
-    pub fn ack(&self, headers: JsValue) -> Result<(), JsValue> {
+    pub fn ack(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
+    ) -> Result<(), JsValue> {
         self.acknowledge(true, headers)
     }
 
     /// Rejects this message (NACK).
-    pub fn nack(&self, headers: JsValue) -> Result<(), JsValue> {
+    pub fn nack(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
+    ) -> Result<(), JsValue> {
         self.acknowledge(false, headers)
     }
 }
 
 impl Message {
-    fn acknowledge(&self, ack: bool, headers: JsValue) -> Result<(), JsValue> {
+    fn acknowledge(&self, ack: bool, headers: Option<Object>) -> Result<(), JsValue> {
         let Some(client) = self.client.upgrade() else {
             return Err(js_sys::Error::new("the client of this message is gone").into());
         };

@@ -13,6 +13,7 @@ mod options;
 mod resume;
 mod timer;
 mod transport;
+mod types;
 
 pub use client::{Client, StompSubscription, StompTransaction};
 pub use enums::{
