@@ -25,7 +25,7 @@ fn connect_frame_by_default_offers_every_version_and_heart_beat_without_host() {
         &connect,
         Command::Connect,
         &[
-            ("accept-version", "1.0,1.1,1.2"),
+            ("accept-version", "1.2,1.1,1.0"),
             ("heart-beat", "10000,10000"),
         ],
     );
@@ -40,7 +40,7 @@ fn host_header_can_be_the_url_host() {
         &connect,
         Command::Connect,
         &[
-            ("accept-version", "1.0,1.1,1.2"),
+            ("accept-version", "1.2,1.1,1.0"),
             ("host", "broker.test"),
             ("heart-beat", "0,0"),
         ],
@@ -63,7 +63,7 @@ fn connect_frame_carries_login_passcode_heart_beat_then_custom_headers() {
         &connect,
         Command::Connect,
         &[
-            ("accept-version", "1.0,1.1,1.2"),
+            ("accept-version", "1.2,1.1,1.0"),
             ("host", "broker.test"),
             ("login", "guest"),
             ("passcode", "s3cret"),
@@ -86,7 +86,7 @@ fn custom_connect_header_replaces_the_one_the_session_writes() {
         &connect,
         Command::Connect,
         &[
-            ("accept-version", "1.0,1.1,1.2"),
+            ("accept-version", "1.2,1.1,1.0"),
             ("host", "/"),
             ("heart-beat", "0,0"),
         ],
@@ -94,11 +94,11 @@ fn custom_connect_header_replaces_the_one_the_session_writes() {
 }
 
 #[test]
-fn accept_version_lists_the_configured_versions_once_each() {
+fn accept_version_lists_the_configured_versions_once_each_newest_first() {
     for (versions, expected) in [
         (vec![Version::V1_1], "1.1"),
-        (vec![Version::V1_2, Version::V1_0], "1.0,1.2"),
-        (vec![Version::V1_2, Version::V1_2, Version::V1_1], "1.1,1.2"),
+        (vec![Version::V1_0, Version::V1_2], "1.2,1.0"),
+        (vec![Version::V1_1, Version::V1_2, Version::V1_1], "1.2,1.1"),
     ] {
         let mut h = Harness::with(|c| c.accept_versions = versions.clone());
         h.start();

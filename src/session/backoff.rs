@@ -104,7 +104,10 @@ mod tests {
         for (k, delay) in (1..=50).zip(&first) {
             assert!(*delay <= no_jitter.delay(&exact, k));
         }
-        assert!(first.iter().any(|&d| d < 5_000), "full jitter should go low");
+        assert!(
+            first.iter().any(|&d| d < 5_000),
+            "full jitter should go low"
+        );
     }
 
     #[test]

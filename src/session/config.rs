@@ -163,7 +163,10 @@ mod tests {
     #[test]
     fn url_host_takes_the_host_without_port_path_or_credentials() {
         assert_eq!(url_host("ws://127.0.0.1:15674/ws"), "127.0.0.1");
-        assert_eq!(url_host("wss://user:pw@example.com/stomp?x=1"), "example.com");
+        assert_eq!(
+            url_host("wss://user:pw@example.com/stomp?x=1"),
+            "example.com"
+        );
         assert_eq!(url_host("ws://[::1]:15674/ws"), "[::1]");
         assert_eq!(url_host("example.org"), "example.org");
     }

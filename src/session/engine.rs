@@ -628,8 +628,9 @@ impl Session {
             true => Command::Stomp,
             false => Command::Connect,
         };
+        // Newest first, as brokers are asked to pick the highest they share.
         let mut versions: Vec<Version> = config.accept_versions.clone();
-        versions.sort();
+        versions.sort_by(|a, b| b.cmp(a));
         versions.dedup();
         let accept = versions
             .iter()
@@ -774,10 +775,8 @@ impl Session {
     }
 
     fn flush_queue(&mut self, now: Millis) {
-        while let Some(item) = self.queue.pop() {
-            if self.state != State::Connected {
-                break;
-            }
+        while self.state == State::Connected {
+            let Some(item) = self.queue.pop() else { break };
             let result = match &item {
                 Queued::Send {
                     frame,

@@ -54,7 +54,10 @@ impl fmt::Display for CommandError {
                 "not connected (queueWhileDisconnected is off, so the frame was not queued)",
             ),
             CommandError::QueueFull { limit } => {
-                write!(f, "offline queue is full ({limit} reached); frame not queued")
+                write!(
+                    f,
+                    "offline queue is full ({limit} reached); frame not queued"
+                )
             }
             CommandError::Encode(error) => error.fmt(f),
             CommandError::NackUnsupported => f.write_str("NACK is not part of STOMP 1.0"),
@@ -111,7 +114,10 @@ impl fmt::Display for ReceiptError {
             ReceiptError::Error(frame) => write!(
                 f,
                 "broker answered with ERROR: {}",
-                frame.headers.get("message").unwrap_or("(no message header)")
+                frame
+                    .headers
+                    .get("message")
+                    .unwrap_or("(no message header)")
             ),
         }
     }

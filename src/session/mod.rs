@@ -36,7 +36,7 @@
 //! // The transport opened: CONNECT goes out.
 //! session.handle_open(now);
 //! let connect = session.poll_transmit().unwrap();
-//! assert!(connect.bytes.starts_with(b"CONNECT\naccept-version:1.0,1.1,1.2\n"));
+//! assert!(connect.bytes.starts_with(b"CONNECT\naccept-version:1.2,1.1,1.0\n"));
 //!
 //! // Subscribing and sending before CONNECTED is fine: they wait for it.
 //! let id = session.subscribe(now, "/topic/chat", &Headers::new()).unwrap();

@@ -53,7 +53,9 @@ impl Subscriptions {
     }
 
     pub(crate) fn has_receipt(&self, id: &str) -> bool {
-        self.live.iter().any(|s| s.first_receipt.as_deref() == Some(id))
+        self.live
+            .iter()
+            .any(|s| s.first_receipt.as_deref() == Some(id))
     }
 
     pub(crate) fn take_all(&mut self) -> Vec<Subscription> {
