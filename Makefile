@@ -19,7 +19,7 @@ FUZZ_TARGET ?= parser
 help:
 	@echo "make demo    install what is missing, start the test broker, build pkg/"
 	@echo "make test    install what is missing, start the broker, run every test suite, stop the broker"
-	@echo "make pkg     build the npm package into pkg/ (wasm-pack, release, --target web)"
+	@echo "make pkg     build the npm package into pkg/ (web and node builds, wasm-opt -Oz)"
 	@echo "make lint    rustfmt check and clippy (native and wasm32), warnings are errors"
 	@echo "make bench   run the benchmarks (bench/)"
 	@echo "make fuzz    fuzz the parser for FUZZ_SECONDS (default 60) with cargo-fuzz on nightly"
@@ -32,7 +32,7 @@ test:
 	scripts/test-all
 
 pkg:
-	wasm-pack build --mode no-install --release --target web --out-dir pkg
+	scripts/build-pkg
 
 demo:
 	scripts/bootstrap
