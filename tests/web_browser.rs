@@ -55,6 +55,24 @@ mod js {
         pub async fn deactivate_settles_when_the_broker_never_answers(
             make: &Function,
         ) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = workerTimerKeepsHeartbeats)]
+        pub async fn worker_timer_keeps_heartbeats(make: &Function) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = onlineEventReconnectsAtOnce)]
+        pub async fn online_event_reconnects_at_once(make: &Function) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = beforeConnectMayRefreshCredentials)]
+        pub async fn before_connect_may_refresh_credentials(
+            make: &Function,
+        ) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = failoverMovesToTheNextUrl)]
+        pub async fn failover_moves_to_the_next_url(make: &Function) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = reconnectAttemptsRunOutIntoFailed)]
+        pub async fn reconnect_attempts_run_out_into_failed(
+            make: &Function,
+        ) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = debugRedactsCredentialsAndCallbacksCannotBreakTheClient)]
+        pub async fn debug_redacts_credentials_and_callbacks_cannot_break_the_client(
+            make: &Function,
+        ) -> Result<JsValue, JsValue>;
     }
 }
 
@@ -129,4 +147,34 @@ async fn broker_side_close_reconnects_restores_subscriptions_and_delivers_outage
 #[wasm_bindgen_test]
 async fn deactivate_settles_within_its_timeout_when_the_broker_never_answers() {
     passed(js::deactivate_settles_when_the_broker_never_answers(&make()).await);
+}
+
+#[wasm_bindgen_test]
+async fn heartbeat_strategy_worker_runs_the_timer_in_a_worker_and_keeps_heartbeats() {
+    passed(js::worker_timer_keeps_heartbeats(&make()).await);
+}
+
+#[wasm_bindgen_test]
+async fn online_event_reconnects_at_once_instead_of_waiting_out_the_backoff() {
+    passed(js::online_event_reconnects_at_once(&make()).await);
+}
+
+#[wasm_bindgen_test]
+async fn async_before_connect_can_refresh_credentials_before_each_attempt() {
+    passed(js::before_connect_may_refresh_credentials(&make()).await);
+}
+
+#[wasm_bindgen_test]
+async fn failover_moves_to_the_next_broker_url_after_a_failed_attempt() {
+    passed(js::failover_moves_to_the_next_url(&make()).await);
+}
+
+#[wasm_bindgen_test]
+async fn max_reconnect_attempts_ends_in_the_failed_state() {
+    passed(js::reconnect_attempts_run_out_into_failed(&make()).await);
+}
+
+#[wasm_bindgen_test]
+async fn debug_redacts_credentials_and_throwing_callbacks_do_not_break_the_client() {
+    passed(js::debug_redacts_credentials_and_callbacks_cannot_break_the_client(&make()).await);
 }

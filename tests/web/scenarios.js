@@ -100,7 +100,7 @@ function wrappedSocket(keepIncoming = () => true, keepClose = () => true) {
   return wrapper;
 }
 
-export async function negotiatesAndRoundTripsText(make) {
+async function negotiatesAndRoundTripsTextScenario(make) {
   const client = await connect(make);
   same(client.connectedVersion, '1.2', 'negotiated version');
   same(client.connected, true, 'connected');
@@ -121,7 +121,7 @@ export async function negotiatesAndRoundTripsText(make) {
   same(client.active, false, 'active after deactivate');
 }
 
-export async function binaryBodyWithNulsRoundTrips(make) {
+async function binaryBodyWithNulsRoundTripsScenario(make) {
   const client = await connect(make);
   const destination = `/topic/${unique('binary')}`;
   const received = inbox();
@@ -135,7 +135,7 @@ export async function binaryBodyWithNulsRoundTrips(make) {
   await client.deactivate();
 }
 
-export async function oneMebibyteBodyRoundTrips(make) {
+async function oneMebibyteBodyRoundTripsScenario(make) {
   const client = await connect(make);
   const destination = `/topic/${unique('large')}`;
   const received = inbox();
@@ -153,7 +153,7 @@ export async function oneMebibyteBodyRoundTrips(make) {
   await client.deactivate();
 }
 
-export async function clientIndividualAckAndNackRedelivers(make) {
+async function clientIndividualAckAndNackRedeliversScenario(make) {
   const client = await connect(make);
   const destination = `/queue/${unique('acks')}`;
   const received = inbox();
@@ -172,7 +172,7 @@ export async function clientIndividualAckAndNackRedelivers(make) {
   await client.deactivate();
 }
 
-export async function transactionCommitDeliversAbortDoesNot(make) {
+async function transactionCommitDeliversAbortDoesNotScenario(make) {
   const client = await connect(make);
   const destination = `/queue/${unique('tx')}`;
   const received = inbox();
@@ -193,7 +193,7 @@ export async function transactionCommitDeliversAbortDoesNot(make) {
   await client.deactivate();
 }
 
-export async function publishWithReceiptResolves(make) {
+async function publishWithReceiptResolvesScenario(make) {
   const client = await connect(make);
   const receipt = await within(
     client.publish({ destination: `/topic/${unique('receipt')}`, body: 'r', receipt: true }),
@@ -216,7 +216,7 @@ export async function publishWithReceiptResolves(make) {
   await client.deactivate();
 }
 
-export async function receiptThatNeverComesRejectsAfterTimeout(make) {
+async function receiptThatNeverComesRejectsAfterTimeoutScenario(make) {
   const client = await connect(make, {
     receiptTimeout: 800,
     webSocketFactory: () => wrappedSocket((text) => !text.startsWith('RECEIPT')),
@@ -233,7 +233,7 @@ export async function receiptThatNeverComesRejectsAfterTimeout(make) {
   await client.deactivate({ force: true });
 }
 
-export async function errorOnInvalidDestinationReachesOnStompError(make) {
+async function errorOnInvalidDestinationReachesOnStompErrorScenario(make) {
   const client = await connect(make);
   const errors = inbox();
   client.onStompError = (frame) => errors.push(frame);
@@ -244,7 +244,7 @@ export async function errorOnInvalidDestinationReachesOnStompError(make) {
   await client.deactivate({ force: true });
 }
 
-export async function heartbeatsFlowBothWaysAtOneSecond(make) {
+async function heartbeatsFlowBothWaysAtOneSecondScenario(make) {
   let socket = null;
   const closes = inbox();
   const beats = inbox();
@@ -265,7 +265,7 @@ export async function heartbeatsFlowBothWaysAtOneSecond(make) {
   await client.deactivate();
 }
 
-export async function brokerCloseReconnectsRestoresSubscriptionsDeliversOnce(make) {
+async function brokerCloseReconnectsRestoresSubscriptionsDeliversOnceScenario(make) {
   const destination = `/queue/${unique('outage')}`;
   const received = inbox();
   const client = await connect(make);
@@ -298,7 +298,7 @@ export async function brokerCloseReconnectsRestoresSubscriptionsDeliversOnce(mak
   await client.deactivate();
 }
 
-export async function deactivateSettlesWhenTheBrokerNeverAnswers(make) {
+async function deactivateSettlesWhenTheBrokerNeverAnswersScenario(make) {
   let connected = false;
   const client = await connect(make, {
     heartbeatIncoming: 0,
@@ -323,3 +323,149 @@ export async function deactivateSettlesWhenTheBrokerNeverAnswers(make) {
   same(client.active, false, 'active');
   same(client.connectionState, 'inactive', 'connectionState');
 }
+
+async function workerTimerKeepsHeartbeatsScenario(make) {
+  const beats = inbox();
+  const notes = [];
+  const client = await connect(make, {
+    heartbeatIncoming: 1000,
+    heartbeatOutgoing: 1000,
+    heartbeatStrategy: 'worker',
+    debug: (note) => notes.push(note),
+  });
+  client.onHeartbeatReceived = () => beats.push(Date.now());
+  same(client.usesWorkerTimer, true, `worker timer in use (debug: ${notes.filter((n) => /worker/.test(n))})`);
+  await beats.waitFor(2, 4000, 'heart-beats with the worker timer');
+  same(client.connected, true, 'connected');
+  await client.deactivate();
+}
+
+async function onlineEventReconnectsAtOnceScenario(make) {
+  const client = await connect(make, { reconnectDelay: 60000 });
+  const scheduled = new Promise((resolve) => client.on('reconnectScheduled', resolve));
+  const reconnected = new Promise((resolve) => client.on('connect', resolve));
+  const response = await fetch(`${CONTROL}/close-all`, { method: 'POST' });
+  same(response.status, 200, 'close-all');
+  const detail = await within(scheduled, 10000, 'the reconnect to be scheduled');
+  same(detail.delay, 60000, 'scheduled delay');
+  same(client.connectionState, 'reconnecting', 'state while waiting');
+  window.dispatchEvent(new Event('online'));
+  await within(reconnected, 5000, "the reconnect on 'online' instead of after 60 s");
+  await client.deactivate();
+}
+
+async function beforeConnectMayRefreshCredentialsScenario(make) {
+  let calls = 0;
+  const client = await connect(make, {
+    connectHeaders: { login: 'guest', passcode: 'expired' },
+    beforeConnect: async (self) => {
+      calls += 1;
+      await sleep(50);
+      self.configure({ connectHeaders: { login: 'guest', passcode: 'guest' } });
+    },
+  });
+  same(calls, 1, 'beforeConnect calls');
+  same(client.connected, true, 'connected with the refreshed passcode');
+  await client.deactivate();
+}
+
+async function failoverMovesToTheNextUrlScenario(make) {
+  const failures = [];
+  const client = make({
+    brokerURL: ['ws://127.0.0.1:9/ws', BROKER],
+    connectHeaders: LOGIN,
+    reconnectDelay: 100,
+  });
+  client.on('connectFailed', (detail) => failures.push(detail.reason));
+  const ready = new Promise((resolve) => client.on('connect', resolve));
+  client.activate();
+  await within(ready, 10000, 'CONNECTED through the second URL');
+  same(failures.length, 1, `failed attempts (${failures})`);
+  await client.deactivate();
+}
+
+async function reconnectAttemptsRunOutIntoFailedScenario(make) {
+  const client = make({ brokerURL: 'ws://127.0.0.1:9/ws', reconnectDelay: 50, maxReconnectAttempts: 2 });
+  const attempts = [];
+  client.on('reconnectScheduled', (detail) => attempts.push(detail.attempt));
+  const failed = new Promise((resolve) => client.on('reconnectFailed', resolve));
+  client.activate();
+  const detail = await within(failed, 10000, 'reconnectFailed');
+  same(detail.attempts, 2, 'attempts');
+  same(attempts.join(','), '1,2', 'scheduled attempts');
+  same(client.connectionState, 'failed', 'connectionState');
+  same(client.state, 2, 'state (ActivationState.INACTIVE)');
+  same(client.active, false, 'active');
+  await within(client.deactivate(), 1000, 'deactivate from failed');
+}
+
+async function debugRedactsCredentialsAndCallbacksCannotBreakTheClientScenario(make) {
+  const notes = [];
+  const destination = `/topic/${unique('throws')}`;
+  const received = inbox();
+  const client = await connect(make, {
+    connectHeaders: { login: 'guest', passcode: 'guest', Authorization: 'Bearer secret-token' },
+    debug: (note) => notes.push(note),
+    onConnect: () => {
+      throw new Error('user bug in onConnect');
+    },
+  });
+  client.subscribe(destination, (message) => {
+    received.push(message.body);
+    throw new Error('user bug in a subscription');
+  });
+  await client.publish({ destination, body: 'one' });
+  await client.publish({ destination, body: 'two' });
+  await received.waitFor(2, 5000, 'both messages despite throwing callbacks');
+  const log = notes.join('\n');
+  check(/passcode:\[redacted\]/.test(log), 'the CONNECT line shows passcode:[redacted]');
+  check(/Authorization:\[redacted\]/.test(log), 'the CONNECT line shows Authorization:[redacted]');
+  check(!/secret-token/.test(log) && !/passcode:guest/.test(log), 'a credential reached debug');
+  check(/onConnect callback threw: .*user bug in onConnect/.test(log), 'the onConnect throw is reported');
+  check(/subscription callback threw: .*user bug in a subscription/.test(log), 'the subscription throw is reported');
+  await client.deactivate();
+}
+
+// wasm-bindgen-test runs these scenarios concurrently. The ones that close every broker connection
+// (close-all) would break the others' connections, so they run alone: a readers-writer lock.
+const lock = { readers: 0, writer: false, writersWaiting: 0, wakers: [] };
+
+async function guarded(exclusive, scenario) {
+  if (exclusive) lock.writersWaiting += 1;
+  for (;;) {
+    const free = exclusive ? !lock.writer && lock.readers === 0 : !lock.writer && lock.writersWaiting === 0;
+    if (free) break;
+    await new Promise((wake) => lock.wakers.push(wake));
+  }
+  if (exclusive) {
+    lock.writersWaiting -= 1;
+    lock.writer = true;
+  } else {
+    lock.readers += 1;
+  }
+  try {
+    return await scenario();
+  } finally {
+    if (exclusive) lock.writer = false;
+    else lock.readers -= 1;
+    for (const wake of lock.wakers.splice(0)) wake();
+  }
+}
+
+export const negotiatesAndRoundTripsText = (make) => guarded(false, () => negotiatesAndRoundTripsTextScenario(make));
+export const binaryBodyWithNulsRoundTrips = (make) => guarded(false, () => binaryBodyWithNulsRoundTripsScenario(make));
+export const oneMebibyteBodyRoundTrips = (make) => guarded(false, () => oneMebibyteBodyRoundTripsScenario(make));
+export const clientIndividualAckAndNackRedelivers = (make) => guarded(false, () => clientIndividualAckAndNackRedeliversScenario(make));
+export const transactionCommitDeliversAbortDoesNot = (make) => guarded(false, () => transactionCommitDeliversAbortDoesNotScenario(make));
+export const publishWithReceiptResolves = (make) => guarded(false, () => publishWithReceiptResolvesScenario(make));
+export const receiptThatNeverComesRejectsAfterTimeout = (make) => guarded(false, () => receiptThatNeverComesRejectsAfterTimeoutScenario(make));
+export const errorOnInvalidDestinationReachesOnStompError = (make) => guarded(false, () => errorOnInvalidDestinationReachesOnStompErrorScenario(make));
+export const heartbeatsFlowBothWaysAtOneSecond = (make) => guarded(false, () => heartbeatsFlowBothWaysAtOneSecondScenario(make));
+export const brokerCloseReconnectsRestoresSubscriptionsDeliversOnce = (make) => guarded(true, () => brokerCloseReconnectsRestoresSubscriptionsDeliversOnceScenario(make));
+export const deactivateSettlesWhenTheBrokerNeverAnswers = (make) => guarded(false, () => deactivateSettlesWhenTheBrokerNeverAnswersScenario(make));
+export const workerTimerKeepsHeartbeats = (make) => guarded(false, () => workerTimerKeepsHeartbeatsScenario(make));
+export const onlineEventReconnectsAtOnce = (make) => guarded(true, () => onlineEventReconnectsAtOnceScenario(make));
+export const beforeConnectMayRefreshCredentials = (make) => guarded(false, () => beforeConnectMayRefreshCredentialsScenario(make));
+export const failoverMovesToTheNextUrl = (make) => guarded(false, () => failoverMovesToTheNextUrlScenario(make));
+export const reconnectAttemptsRunOutIntoFailed = (make) => guarded(false, () => reconnectAttemptsRunOutIntoFailedScenario(make));
+export const debugRedactsCredentialsAndCallbacksCannotBreakTheClient = (make) => guarded(false, () => debugRedactsCredentialsAndCallbacksCannotBreakTheClientScenario(make));
