@@ -642,3 +642,44 @@ fn commands_illegal_in_a_state_are_typed_errors() {
         Err(invalid("subscribe", State::Disconnecting))
     );
 }
+
+mod suspend {
+    use super::*;
+
+    #[test]
+    fn suspend_while_connected_waits_for_reconnect_now_without_counting_an_attempt() {
+        let mut h = Harness::with(|c| c.reconnect.max_attempts = 1);
+        h.connected();
+        h.session.handle_suspend(h.now);
+        h.pump();
+        assert_eq!(h.session.state(), State::Reconnecting);
+        assert_eq!(h.session.reconnect_attempts(), 0);
+        assert_eq!(
+            h.session.poll_timeout(),
+            None,
+            "nothing is scheduled while suspended"
+        );
+        h.advance(600_000);
+        assert_eq!(
+            h.session.state(),
+            State::Reconnecting,
+            "no attempt while suspended"
+        );
+        h.session.reconnect_now(h.now).unwrap();
+        h.pump();
+        assert_eq!(h.session.state(), State::Connecting);
+    }
+
+    #[test]
+    fn suspend_refusing_a_transport_does_not_count_toward_max_attempts() {
+        let mut h = Harness::with(|c| c.reconnect.max_attempts = 1);
+        h.connected();
+        for _ in 0..5 {
+            h.session.reconnect_now(h.now).unwrap();
+            h.session.handle_suspend(h.now);
+            h.pump();
+            assert_eq!(h.session.state(), State::Reconnecting);
+        }
+        assert_eq!(h.session.reconnect_attempts(), 0);
+    }
+}

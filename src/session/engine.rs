@@ -379,6 +379,31 @@ impl Session {
         }
     }
 
+    /// The platform suspended the app (a mini-program in the background) and took the transport
+    /// with it, or refused to open one (`runningState=suspend`). Not the broker's fault: it does not
+    /// count as a failed attempt and schedules nothing. The session waits in `Reconnecting` for
+    /// [`reconnect_now`](Session::reconnect_now) when the app is shown again.
+    pub fn handle_suspend(&mut self, now: Millis) {
+        let _ = now;
+        if self.transport != Transport::None {
+            self.close_transport();
+            self.events.push_back(Event::TransportClosed(CloseInfo {
+                code: 1001,
+                reason: "app suspended".to_owned(),
+                clean: false,
+            }));
+        }
+        match self.state {
+            State::Connecting | State::Connected | State::Reconnecting => {
+                self.end_connection();
+                self.timers.stop(Timer::Reconnect);
+                self.set_state(State::Reconnecting);
+            }
+            State::Disconnecting => self.finish_disconnect(),
+            State::Inactive | State::Failed => {}
+        }
+    }
+
     /// Drops the transport as if the network failed (stompjs's `forceDisconnect`); the reconnect
     /// policy then applies.
     pub fn drop_connection(&mut self, now: Millis) {
