@@ -22,12 +22,13 @@ use crate::session::{
 
 use super::debug::Debug;
 use super::enums::ActivationState;
+use super::lifecycle::AppLifecycle;
 use super::listeners::{call_guarded, describe_error, EventName, Listeners};
 use super::message::{headers_object, Message};
 use super::options::{headers as headers_from, type_error, Options};
 use super::resume::ResumeHooks;
 use super::timer::DeadlineTimer;
-use super::transport::{self, SocketEvent, Transport};
+use super::transport::{self, Kind, SocketEvent, Transport};
 
 /// What the socket and timer report, waiting for the drive loop.
 enum Input {
@@ -36,6 +37,8 @@ enum Input {
     /// `beforeConnect` settled for transport generation `.0`; `.1` is the error if it failed.
     BeforeConnectDone(u64, Option<String>),
     Resume,
+    AppHide,
+    AppShow,
 }
 
 /// State shared by the `Client`, its messages, subscriptions and the JS handlers.
@@ -55,6 +58,9 @@ struct Inner {
     generation: u64,
     timer: Option<DeadlineTimer>,
     resume: Option<ResumeHooks>,
+    lifecycle: Option<AppLifecycle>,
+    /// When the mini-program was hidden, while it is.
+    hidden_since: Option<u64>,
     subscriptions: Vec<(String, Function)>,
     receipt_watchers: Vec<(String, Function)>,
     receipt_promises: Vec<(String, Function, Function)>,
@@ -137,6 +143,8 @@ impl Client {
             generation: 0,
             timer: None,
             resume: None,
+            lifecycle: None,
+            hidden_since: None,
             subscriptions: Vec::new(),
             receipt_watchers: Vec::new(),
             receipt_promises: Vec::new(),
@@ -185,6 +193,7 @@ impl Client {
             }
             inner.ensure_timer(&shared);
             inner.ensure_resume_hooks(&shared);
+            inner.ensure_lifecycle_hooks(&shared);
             inner.session.connect(now()).map_err(|e| js_error(&e))
         })
     }
@@ -688,6 +697,53 @@ impl Inner {
         }));
     }
 
+    fn ensure_lifecycle_hooks(&mut self, shared: &Weak<Shared>) {
+        if self.lifecycle.is_some() || !self.options.app_lifecycle {
+            return;
+        }
+        let Kind::MiniProgram(platform, _) = self.transport_kind() else {
+            return;
+        };
+        let Some(api) = platform.api() else { return };
+        let hook = |input: fn() -> Input| -> Rc<dyn Fn()> {
+            let weak = shared.clone();
+            Rc::new(move || {
+                if let Some(shared) = weak.upgrade() {
+                    shared.inbox.borrow_mut().push_back(input());
+                    drive(&shared);
+                }
+            })
+        };
+        self.lifecycle =
+            AppLifecycle::install(api, hook(|| Input::AppHide), hook(|| Input::AppShow));
+    }
+
+    /// The socket kind the options call for.
+    fn transport_kind(&self) -> Kind<'_> {
+        match &self.options.web_socket_factory {
+            Some(factory) => Kind::Factory(factory),
+            None => Kind::choose(self.options.platform, self.options.handshake()),
+        }
+    }
+
+    /// The app was shown: a suspended or stale connection reconnects at once. Hidden this long, the
+    /// platform has suspended the app and its socket is gone even if no close was reported.
+    fn app_shown(&mut self, now: u64) {
+        const SUSPENDED_AFTER: u64 = 5_000;
+        let hidden_for = self
+            .hidden_since
+            .take()
+            .map(|since| now.saturating_sub(since));
+        self.debug
+            .log(|| format!("app shown (hidden {} ms)", hidden_for.unwrap_or(0)));
+        if hidden_for.is_some_and(|ms| ms >= SUSPENDED_AFTER)
+            && self.session.state() == State::Connected
+        {
+            self.session.handle_suspend(now);
+        }
+        let _ = self.session.reconnect_now(now);
+    }
+
     /// Sends (or queues) one SEND; with `receipt: true`, returns the Promise its RECEIPT settles.
     fn publish(&mut self, params: &JsValue) -> Result<Option<Promise>, JsValue> {
         let object = params.dyn_ref::<Object>().ok_or_else(|| {
@@ -779,6 +835,11 @@ impl Inner {
             Some(Input::Resume) => {
                 let _ = self.session.reconnect_now(now);
             }
+            Some(Input::AppHide) => {
+                self.debug.log(|| "app hidden".into());
+                self.hidden_since = Some(now);
+            }
+            Some(Input::AppShow) => self.app_shown(now),
             Some(Input::Socket(generation, event)) if generation == self.generation => {
                 self.socket_event(now, event, calls);
             }
@@ -853,12 +914,7 @@ impl Inner {
             }
         });
         let versions = &self.session.config().accept_versions;
-        match transport::open(
-            &url,
-            versions,
-            self.options.web_socket_factory.as_ref(),
-            sink,
-        ) {
+        match transport::open(&url, versions, self.transport_kind(), sink) {
             Ok(transport) => self.transport = Some(transport),
             Err(error) => {
                 let message = describe_error(&error);
@@ -883,10 +939,37 @@ impl Inner {
                 self.debug.frame_in(&bytes);
                 self.session.handle_bytes(now, &bytes);
             }
+            SocketEvent::Close(_, event) if self.hidden_since.is_some() => {
+                // Closed by the platform while the app is in the background: wait for the show.
+                self.transport = None;
+                self.last_close_event = Some(event);
+                self.session.handle_suspend(now);
+            }
             SocketEvent::Close(info, event) => {
                 self.transport = None;
                 self.last_close_event = Some(event);
                 self.session.handle_close(now, info);
+            }
+            SocketEvent::OpenFailed(message) => {
+                self.transport = None;
+                self.debug.log(|| message.clone());
+                let suspended = self.hidden_since.is_some() || message.contains("suspend");
+                calls.push(Call::Emit(
+                    EventName::WebSocketError,
+                    vec![js_sys::Error::new(&message).into()],
+                ));
+                if suspended {
+                    self.session.handle_suspend(now);
+                } else {
+                    self.session.handle_close(
+                        now,
+                        crate::session::CloseInfo {
+                            code: 1006,
+                            reason: message,
+                            clean: false,
+                        },
+                    );
+                }
             }
             SocketEvent::Error(event) => {
                 calls.push(Call::Emit(EventName::WebSocketError, vec![event]))
@@ -1065,6 +1148,9 @@ impl Inner {
                 calls.push(Call::Emit(EventName::QueueDiscarded, vec![detail.into()]));
             }
             Event::Disconnected => {
+                // Deactivated: the page and app hooks go until the next activate().
+                self.lifecycle = None;
+                self.resume = None;
                 calls.push(Call::Emit(EventName::Disconnect, vec![]));
                 for resolve in self.deactivate_waiters.drain(..) {
                     calls.push(Call::Invoke(resolve, vec![], "deactivate"));

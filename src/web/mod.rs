@@ -7,6 +7,7 @@ mod client;
 mod debug;
 #[allow(missing_docs)] // wasm-bindgen generates undocumented items for exported enums
 mod enums;
+mod lifecycle;
 mod listeners;
 mod message;
 mod options;

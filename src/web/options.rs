@@ -10,6 +10,7 @@ use crate::frame::{Headers, Version};
 use crate::session::{Config, ReconnectTimeMode};
 
 use super::listeners::EventName;
+use super::transport::PlatformChoice;
 
 /// How the client's deadline timer fires (stompjs's `TickerStrategy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,14 +36,37 @@ pub(crate) struct Options {
     pub(crate) redact_headers: Vec<String>,
     /// Reconnect when the page becomes visible or the network comes back (default on).
     pub(crate) reconnect_on_resume: bool,
+    /// The socket kind: `None` chooses (global WebSocket, else a mini-program API).
+    pub(crate) platform: Option<PlatformChoice>,
+    /// Connect headers also sent on the WebSocket handshake of mini-program sockets (`Authorization`
+    /// always is).
+    pub(crate) handshake_headers: Vec<String>,
+    /// Mini-programs: reconnect on `onAppShow`, wait while hidden (default on).
+    pub(crate) app_lifecycle: bool,
     /// Callbacks given as options (`onConnect`, …), applied to the client's slots.
     pub(crate) callbacks: Vec<(EventName, Option<Function>)>,
 }
 
 impl Options {
+    /// The connect headers that also go on a mini-program socket's handshake.
+    pub(crate) fn handshake(&self) -> Headers {
+        self.session
+            .connect_headers
+            .iter()
+            .filter(|(name, _)| {
+                name.eq_ignore_ascii_case("authorization")
+                    || self
+                        .handshake_headers
+                        .iter()
+                        .any(|h| h.eq_ignore_ascii_case(name))
+            })
+            .collect()
+    }
+
     pub(crate) fn new() -> Options {
         Options {
             reconnect_on_resume: true,
+            app_lifecycle: true,
             ..Options::default()
         }
     }
@@ -132,6 +156,17 @@ impl Options {
             "logRawCommunication" => self.log_raw_communication = typed(key, value)?,
             "redactHeaders" => self.redact_headers = typed(key, value)?,
             "reconnectOnResume" => self.reconnect_on_resume = typed(key, value)?,
+            "platform" => {
+                self.platform = match value.as_string() {
+                    None if value.is_undefined() || value.is_null() => None,
+                    Some(name) => Some(PlatformChoice::parse(&name).ok_or_else(|| {
+                        type_error(&format!("{key} must be 'browser', 'wx', 'uni' or 'tt'"))
+                    })?),
+                    None => return Err(type_error(&format!("option '{key}' must be a string"))),
+                }
+            }
+            "handshakeHeaders" => self.handshake_headers = typed(key, value)?,
+            "appLifecycle" => self.app_lifecycle = typed(key, value)?,
             _ => match EventName::from_property(key) {
                 Some(event) => self.callbacks.push((event, function(key, value)?)),
                 None => return Err(type_error(&format!("unknown option '{key}'"))),

@@ -3,6 +3,7 @@
 //! session again. No protocol logic here: bytes in, bytes out, open/close/error reported.
 
 mod duck;
+mod miniprogram;
 mod websocket;
 
 use std::rc::Rc;
@@ -10,10 +11,11 @@ use std::rc::Rc;
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::frame::Version;
+use crate::frame::{Headers, Version};
 use crate::session::CloseInfo;
 
 pub(crate) use duck::DuckSocket;
+pub(crate) use miniprogram::{MiniProgramSocket, Platform};
 pub(crate) use websocket::BrowserSocket;
 
 /// What a socket reports.
@@ -25,6 +27,56 @@ pub(crate) enum SocketEvent {
     Close(CloseInfo, JsValue),
     /// The platform reported an error (a close usually follows).
     Error(JsValue),
+    /// The platform refused to open the socket (mini-programs' `connectSocket` `fail`).
+    OpenFailed(String),
+}
+
+/// Which kind of socket to open.
+pub(crate) enum Kind<'a> {
+    /// Whatever `webSocketFactory` returns.
+    Factory(&'a Function),
+    /// The global `WebSocket`.
+    Browser,
+    /// A mini-program SocketTask, with the connect headers that go on the handshake.
+    MiniProgram(Platform, Headers),
+}
+
+impl Kind<'_> {
+    /// The socket kind when no factory is given: `platform` if set, else the global `WebSocket` if
+    /// there is one, else the first mini-program API found.
+    pub(crate) fn choose(platform: Option<PlatformChoice>, handshake: Headers) -> Kind<'static> {
+        match platform {
+            Some(PlatformChoice::Browser) => Kind::Browser,
+            Some(PlatformChoice::MiniProgram(platform)) => Kind::MiniProgram(platform, handshake),
+            None if has_global_websocket() => Kind::Browser,
+            None => match Platform::detect() {
+                Some(platform) => Kind::MiniProgram(platform, handshake),
+                None => Kind::Browser,
+            },
+        }
+    }
+}
+
+/// The `platform` option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PlatformChoice {
+    Browser,
+    MiniProgram(Platform),
+}
+
+impl PlatformChoice {
+    pub(crate) fn parse(name: &str) -> Option<PlatformChoice> {
+        match name {
+            "browser" => Some(PlatformChoice::Browser),
+            other => Platform::parse(other).map(PlatformChoice::MiniProgram),
+        }
+    }
+}
+
+fn has_global_websocket() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"WebSocket".into())
+        .map(|c| c.is_function())
+        .unwrap_or(false)
 }
 
 /// Where a socket's events go.
@@ -48,30 +100,24 @@ pub(crate) fn subprotocols(versions: &[Version]) -> Vec<&'static str> {
     versions.into_iter().map(Version::subprotocol).collect()
 }
 
-/// Opens the transport for `url`: through `factory` when given, else the global `WebSocket`.
+/// Opens a transport of `kind` to `url`.
 pub(crate) fn open(
     url: &str,
     versions: &[Version],
-    factory: Option<&Function>,
+    kind: Kind<'_>,
     sink: Sink,
 ) -> Result<Box<dyn Transport>, JsValue> {
-    match factory {
-        Some(factory) => Ok(Box::new(DuckSocket::from_factory(factory, sink)?)),
-        None => {
-            let global = js_sys::global();
-            let constructor = js_sys::Reflect::get(&global, &"WebSocket".into())?;
-            if !constructor.is_function() {
-                return Err(js_sys::TypeError::new(
-                    "no WebSocket in this environment: pass webSocketFactory, or set globalThis.WebSocket (e.g. from the 'ws' package in Node)",
-                )
-                .into());
-            }
-            Ok(Box::new(BrowserSocket::open(
-                url,
-                &subprotocols(versions),
-                sink,
-            )?))
-        }
+    let protocols = subprotocols(versions);
+    match kind {
+        Kind::Factory(factory) => Ok(Box::new(DuckSocket::from_factory(factory, sink)?)),
+        Kind::MiniProgram(platform, handshake) => Ok(Box::new(MiniProgramSocket::open(
+            platform, url, &protocols, &handshake, sink,
+        )?)),
+        Kind::Browser if !has_global_websocket() => Err(js_sys::TypeError::new(
+            "no WebSocket in this environment: pass webSocketFactory, set platform ('wx', 'uni', 'tt'), or set globalThis.WebSocket (e.g. from the 'ws' package in Node)",
+        )
+        .into()),
+        Kind::Browser => Ok(Box::new(BrowserSocket::open(url, &protocols, sink)?)),
     }
 }
 
