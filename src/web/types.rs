@@ -93,6 +93,13 @@ export interface ClientOptions {
   redactHeaders?: string[];
   /** Reconnect at once when the page becomes visible or the network comes back. Default true. */
   reconnectOnResume?: boolean;
+  /** Socket kind: 'browser' (global WebSocket) or a mini-program API. Default: the global WebSocket if
+   *  there is one, else the first of `wx`, `tt`, `uni` found. */
+  platform?: 'browser' | 'wx' | 'uni' | 'tt';
+  /** Connect headers also sent on a mini-program socket's handshake (`Authorization` always is). */
+  handshakeHeaders?: string[];
+  /** Mini-programs: wait while the app is hidden, reconnect at once when shown. Default true. */
+  appLifecycle?: boolean;
   debug?: (message: string) => void;
   /** Called before each connection attempt; may return a Promise (e.g. to refresh a token). */
   beforeConnect?: (client: Client) => void | Promise<void>;
