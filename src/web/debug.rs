@@ -2,33 +2,42 @@
 //! are built by closures only when a hook is set). Credentials never reach it: `passcode`,
 //! `Authorization` and any header named in `redactHeaders` are shown as `[redacted]`.
 
+use std::rc::Rc;
+
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 use crate::frame::{Item, Parser};
 
+/// Cheap to clone (the drive loop takes a copy per step): the settings sit behind one `Rc`.
 #[derive(Clone, Default)]
-pub(crate) struct Debug {
-    hook: Option<Function>,
+pub(crate) struct Debug(Option<Rc<Settings>>);
+
+struct Settings {
+    hook: Function,
     raw: bool,
     redact: Vec<String>,
 }
 
 impl Debug {
     pub(crate) fn new(hook: Option<Function>, raw: bool, extra: &[String]) -> Debug {
-        let mut redact = vec!["passcode".to_owned(), "authorization".to_owned()];
-        redact.extend(extra.iter().map(|name| name.to_ascii_lowercase()));
-        Debug { hook, raw, redact }
+        Debug(hook.map(|hook| {
+            let mut redact = vec!["passcode".to_owned(), "authorization".to_owned()];
+            redact.extend(extra.iter().map(|name| name.to_ascii_lowercase()));
+            Rc::new(Settings { hook, raw, redact })
+        }))
     }
 
     pub(crate) fn enabled(&self) -> bool {
-        self.hook.is_some()
+        self.0.is_some()
     }
 
     /// Logs the message `make` builds, if a hook is set. A throwing hook is ignored.
     pub(crate) fn log(&self, make: impl FnOnce() -> String) {
-        if let Some(hook) = &self.hook {
-            let _ = hook.call1(&JsValue::UNDEFINED, &JsValue::from_str(&make()));
+        if let Some(settings) = &self.0 {
+            let _ = settings
+                .hook
+                .call1(&JsValue::UNDEFINED, &JsValue::from_str(&make()));
         }
     }
 
@@ -46,6 +55,9 @@ impl Debug {
 
     /// A frame's command and headers (redacted), plus its body when `logRawCommunication` is on.
     fn describe(&self, bytes: &[u8]) -> String {
+        let Some(settings) = &self.0 else {
+            return String::new();
+        };
         if bytes.iter().all(|&b| b == b'\n' || b == b'\r') {
             return "heart-beat".to_owned();
         }
@@ -56,7 +68,7 @@ impl Debug {
             let Item::Frame(frame) = item else { continue };
             let mut line = frame.command.as_str().to_owned();
             for (name, value) in frame.headers.iter() {
-                let shown = if self.redact.contains(&name.to_ascii_lowercase()) {
+                let shown = if settings.redact.contains(&name.to_ascii_lowercase()) {
                     "[redacted]"
                 } else {
                     value
@@ -64,7 +76,7 @@ impl Debug {
                 line.push_str(&format!(" {name}:{shown}"));
             }
             line.push_str(&format!(" ({} body bytes)", frame.body.len()));
-            if self.raw {
+            if settings.raw {
                 line.push('\n');
                 line.push_str(&String::from_utf8_lossy(&frame.body));
             }
