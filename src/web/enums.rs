@@ -39,14 +39,25 @@ pub enum StompSocketState {
     CLOSED = 3,
 }
 
-/// Heart-beat timer strategies, as stompjs (`'interval'` or `'worker'`).
+/// Heart-beat timer strategies, as stompjs's `TickerStrategy` (`TickerStrategy.Interval === 'interval'`,
+/// `TickerStrategy.Worker === 'worker'`). A class with static getters: wasm-bindgen exports string enums
+/// as types only, and stompjs users read these values at run time.
 #[wasm_bindgen]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TickerStrategy {
-    /// `setTimeout` on the page's thread.
-    Interval = "interval",
-    /// A Web Worker's timer, not throttled in background tabs.
-    Worker = "worker",
+pub struct TickerStrategy;
+
+#[wasm_bindgen]
+impl TickerStrategy {
+    /// `'interval'`: `setTimeout` on the page's thread.
+    #[wasm_bindgen(getter = Interval)]
+    pub fn interval() -> String {
+        "interval".into()
+    }
+
+    /// `'worker'`: a Web Worker's timer, not throttled in background tabs.
+    #[wasm_bindgen(getter = Worker)]
+    pub fn worker() -> String {
+        "worker".into()
+    }
 }
 
 /// STOMP versions to offer (`stompVersions`), as stompjs's `Versions` class.

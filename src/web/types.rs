@@ -57,7 +57,7 @@ export interface ClientOptions {
   /** Silence longer than the incoming interval times this closes the connection. Default 2. */
   heartbeatToleranceMultiplier?: number;
   /** 'worker' runs the timer in a Web Worker, unthrottled in background tabs. Default 'interval'. */
-  heartbeatStrategy?: 'interval' | 'worker' | TickerStrategy;
+  heartbeatStrategy?: 'interval' | 'worker';
   /** Milliseconds before reconnecting; 0 = never. Default 5000. */
   reconnectDelay?: number;
   reconnectTimeMode?: ReconnectionTimeMode;

@@ -127,7 +127,15 @@ test('Node: require() gets a ready client (CommonJS, initialised synchronously)'
 test('Node: import init, { Client } works as in browsers', () => {
   const script = `import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
-${NODE_ROUND_TRIP("import init, { Client, ActivationState } from 'stomp-wasm';\nawait init();\nif (ActivationState.INACTIVE !== 2) throw new Error('enum');")}`;
+${NODE_ROUND_TRIP(`import init, { Client, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions } from 'stomp-wasm';
+await init();
+// The stompjs v7 enums and helpers, with stompjs's values.
+const enums = [ActivationState.ACTIVE, ActivationState.DEACTIVATING, ActivationState.INACTIVE,
+  ReconnectionTimeMode.LINEAR, ReconnectionTimeMode.EXPONENTIAL, StompSocketState.CONNECTING,
+  StompSocketState.OPEN, StompSocketState.CLOSING, StompSocketState.CLOSED,
+  TickerStrategy.Interval, TickerStrategy.Worker, Versions.V1_0, Versions.V1_1, Versions.V1_2,
+  Versions.default.supportedVersions(), new Versions(['1.2', '1.1']).protocolVersions().join(' ')].join(',');
+if (enums !== '0,1,2,0,1,0,1,2,3,interval,worker,1.0,1.1,1.2,1.2,1.1,1.0,v12.stomp v11.stomp') throw new Error(enums);`)}`;
   writeFileSync(join(app, 'node-esm.mjs'), script);
   const run = spawnSync(process.execPath, ['node-esm.mjs'], { cwd: app, encoding: 'utf8' });
   assert.equal(run.stdout.trim(), 'node ✓', run.stderr);
