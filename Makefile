@@ -17,7 +17,8 @@ FUZZ_TARGET ?= parser
 .PHONY: help bootstrap test pkg demo bench fuzz lint broker-start broker-stop
 
 help:
-	@echo "make demo    install what is missing, start the test broker, build pkg/"
+	@echo "make demo    install what is missing, build pkg/, start the test broker (or use BROKER_URL),"
+	@echo "             serve the customer-service demo on http://127.0.0.1:8080 (DEMO_PORT) until Ctrl-C"
 	@echo "make test    install what is missing, start the broker, run every test suite, stop the broker"
 	@echo "make pkg     build the npm package into pkg/ (web and node builds, wasm-opt -Oz)"
 	@echo "make lint    rustfmt check and clippy (native and wasm32), warnings are errors"
@@ -35,13 +36,7 @@ pkg:
 	scripts/build-pkg
 
 demo:
-	scripts/bootstrap
-	scripts/broker start
-	$(MAKE) --no-print-directory pkg
-	@echo
-	@echo "demo: pkg/ is built. The demo page (www/) comes with a later issue."
-	@echo "demo: the test broker is running at ws://127.0.0.1:15674/ws (login guest, passcode guest)."
-	@echo "demo: stop it with: scripts/broker stop"
+	scripts/demo
 
 broker-start:
 	scripts/broker start
