@@ -1,0 +1,220 @@
+// End to end: the www/ demo as a person uses it, in Debian's Chromium driven by playwright-core, against
+// the test broker (RabbitMQ Web-STOMP on loopback). An agent console (desktop) and a visitor chat (phone):
+// the visitor's conversation shows up live, both sides type, send and get ✓ from the broker's RECEIPT;
+// then every broker connection is closed from the server side: both badges show "reconnecting", then
+// "connected", and a message typed during the outage is delivered after the reconnect exactly once.
+// Screenshots go to target/e2e/.
+//
+// Needs pkg/ built and the broker running (`make test` does both, and runs the control server whose
+// POST /close-all closes the broker's connections; without it the test runs `scripts/broker close-all`).
+// Starts its own static server (scripts/demo-server.mjs) on a free port.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { startDemoServer } from '../../scripts/demo-server.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const OUT = join(ROOT, 'target', 'e2e');
+const BROKER_URL = process.env.E2E_BROKER_URL || 'ws://127.0.0.1:15674/ws';
+const CONTROL_URL = process.env.CONTROL_URL || `http://127.0.0.1:${process.env.CONTROL_PORT || 15680}`;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const HELLO = '你好 👋';
+const REPLY = '您好！我是客服小林，有什么可以帮您？😊';
+const DURING_OUTAGE = '网络断了也能发吗？📶 (typed during the outage)';
+const AFTER = '收到 ✅ 连接已恢复';
+
+let demo;
+let browser;
+
+before(async () => {
+  assert.ok(statSync(join(ROOT, 'pkg', 'web', 'stomp_wasm.js')).isFile(), 'pkg/ is built (scripts/build-pkg)');
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'stomp-ping.mjs'), BROKER_URL, '5000'], { stdio: 'pipe' });
+  } catch (error) {
+    assert.fail(`the broker does not answer at ${BROKER_URL} (scripts/broker start): ${error.stderr}`);
+  }
+  mkdirSync(OUT, { recursive: true });
+  demo = await startDemoServer({
+    port: 0,
+    config: {
+      brokerURL: BROKER_URL,
+      login: 'guest',
+      passcode: 'guest',
+      reconnectDelay: 2000, // with the client's 20 % jitter: 1.6–2 s of "reconnecting in N s"
+      queueExpires: 60000, // this run's durable queues go away a minute after it
+    },
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+/** Closes every broker connection from the broker's side. */
+async function closeAllConnections() {
+  try {
+    const response = await fetch(`${CONTROL_URL}/close-all`, { method: 'POST' });
+    assert.equal(response.status, 200, `POST ${CONTROL_URL}/close-all: ${await response.text()}`);
+    return;
+  } catch (error) {
+    if (error?.cause?.code !== 'ECONNREFUSED') throw error;
+  }
+  await promisify(execFile)(join(ROOT, 'scripts', 'broker'), ['close-all', 'e2e'], { timeout: 30000 });
+}
+
+const badgeState = (page) => page.locator('#badge').getAttribute('data-state');
+
+/** Waits until the page's badge is in `state` (checked every animation frame, so short states are seen). */
+async function waitForBadge(page, state, timeout = 15000) {
+  await page.waitForFunction((s) => document.querySelector('#badge')?.dataset.state === s, state, { timeout, polling: 'raf' });
+}
+
+async function newPage(options, name, errors) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/WebSocket connection to .* failed/.test(message.text())) {
+      errors.push(`${name} console: ${message.text()}`);
+    }
+  });
+  return page;
+}
+
+test('the demo: a visitor and an agent chat, survive a broker-side close of every connection, and nothing is lost or doubled', { timeout: 90000 }, async (t) => {
+  const started = Date.now();
+  const errors = [];
+  const agent = await newPage({ viewport: { width: 1280, height: 800 } }, 'agent', errors);
+  const visitor = await newPage(
+    { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+    'visitor',
+    errors,
+  );
+  const step = (text) => t.diagnostic(`${((Date.now() - started) / 1000).toFixed(1)} s: ${text}`);
+  const shoot = async (page, file) => {
+    await page.screenshot({ path: join(OUT, file), animations: 'disabled' });
+  };
+
+  try {
+    // --- both pages connect --------------------------------------------------------------------------
+    await agent.goto(`${demo.url}agent.html`);
+    await waitForBadge(agent, 'connected');
+    const agentBadge = await agent.locator('#badge').innerText();
+    assert.match(agentBadge, /Connected/);
+    assert.match(agentBadge, /STOMP 1\.2/, 'the badge names the negotiated version');
+    assert.match(agentBadge, /♥ 10 s/, 'the badge shows the negotiated heart-beat');
+    await visitor.goto(`${demo.url}visitor.html`);
+    await waitForBadge(visitor, 'connected');
+    const conversation = await visitor.evaluate(() => document.body.dataset.conversation);
+    assert.match(conversation, /^[a-z2-9]{7}$/);
+    step(`both pages connected; conversation ${conversation}`);
+
+    // --- the new visitor shows up on the agent page, live ----------------------------------------------
+    const item = agent.locator(`.conv[data-conversation="${conversation}"]`);
+    await item.waitFor({ timeout: 10000 });
+    step('the conversation appeared on the agent page without a reload');
+
+    // --- the visitor types (the agent sees it) and says 你好 👋 -------------------------------------------
+    await visitor.locator('#input').pressSequentially('你好', { delay: 20 });
+    await item.locator('.typing-preview').waitFor({ timeout: 10000 });
+    step('the agent sees the visitor typing');
+    await visitor.locator('#input').fill(HELLO);
+    await visitor.locator('#input').press('Enter');
+    const hello = visitor.locator('.msg-me', { hasText: HELLO });
+    await hello.waitFor();
+    await visitor.locator('.msg-me[data-state="delivered"]', { hasText: HELLO }).waitFor({ timeout: 10000 });
+    step('the visitor\'s message is ✓ (RECEIPT)');
+    await agent.waitForFunction((id) => document.querySelector(`.conv[data-conversation="${id}"]`)?.dataset.unread === '1', conversation, { timeout: 10000 });
+    assert.match(await item.innerText(), /你好 👋/, 'the list shows the message as the preview');
+
+    // --- the agent picks it, sees the message, replies -------------------------------------------------
+    await item.click();
+    await agent.locator('#thread .msg-them', { hasText: HELLO }).waitFor();
+    assert.equal(await item.getAttribute('data-unread'), '0', 'opening the conversation clears its unread count');
+    await agent.locator('#input').pressSequentially('您好', { delay: 20 });
+    await visitor.locator('#typing:not([hidden])', { hasText: 'is typing' }).waitFor({ timeout: 10000 });
+    step('the visitor sees the agent typing');
+    await agent.locator('#input').fill(REPLY);
+    await agent.locator('#input').press('Enter');
+    await agent.locator('.msg-me[data-state="delivered"]', { hasText: REPLY }).waitFor({ timeout: 10000 });
+    await visitor.locator('.msg-them', { hasText: REPLY }).waitFor({ timeout: 10000 });
+    assert.ok(await visitor.locator('#typing').isHidden(), 'the typing indicator goes away with the message');
+    step('the agent\'s reply is ✓ and the visitor has it');
+
+    // --- the broker closes every connection -----------------------------------------------------------
+    const sessionsBefore = await Promise.all([agent, visitor].map((p) => p.evaluate(() => window.__demo.client.serverHeaders.session)));
+    await closeAllConnections();
+    await Promise.all([waitForBadge(agent, 'reconnecting', 10000), waitForBadge(visitor, 'reconnecting', 10000)]);
+    step('both badges show reconnecting');
+    assert.match(await visitor.locator('#badge').innerText(), /Reconnecting( in \d s)?…?[\s\S]*attempt 1/);
+
+    // A message typed now waits in the client's queue ("sending") and goes out after the reconnect.
+    await visitor.locator('#input').fill(DURING_OUTAGE);
+    await visitor.locator('#input').press('Enter');
+    const queued = visitor.locator('.msg-me', { hasText: DURING_OUTAGE });
+    await queued.waitFor();
+    const [stateNow, badgeNow] = [await queued.getAttribute('data-state'), await badgeState(visitor)];
+    if (badgeNow !== 'connected') assert.equal(stateNow, 'sending', 'a message sent while reconnecting waits as "sending"');
+    step(`typed during the outage: message ${stateNow}, badge ${badgeNow}`);
+    if (badgeNow === 'reconnecting') await shoot(visitor, 'visitor-reconnecting.png');
+    if ((await badgeState(agent)) === 'reconnecting') await shoot(agent, 'agent-reconnecting.png');
+
+    await Promise.all([waitForBadge(agent, 'connected'), waitForBadge(visitor, 'connected')]);
+    step('both badges show connected again');
+    const sessionsAfter = await Promise.all([agent, visitor].map((p) => p.evaluate(() => window.__demo.client.serverHeaders.session)));
+    assert.notEqual(sessionsAfter[0], sessionsBefore[0], 'the agent has a new STOMP session');
+    assert.notEqual(sessionsAfter[1], sessionsBefore[1], 'the visitor has a new STOMP session');
+
+    // --- the outage message is delivered exactly once --------------------------------------------------
+    await visitor.locator('.msg-me[data-state="delivered"]', { hasText: DURING_OUTAGE }).waitFor({ timeout: 15000 });
+    await agent.locator('#thread .msg-them', { hasText: DURING_OUTAGE }).waitFor({ timeout: 15000 });
+    step('the message typed during the outage is ✓ and on the agent page');
+    // Both subscriptions are back: the agent answers, and the visitor gets it.
+    await agent.locator('#input').fill(AFTER);
+    await agent.locator('#input').press('Enter');
+    await visitor.locator('.msg-them', { hasText: AFTER }).waitFor({ timeout: 10000 });
+    await agent.locator('.msg-me[data-state="delivered"]', { hasText: AFTER }).waitFor({ timeout: 10000 });
+    await agent.waitForTimeout(1000); // time for a duplicate to show up, if there were one
+    for (const text of [HELLO, DURING_OUTAGE]) {
+      assert.equal(await agent.locator('#thread .msg-them', { hasText: text }).count(), 1, `the agent has "${text}" once`);
+      assert.equal(await visitor.locator('.msg-me', { hasText: text }).count(), 1, `the visitor has "${text}" once`);
+    }
+    for (const text of [REPLY, AFTER]) {
+      assert.equal(await visitor.locator('.msg-them', { hasText: text }).count(), 1, `the visitor has "${text}" once`);
+    }
+    const counters = await Promise.all([agent, visitor].map((p) =>
+      p.evaluate(() => ({ duplicates: window.__demo.stats.duplicates, reconnects: window.__demo.stats.reconnects }))));
+    assert.deepEqual(counters, [{ duplicates: 0, reconnects: 1 }, { duplicates: 0, reconnects: 1 }],
+      'no MESSAGE arrived twice (by msg-id), and each page reconnected once');
+    assert.equal(await visitor.locator('.msg-me:not([data-state="delivered"])').count(), 0, 'every visitor message is ✓');
+    assert.equal(await agent.locator('.msg-me:not([data-state="delivered"])').count(), 0, 'every agent message is ✓');
+    assert.equal(await item.getAttribute('data-unread'), '0');
+
+    // --- screenshots -----------------------------------------------------------------------------------
+    await shoot(agent, 'agent.png');
+    await shoot(visitor, 'visitor.png');
+    await visitor.locator('#diag-btn').click();
+    await visitor.locator('#diagnostics.open').waitFor();
+    await visitor.waitForTimeout(600);
+    await shoot(visitor, 'visitor-diagnostics.png');
+    step(`screenshots in ${OUT}`);
+    assert.deepEqual(errors, [], 'no page errors');
+  } catch (error) {
+    await shoot(agent, 'failure-agent.png').catch(() => {});
+    await shoot(visitor, 'failure-visitor.png').catch(() => {});
+    if (errors.length) error.message += `\npage errors:\n${errors.join('\n')}`;
+    throw error;
+  }
+});
