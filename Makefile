@@ -45,13 +45,7 @@ broker-stop:
 	scripts/broker stop
 
 bench:
-	@if [ -x bench/run ]; then \
-		bench/run; \
-	elif [ -f bench/run.mjs ]; then \
-		node bench/run.mjs; \
-	else \
-		echo "bench: no benchmark runner yet (bench/run or bench/run.mjs); benchmarks come with a later issue."; \
-	fi
+	bench/run
 
 fuzz:
 	@[ -d fuzz ] || { echo "fuzz: there is no fuzz/ crate yet"; exit 1; }

@@ -1,0 +1,103 @@
+// `make bench`: stomp-wasm against @stomp/stompjs, side by side in one run. Measures size, throughput in
+// Node and in headless Chromium, and memory over 1,000,000 messages; writes bench/results/latest.json
+// and bench/results/latest.md, and prints the markdown table. Benchmarks print ratios; they assert no
+// times (a run fails only if a client drops or alters messages).
+//   node bench/run.mjs --pkg DIR [--quick] [--readme] [--only size,node,chromium,memory]
+// --quick: 1 KiB and 256 KiB only, 5 runs, 200,000 messages for memory; writes results/quick.json.tmp.
+// --readme: also copies the table into README.md's Performance section (between the bench markers).
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measure } from './size.mjs';
+import { markdown } from './lib/report.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const quick = flag('--quick');
+const pkg = resolve(value('--pkg', join(root, 'pkg')));
+const only = new Set(value('--only', 'size,node,chromium,memory').split(','));
+const results = join(here, 'results');
+mkdirSync(results, { recursive: true });
+const started = Date.now();
+const say = (s) => console.error(`bench: ${s} (${Math.round((Date.now() - started) / 1000)} s)`);
+
+/** Runs a bench script in its own process (a fresh heap for each part) and reads its JSON. */
+function child(nodeArgs, script, scriptArgs) {
+  const out = join(results, `${script.replace(/\W/g, '-')}-${process.pid}.tmp`);
+  const r = spawnSync(process.execPath, [...nodeArgs, join(here, script), ...scriptArgs, out], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`bench: ${script} failed (exit ${r.status ?? r.signal})`);
+  const json = JSON.parse(readFileSync(out, 'utf8'));
+  rmSync(out);
+  return json;
+}
+
+const report = {
+  machine: '',
+  date: new Date().toISOString(),
+  quick,
+  notes: [
+    'Inbound: both clients get the same pre-generated MESSAGE streams through webSocketFactory and the same fake socket; ' +
+      'the callback holds message.headers and message.body. data "binary" = ArrayBuffer (RabbitMQ with web_stomp.ws_frame = binary), ' +
+      '"text" = string (RabbitMQ\'s default). frames/s and MB/s (wire bytes, 10^6) are medians of the timed runs after warm-up; ratio = ours/stompjs.',
+    'Outbound: publish({destination, body, headers: {content-type}}) into a fake socket that counts what it is given; both clients send text frames.',
+    'Size: gzip level 9 and brotli quality 11 (Node zlib).',
+    'Memory: Node with --expose-gc, one 1 KiB frame per WebSocket message, the event loop turning every 100 messages; ' +
+      'wasm = the module\'s linear memory (it never shrinks; flat = no growth between 10% and the end of the run).',
+  ],
+};
+
+if (only.has('size')) {
+  say('size');
+  report.size = measure(pkg);
+}
+let nodeRun = null;
+let chromiumRun = null;
+if (only.has('node')) {
+  say('throughput in Node');
+  nodeRun = child(['--expose-gc'], 'node.mjs', [pkg, quick ? 'quick' : 'full']);
+}
+if (only.has('chromium')) {
+  say('throughput in Chromium');
+  chromiumRun = child([], 'browser.mjs', [pkg, quick ? 'quick' : 'full']);
+}
+report.inbound = [...(nodeRun?.inbound ?? []), ...(chromiumRun?.inbound ?? [])];
+report.outbound = [...(nodeRun?.outbound ?? []), ...(chromiumRun?.outbound ?? [])];
+if (only.has('memory')) {
+  const messages = quick ? 200000 : 1000000;
+  report.memory = {};
+  for (const kind of ['ours', 'stompjs']) {
+    say(`memory, ${kind}, ${messages} messages`);
+    report.memory[kind] = child(['--expose-gc', '--max-old-space-size=2048'], 'memory.mjs', [pkg, kind, String(messages)]);
+  }
+}
+const cpu = cpus();
+report.machine =
+  `${cpu.length} cores (${cpu[0]?.model.replace(/\s+/g, ' ').trim()}), ${platform()} ${release()}, ` +
+  `Node ${process.version}${chromiumRun ? `, Chromium ${chromiumRun.version}` : ''}`;
+report.node_version = process.version;
+report.chromium_version = chromiumRun?.version ?? null;
+report.seconds = Math.round((Date.now() - started) / 1000);
+
+const table = markdown(report);
+const name = quick ? 'quick' : 'latest';
+writeFileSync(join(results, quick ? 'quick.json.tmp' : 'latest.json'), `${JSON.stringify(report, null, 1)}\n`);
+writeFileSync(join(results, quick ? 'quick.md.tmp' : 'latest.md'), table);
+if (flag('--readme')) {
+  const readme = join(root, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const begin = '<!-- bench:begin -->';
+  const end = '<!-- bench:end -->';
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error('README.md has no <!-- bench:begin --> … <!-- bench:end --> block');
+  writeFileSync(readme, `${text.slice(0, a + begin.length)}\n${table}${text.slice(b)}`);
+  say('copied the table into README.md');
+}
+say(`done: bench/results/${name}${quick ? '.json.tmp' : '.json'}`);
+process.stdout.write(`\n${table}`);
