@@ -1209,10 +1209,12 @@ pub(crate) fn drive(shared: &Rc<Shared>) {
             inner.debug.clone()
         };
         // User code may call client methods; their outputs are drained by the next step.
+        debug.flush();
         let had_calls = !calls.is_empty();
         for call in calls {
             run_call(shared, &debug, call);
         }
+        debug.flush();
         if !had_input && !had_calls && shared.inbox.borrow().is_empty() {
             break;
         }

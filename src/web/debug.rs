@@ -1,7 +1,9 @@
 //! The one `debug` hook: every log line goes through it, and costs nothing when it is off (messages
-//! are built by closures only when a hook is set). Credentials never reach it: `passcode`,
+//! are built by closures only when a hook is set). Lines wait in a buffer until the drive loop
+//! [`flush`](Debug::flush)es them with no borrow of the client held, so a hook may read the client. Credentials never reach it: `passcode`,
 //! `Authorization` and any header named in `redactHeaders` are shown as `[redacted]`.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Function;
@@ -17,6 +19,7 @@ struct Settings {
     hook: Function,
     raw: bool,
     redact: Vec<String>,
+    pending: RefCell<Vec<String>>,
 }
 
 impl Debug {
@@ -24,7 +27,12 @@ impl Debug {
         Debug(hook.map(|hook| {
             let mut redact = vec!["passcode".to_owned(), "authorization".to_owned()];
             redact.extend(extra.iter().map(|name| name.to_ascii_lowercase()));
-            Rc::new(Settings { hook, raw, redact })
+            Rc::new(Settings {
+                hook,
+                raw,
+                redact,
+                pending: RefCell::new(Vec::new()),
+            })
         }))
     }
 
@@ -32,12 +40,21 @@ impl Debug {
         self.0.is_some()
     }
 
-    /// Logs the message `make` builds, if a hook is set. A throwing hook is ignored.
+    /// Queues the message `make` builds, if a hook is set.
     pub(crate) fn log(&self, make: impl FnOnce() -> String) {
         if let Some(settings) = &self.0 {
+            settings.pending.borrow_mut().push(make());
+        }
+    }
+
+    /// Calls the hook with every queued message. A throwing hook is ignored.
+    pub(crate) fn flush(&self) {
+        let Some(settings) = &self.0 else { return };
+        let lines = std::mem::take(&mut *settings.pending.borrow_mut());
+        for line in lines {
             let _ = settings
                 .hook
-                .call1(&JsValue::UNDEFINED, &JsValue::from_str(&make()));
+                .call1(&JsValue::UNDEFINED, &JsValue::from_str(&line));
         }
     }
 

@@ -403,13 +403,16 @@ async function debugRedactsCredentialsAndCallbacksCannotBreakTheClientScenario(m
   const notes = [];
   const destination = `/topic/${unique('throws')}`;
   const received = inbox();
+  let self = null;
   const client = await connect(make, {
     connectHeaders: { login: 'guest', passcode: 'guest', Authorization: 'Bearer secret-token' },
-    debug: (note) => notes.push(note),
+    // A hook that reads the client while it logs must not upset it.
+    debug: (note) => notes.push(`${self ? self.connectionState : 'new'}: ${note}`),
     onConnect: () => {
       throw new Error('user bug in onConnect');
     },
   });
+  self = client;
   client.subscribe(destination, (message) => {
     received.push(message.body);
     throw new Error('user bug in a subscription');
@@ -423,6 +426,7 @@ async function debugRedactsCredentialsAndCallbacksCannotBreakTheClientScenario(m
   check(!/secret-token/.test(log) && !/passcode:guest/.test(log), 'a credential reached debug');
   check(/onConnect callback threw: .*user bug in onConnect/.test(log), 'the onConnect throw is reported');
   check(/subscription callback threw: .*user bug in a subscription/.test(log), 'the subscription throw is reported');
+  check(/connected: >>> SEND/.test(log), 'the debug hook read the client state while frames were logged');
   await client.deactivate();
 }
 
