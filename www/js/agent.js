@@ -325,6 +325,7 @@ export async function main() {
     autosize();
     if (input.value.trim()) announceTyping();
   });
+  if (matchMedia('(min-width: 760px)').matches) input.placeholder = 'Write a reply…  (Enter sends, Shift+Enter for a new line)';
   $('#chips').replaceChildren(...CANNED.map((text) =>
     h('button', { class: 'chip', type: 'button', onclick: () => reply(text) }, text)));
   const visitorParams = new URLSearchParams(location.search);

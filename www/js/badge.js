@@ -30,6 +30,7 @@ export function mountBadge(root, { client, config, stats, onOpen }) {
 
   let scheduled = null; // the last reconnectScheduled detail
   let lastError = '';
+  let started = false; // before activate(), 'inactive' means "about to connect", not "offline"
   let timer = null;
   const history = [];
 
@@ -67,11 +68,12 @@ export function mountBadge(root, { client, config, stats, onOpen }) {
           title: lastError,
         };
       default:
-        return { state: 'offline', label: 'Offline', detail: '' };
+        return started ? { state: 'offline', label: 'Offline', detail: '' } : { state: 'connecting', label: 'Connecting…', detail: '' };
     }
   }
 
   function render() {
+    if (client.connectionState !== 'inactive') started = true;
     const v = view();
     if (root.dataset.state !== v.state || label.textContent !== v.label) {
       history.push({ state: v.state, label: v.label, at: Date.now() });
