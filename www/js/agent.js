@@ -196,7 +196,6 @@ export async function main() {
     return c;
   }
 
-  let typingTimer = null;
   client.subscribe(inbox, (message) => {
     stats.countIn();
     const m = parseChat(message);
@@ -233,8 +232,7 @@ export async function main() {
         break;
       case 'typing':
         c.typingUntil = Date.now() + TYPING_MS;
-        clearTimeout(typingTimer);
-        typingTimer = setTimeout(() => render(), TYPING_MS + 50);
+        setTimeout(() => render(), TYPING_MS + 50); // the indicator's end (typing comes at most every 2.5 s)
         render();
         return;
       default:
