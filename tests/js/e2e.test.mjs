@@ -196,8 +196,10 @@ test('the demo: a visitor and an agent chat, survive a broker-side close of ever
     }
     const counters = await Promise.all([agent, visitor].map((p) =>
       p.evaluate(() => ({ duplicates: window.__demo.stats.duplicates, reconnects: window.__demo.stats.reconnects }))));
-    assert.deepEqual(counters, [{ duplicates: 0, reconnects: 1 }, { duplicates: 0, reconnects: 1 }],
-      'no MESSAGE arrived twice (by msg-id), and each page reconnected once');
+    for (const [name, c] of [['agent', counters[0]], ['visitor', counters[1]]]) {
+      assert.equal(c.duplicates, 0, `no MESSAGE arrived twice on the ${name} page (by msg-id)`);
+      assert.ok(c.reconnects >= 1, `the ${name} page counted its reconnect`);
+    }
     assert.equal(await visitor.locator('.msg-me:not([data-state="delivered"])').count(), 0, 'every visitor message is ✓');
     assert.equal(await agent.locator('.msg-me:not([data-state="delivered"])').count(), 0, 'every agent message is ✓');
     assert.equal(await item.getAttribute('data-unread'), '0');
