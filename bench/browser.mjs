@@ -1,7 +1,7 @@
 // Inbound and outbound throughput in headless Chromium (Debian's, driven by playwright-core): a page
 // served from 127.0.0.1 loads @stomp/stompjs's minified UMD bundle and our pkg/web, and runs the same
 // harness as Node. Run by bench/run.mjs as
-//   node bench/browser.mjs PKG_DIR OUT.json [quick]
+//   node bench/browser.mjs PKG_DIR full|quick OUT.json
 // and writes {version, inbound: [...], outbound: [...]} to OUT.json.
 
 import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
@@ -15,11 +15,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 
-/** Serves the bench page on 127.0.0.1 and opens it in headless Chromium; `window.bench` is ready. */
-export async function openPage(pkgDir) {
+/**
+ * Serves the bench page on 127.0.0.1 and opens it in headless Chromium; `window.bench` is ready.
+ * With `pkgB` (bench/ab.mjs), the page is browser/ab.html and compares two builds of ours.
+ */
+export async function openPage(pkgDir, pkgB) {
   const mounts = {
     '/bench/': here,
     '/pkg/': resolve(pkgDir),
+    '/pkgB/': resolve(pkgB ?? pkgDir),
     '/stompjs/': join(root, 'node_modules/@stomp/stompjs/bundles'),
   };
   const server = createServer((req, res) => {
@@ -47,7 +51,7 @@ export async function openPage(pkgDir) {
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${server.address().port}/bench/browser/index.html`);
+    await page.goto(`http://127.0.0.1:${server.address().port}/bench/browser/${pkgB ? 'ab' : 'index'}.html`);
     await page.waitForFunction(() => document.title === 'ready' || null, null, { timeout: 30000 }).catch(() => {
       throw new Error(`the bench page did not load: ${errors.join('; ') || 'no error reported'}`);
     });
@@ -59,7 +63,7 @@ export async function openPage(pkgDir) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [pkgDir, out, mode] = process.argv.slice(2);
+  const [pkgDir, mode, out] = process.argv.slice(2);
   const { page, version, close } = await openPage(pkgDir);
   try {
     const { inbound, outbound, runs, warmup } = plan(mode);

@@ -1,6 +1,6 @@
 // Inbound and outbound throughput in Node: ours (pkg/node, CommonJS) against @stomp/stompjs (its ESM
 // build), through the same fake socket. Run by bench/run.mjs as
-//   node --expose-gc bench/node.mjs PKG_DIR OUT.json [quick]
+//   node --expose-gc bench/node.mjs PKG_DIR full|quick OUT.json
 // and writes {inbound: [...], outbound: [...]} to OUT.json.
 
 import { writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { Client as StompClient } from '@stomp/stompjs';
 import { inboundCase, outboundCase } from './lib/harness.mjs';
 import { plan } from './lib/plan.mjs';
 
-const [pkgDir, out, mode] = process.argv.slice(2);
+const [pkgDir, mode, out] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const { Client } = require(resolve(pkgDir, 'node/stomp_wasm.js'));
 const clients = { ours: Client, stompjs: StompClient };
