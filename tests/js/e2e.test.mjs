@@ -109,7 +109,7 @@ test('the demo: a visitor and an agent chat, survive a broker-side close of ever
 
   try {
     // --- both pages connect --------------------------------------------------------------------------
-    await agent.goto(`${demo.url}agent.html`);
+    await agent.goto(`${demo.url}agent.html?name=${encodeURIComponent('小林')}`);
     await waitForBadge(agent, 'connected');
     const agentBadge = await agent.locator('#badge').innerText();
     assert.match(agentBadge, /Connected/);
