@@ -77,7 +77,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
     for (const c of outbound) {
       const r = await page.evaluate((c) => window.bench.outbound(c), { ...c, runs, warmup });
-      const row = { env, body_bytes: c.bodyBytes, ...r, ratio: r.ours_fps / r.stompjs_fps };
+      const row = { env, body_bytes: c.bodyBytes, chunking: 'frame', data: 'text', ...r, ratio: r.ours_fps / r.stompjs_fps };
       results.outbound.push(row);
       console.error(`bench: ${env} outbound ${c.bodyBytes} B: ${row.ratio.toFixed(2)}x`);
     }

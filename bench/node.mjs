@@ -27,7 +27,7 @@ for (const c of inbound) {
 }
 for (const c of outbound) {
   const r = await outboundCase(clients, { ...c, ...options, runs, warmup });
-  const row = { env, body_bytes: c.bodyBytes, ...r, ratio: r.ours_fps / r.stompjs_fps };
+  const row = { env, body_bytes: c.bodyBytes, chunking: 'frame', data: 'text', ...r, ratio: r.ours_fps / r.stompjs_fps };
   results.outbound.push(row);
   console.error(`bench: ${env} outbound ${c.bodyBytes} B: ${row.ratio.toFixed(2)}x`);
 }

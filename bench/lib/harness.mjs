@@ -118,6 +118,9 @@ export async function inboundCase(clients, { bodyBytes, chunking, data = 'binary
     sides[kind] = { ...conn, stream, times: [] };
   }
   const kinds = Object.keys(sides);
+  // The floor: UTF-8 decoding of each body alone, which any client handing over a string must do.
+  const encodedBodies = bodiesFor(bodyBytes).map((b) => utf8.encode(b));
+  const decodeTimes = [];
   let expectedChars = null;
   for (let run = 0; run < warmup + runs; run++) {
     for (const kind of run % 2 ? [...kinds].reverse() : kinds) {
@@ -137,8 +140,19 @@ export async function inboundCase(clients, { bodyBytes, chunking, data = 'binary
       else if (sink.chars !== expectedChars) throw new Error(`${kind}: the bodies or headers differ from the other client's`);
       if (run >= warmup) side.times.push(t1 - t0);
     }
+    if (data === 'binary') {
+      await settle(gc);
+      const decoder = new TextDecoder();
+      let chars = 0;
+      const t0 = now();
+      for (let i = 0; i < frames; i++) chars += decoder.decode(encodedBodies[i & 7]).length;
+      const t1 = now();
+      if (chars <= 0) throw new Error('decode');
+      if (run >= warmup) decodeTimes.push(t1 - t0);
+    }
   }
   const result = { frames, wire_bytes: sides[kinds[0]].stream.wireBytes, stream_hash: sides[kinds[0]].stream.hash };
+  if (decodeTimes.length) result.decode_only_fps = frames / (median(decodeTimes) / 1000);
   for (const kind of kinds) {
     const seconds = median(sides[kind].times) / 1000;
     result[`${kind}_fps`] = frames / seconds;

@@ -77,6 +77,16 @@ export function markdown(report) {
         push(`| ${SIZE_NAMES[body] ?? body} | ${CHUNK_NAMES[chunking]} | ${cells.join(' | ')} |`);
       }
     }
+    const ceilings = envs.map((env) => {
+      const parts = bodies.map((body) => {
+        const r = find(inbound, env, body, 'frame', 'binary');
+        return r?.decode_only_fps ? `${SIZE_NAMES[body]} ${ratio(r.decode_only_fps / r.stompjs_fps)}` : null;
+      }).filter(Boolean);
+      return parts.length ? `${envName[env]}: ${parts.join(', ')}` : null;
+    }).filter(Boolean);
+    if (ceilings.length) {
+      push('', `Ceiling: decoding the body alone (TextDecoder, which any client handing the callback a string pays) is this many times faster than stompjs's whole receive path, 1 frame / message — ${ceilings.join('; ')}.`);
+    }
     if (inbound.some((r) => r.data === 'text')) {
       push('', '**Inbound**, text WebSocket messages (strings, RabbitMQ\'s default): ratio ours / stompjs (frames/s of ours).', '');
       push(`| body | ${envs.map((e) => ['frame', 'batch10', 'split4k'].map((c) => `${envName[e]} ${c}`).join(' | ')).join(' | ')} |`);
@@ -136,7 +146,8 @@ export function markdown(report) {
       if (r.start.wasm !== null) row('wasm linear memory', 'wasm');
       row('RSS', 'rss');
     }
-    push('');
+    const took = ['ours', 'stompjs'].filter((k) => m[k]).map((k) => `${k} ${m[k].seconds.toFixed(1)} s`);
+    push('', `Time for the ${n.toLocaleString('en-US')} messages, event loop turns included: ${took.join(', ')}.`, '');
   }
   const t = targets(report);
   if (t.length) {
