@@ -202,3 +202,30 @@ async fn deactivate_on_an_inactive_client_settles_at_once() {
         .await
         .unwrap();
 }
+
+mod fake {
+    use js_sys::Function;
+    use wasm_bindgen::prelude::wasm_bindgen;
+    use wasm_bindgen::JsValue;
+
+    #[wasm_bindgen(module = "/tests/web/fake_socket.js")]
+    extern "C" {
+        #[wasm_bindgen(catch, js_name = factoryMayReadTheClient)]
+        pub async fn factory_may_read_the_client(make: &Function) -> Result<JsValue, JsValue>;
+    }
+}
+
+fn make() -> Function {
+    let make =
+        wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> Result<JsValue, JsValue>>::new(
+            |options| Client::new(options).map(JsValue::from),
+        );
+    make.into_js_value().into()
+}
+
+#[wasm_bindgen_test]
+async fn a_factory_that_reads_the_client_and_opens_at_once_works() {
+    if let Err(error) = fake::factory_may_read_the_client(&make()).await {
+        panic!("{}", describe(&error).1);
+    }
+}
