@@ -6,7 +6,8 @@ mod session_support;
 use session_support::{assert_frame, close_info, config, headers, Harness, URL};
 use stomp_wasm::frame::{Command, EncodeError, Frame, ParseError, Version};
 use stomp_wasm::session::{
-    Action, CommandError, ConnectFailure, Event, HostHeader, NegotiatedHeartbeat, Session, State,
+    Action, CloseInfo, CommandError, ConnectFailure, Event, HostHeader, NegotiatedHeartbeat,
+    Session, State,
 };
 
 #[test]
@@ -329,6 +330,11 @@ fn error_before_connected_is_a_failed_attempt_carrying_the_frame() {
     assert_eq!(
         h.events(),
         [
+            Event::TransportClosed(CloseInfo {
+                code: 1000,
+                reason: "closed by the client".into(),
+                clean: true,
+            }),
             Event::ConnectFailed(ConnectFailure::Error(received)),
             Event::StateChanged {
                 from: State::Connecting,
@@ -380,9 +386,14 @@ fn garbage_before_connected_is_a_protocol_error_and_a_failed_attempt() {
     assert_eq!(h.actions(), [Action::Close]);
     let events = h.events_but_states();
     assert_eq!(
-        &events[..2],
+        &events[..3],
         [
             Event::ProtocolError(ParseError::UnknownCommand),
+            Event::TransportClosed(CloseInfo {
+                code: 1000,
+                reason: "closed by the client".into(),
+                clean: true,
+            }),
             Event::ConnectFailed(ConnectFailure::Protocol(ParseError::UnknownCommand)),
         ]
     );
@@ -417,6 +428,11 @@ fn connection_timeout_closes_and_counts_as_a_failed_attempt() {
     assert_eq!(
         h.events(),
         [
+            Event::TransportClosed(CloseInfo {
+                code: 1000,
+                reason: "closed by the client".into(),
+                clean: true,
+            }),
             Event::ConnectFailed(ConnectFailure::Timeout),
             Event::StateChanged {
                 from: State::Connecting,
@@ -529,7 +545,7 @@ fn connect_headers_made_unwritable_by_set_config_fail_that_attempt() {
     assert!(h.sent_frames().is_empty());
     assert_eq!(h.actions(), [Action::Close]);
     assert!(matches!(
-        h.events_but_states().first(),
+        h.events_but_states().get(1),
         Some(Event::ConnectFailed(ConnectFailure::InvalidConnectHeaders(
             EncodeError::Unrepresentable { .. }
         )))

@@ -6,7 +6,7 @@ mod session_support;
 use session_support::Harness;
 use stomp_wasm::frame::Command;
 use stomp_wasm::frame::Headers;
-use stomp_wasm::session::{Action, Event, NegotiatedHeartbeat, SendOptions, State};
+use stomp_wasm::session::{Action, CloseInfo, Event, NegotiatedHeartbeat, SendOptions, State};
 
 /// A harness whose CONNECT offers `cx,cy`, connected at t=0 with the broker's `sx,sy`.
 fn connected(cx: u64, cy: u64, broker: &str) -> Harness {
@@ -138,6 +138,11 @@ fn heartbeat_lost_just_after_tolerance_not_at_it() {
         h.events(),
         [
             Event::HeartbeatLost { last_received: 0 },
+            Event::TransportClosed(CloseInfo {
+                code: 1000,
+                reason: "closed by the client".into(),
+                clean: true,
+            }),
             Event::StateChanged {
                 from: State::Connected,
                 to: State::Reconnecting
@@ -281,4 +286,19 @@ fn no_heart_beats_and_no_liveness_check_while_disconnecting() {
         .events()
         .iter()
         .any(|e| matches!(e, Event::HeartbeatLost { .. })));
+}
+
+#[test]
+fn eol_after_a_frame_in_the_same_message_is_not_a_heartbeat() {
+    let mut h = Harness::with(|_| {});
+    h.connected();
+    // RabbitMQ ends every frame with "\0\n", in the same WebSocket message.
+    h.broker_bytes(b"RECEIPT\nreceipt-id:x\n\n\0\n");
+    h.broker_bytes(b"\n");
+    let beats = h
+        .events()
+        .iter()
+        .filter(|e| matches!(e, Event::HeartbeatReceived))
+        .count();
+    assert_eq!(beats, 1, "only the EOL that came alone is a heart-beat");
 }

@@ -267,17 +267,24 @@ impl Session {
         }
         self.last_received = now;
         let result = self.parser.push(bytes);
+        let (mut heartbeats, mut framed) = (0, false);
         while let Some(item) = self.parser.next_item() {
             if self.transport != Transport::Open {
                 break;
             }
             match item {
-                Item::Heartbeat => {
-                    if self.state == State::Connected {
-                        self.events.push_back(Event::HeartbeatReceived);
-                    }
+                Item::Heartbeat => heartbeats += 1,
+                Item::Frame(frame) => {
+                    framed = true;
+                    self.handle_frame(now, frame);
                 }
-                Item::Frame(frame) => self.handle_frame(now, frame),
+            }
+        }
+        // An EOL in the same transport message as a frame is that frame's trailing EOL (RabbitMQ
+        // ends every frame with `\0\n`), not a heart-beat. (Either way it counted as activity.)
+        if !framed && self.state == State::Connected {
+            for _ in 0..heartbeats {
+                self.events.push_back(Event::HeartbeatReceived);
             }
         }
         if let Err(error) = result {
@@ -385,14 +392,11 @@ impl Session {
     /// [`reconnect_now`](Session::reconnect_now) when the app is shown again.
     pub fn handle_suspend(&mut self, now: Millis) {
         let _ = now;
-        if self.transport != Transport::None {
-            self.close_transport();
-            self.events.push_back(Event::TransportClosed(CloseInfo {
-                code: 1001,
-                reason: "app suspended".to_owned(),
-                clean: false,
-            }));
-        }
+        self.close_transport_with(CloseInfo {
+            code: 1001,
+            reason: "app suspended".to_owned(),
+            clean: false,
+        });
         match self.state {
             State::Connecting | State::Connected | State::Reconnecting => {
                 self.end_connection();
@@ -958,10 +962,21 @@ impl Session {
         self.events.push_back(Event::ReceiptFailed { id, error });
     }
 
+    /// Closes the transport, if there is one, and reports it as closed (as a WebSocket's close event
+    /// would: stompjs users expect `onWebSocketClose` whoever closed it).
     fn close_transport(&mut self) {
+        self.close_transport_with(CloseInfo {
+            code: 1000,
+            reason: "closed by the client".to_owned(),
+            clean: true,
+        });
+    }
+
+    fn close_transport_with(&mut self, info: CloseInfo) {
         if self.transport != Transport::None {
             self.transport = Transport::None;
             self.actions.push_back(Action::Close);
+            self.events.push_back(Event::TransportClosed(info));
         }
     }
 

@@ -59,7 +59,8 @@ pub enum Event {
     StompError(Frame),
     /// A connect attempt failed (it counts toward `max_attempts`).
     ConnectFailed(ConnectFailure),
-    /// An EOL heart-beat from the broker.
+    /// An EOL heart-beat from the broker: an EOL that arrived in a transport message of its own
+    /// (EOLs in the same message as a frame are its trailing EOLs, not heart-beats).
     HeartbeatReceived,
     /// The broker was silent past the tolerance: the session closes and reconnects per policy.
     HeartbeatLost {
@@ -68,7 +69,8 @@ pub enum Event {
     },
     /// The broker's bytes broke the protocol: the session closes and reconnects per policy.
     ProtocolError(ParseError),
-    /// The transport closed, by either side.
+    /// The transport closed, by either side (when the session closed it: code 1000, "closed by
+    /// the client", or 1001 for an app suspend).
     TransportClosed(CloseInfo),
     /// These transactions were open when the connection ended; the broker aborts them.
     TransactionsAborted(Vec<String>),
