@@ -6,7 +6,7 @@ mod session_support;
 use session_support::{assert_frame, headers, Harness};
 use stomp_wasm::frame::{Command, Frame, Headers, Version};
 use stomp_wasm::session::{
-    AckTarget, CloseInfo, CommandError, Event, ReceiptError, SendOptions, SendOutcome, State,
+    AckTarget, CommandError, Event, ReceiptError, SendOptions, SendOutcome, State,
 };
 
 /// Connected under `version` with one client-ack subscription `sub-0`.
@@ -563,11 +563,7 @@ fn error_naming_a_receipt_fails_that_receipt_and_the_rest_are_lost() {
                 error: ReceiptError::Error(error.clone())
             },
             Event::StompError(error),
-            Event::TransportClosed(CloseInfo {
-                code: 1000,
-                reason: "closed by the client".into(),
-                clean: true,
-            }),
+            session_support::closed_by_client(),
             Event::ReceiptFailed {
                 id: "r-1".into(),
                 error: ReceiptError::ConnectionLost

@@ -6,8 +6,7 @@ mod session_support;
 use session_support::{assert_frame, close_info, config, headers, Harness, URL};
 use stomp_wasm::frame::{Command, EncodeError, Frame, ParseError, Version};
 use stomp_wasm::session::{
-    Action, CloseInfo, CommandError, ConnectFailure, Event, HostHeader, NegotiatedHeartbeat,
-    Session, State,
+    Action, CommandError, ConnectFailure, Event, HostHeader, NegotiatedHeartbeat, Session, State,
 };
 
 #[test]
@@ -330,11 +329,7 @@ fn error_before_connected_is_a_failed_attempt_carrying_the_frame() {
     assert_eq!(
         h.events(),
         [
-            Event::TransportClosed(CloseInfo {
-                code: 1000,
-                reason: "closed by the client".into(),
-                clean: true,
-            }),
+            session_support::closed_by_client(),
             Event::ConnectFailed(ConnectFailure::Error(received)),
             Event::StateChanged {
                 from: State::Connecting,
@@ -389,11 +384,7 @@ fn garbage_before_connected_is_a_protocol_error_and_a_failed_attempt() {
         &events[..3],
         [
             Event::ProtocolError(ParseError::UnknownCommand),
-            Event::TransportClosed(CloseInfo {
-                code: 1000,
-                reason: "closed by the client".into(),
-                clean: true,
-            }),
+            session_support::closed_by_client(),
             Event::ConnectFailed(ConnectFailure::Protocol(ParseError::UnknownCommand)),
         ]
     );
@@ -428,11 +419,7 @@ fn connection_timeout_closes_and_counts_as_a_failed_attempt() {
     assert_eq!(
         h.events(),
         [
-            Event::TransportClosed(CloseInfo {
-                code: 1000,
-                reason: "closed by the client".into(),
-                clean: true,
-            }),
+            session_support::closed_by_client(),
             Event::ConnectFailed(ConnectFailure::Timeout),
             Event::StateChanged {
                 from: State::Connecting,

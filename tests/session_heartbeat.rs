@@ -6,7 +6,7 @@ mod session_support;
 use session_support::Harness;
 use stomp_wasm::frame::Command;
 use stomp_wasm::frame::Headers;
-use stomp_wasm::session::{Action, CloseInfo, Event, NegotiatedHeartbeat, SendOptions, State};
+use stomp_wasm::session::{Action, Event, NegotiatedHeartbeat, SendOptions, State};
 
 /// A harness whose CONNECT offers `cx,cy`, connected at t=0 with the broker's `sx,sy`.
 fn connected(cx: u64, cy: u64, broker: &str) -> Harness {
@@ -138,11 +138,7 @@ fn heartbeat_lost_just_after_tolerance_not_at_it() {
         h.events(),
         [
             Event::HeartbeatLost { last_received: 0 },
-            Event::TransportClosed(CloseInfo {
-                code: 1000,
-                reason: "closed by the client".into(),
-                clean: true,
-            }),
+            session_support::closed_by_client(),
             Event::StateChanged {
                 from: State::Connected,
                 to: State::Reconnecting

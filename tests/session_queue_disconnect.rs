@@ -6,8 +6,8 @@ mod session_support;
 use session_support::{assert_frame, close_info, headers, Harness};
 use stomp_wasm::frame::{Command, EncodeError, Frame, Headers, Version};
 use stomp_wasm::session::{
-    AckTarget, Action, CloseInfo, CommandError, Config, Event, ReceiptError, ReconnectPolicy,
-    SendOptions, SendOutcome, Session, State,
+    AckTarget, Action, CommandError, Config, Event, ReceiptError, ReconnectPolicy, SendOptions,
+    SendOutcome, Session, State,
 };
 
 fn send_at(
@@ -442,11 +442,7 @@ fn disconnect_sends_disconnect_with_a_receipt_and_closes_on_that_receipt() {
     assert_eq!(
         h.events(),
         [
-            Event::TransportClosed(CloseInfo {
-                code: 1000,
-                reason: "closed by the client".into(),
-                clean: true,
-            }),
+            session_support::closed_by_client(),
             Event::StateChanged {
                 from: State::Disconnecting,
                 to: State::Inactive
@@ -485,11 +481,7 @@ fn forced_disconnect_closes_at_once() {
     assert_eq!(
         h.events(),
         [
-            Event::TransportClosed(CloseInfo {
-                code: 1000,
-                reason: "closed by the client".into(),
-                clean: true,
-            }),
+            session_support::closed_by_client(),
             Event::StateChanged {
                 from: State::Connected,
                 to: State::Inactive

@@ -7,8 +7,8 @@ mod session_support;
 use session_support::{Harness, ReferenceBackoff};
 use stomp_wasm::frame::{Command, Frame, Headers, ParseError};
 use stomp_wasm::session::{
-    Action, CloseInfo, CommandError, ConnectFailure, Event, ReconnectPolicy, ReconnectTimeMode,
-    SendOptions, State,
+    Action, CommandError, ConnectFailure, Event, ReconnectPolicy, ReconnectTimeMode, SendOptions,
+    State,
 };
 
 fn policy(mode: ReconnectTimeMode, jitter: f64) -> ReconnectPolicy {
@@ -58,11 +58,7 @@ fn error_after_connected_reports_stomp_error_closes_and_reconnects() {
         h.events(),
         [
             Event::StompError(error),
-            Event::TransportClosed(CloseInfo {
-                code: 1000,
-                reason: "closed by the client".into(),
-                clean: true,
-            }),
+            session_support::closed_by_client(),
             Event::StateChanged {
                 from: State::Connected,
                 to: State::Reconnecting

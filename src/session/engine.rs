@@ -49,6 +49,16 @@ pub struct AckTarget {
 }
 
 impl AckTarget {
+    /// The target stompjs's `ack(messageId, subscriptionId)` names: `message_id` is the MESSAGE's
+    /// `ack` header under 1.2 and its `message-id` before.
+    pub fn by_id(message_id: &str, subscription: &str) -> AckTarget {
+        AckTarget {
+            ack: None,
+            message_id: message_id.to_owned(),
+            subscription: subscription.to_owned(),
+        }
+    }
+
     /// The target of a received MESSAGE frame.
     pub fn of(message: &Frame) -> AckTarget {
         let header = |name| message.headers.get(name).unwrap_or("").to_owned();

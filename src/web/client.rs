@@ -296,12 +296,12 @@ impl Client {
         subscription_id: &str,
         #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
     ) -> Result<(), JsValue> {
-        let target = AckTarget {
-            ack: None,
-            message_id: message_id.to_owned(),
-            subscription: subscription_id.to_owned(),
-        };
-        ack_from_message(&self.shared, true, target, headers)
+        ack_from_message(
+            &self.shared,
+            true,
+            AckTarget::by_id(message_id, subscription_id),
+            headers,
+        )
     }
 
     /// Rejects a message by id (not in STOMP 1.0).
@@ -311,12 +311,12 @@ impl Client {
         subscription_id: &str,
         #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
     ) -> Result<(), JsValue> {
-        let target = AckTarget {
-            ack: None,
-            message_id: message_id.to_owned(),
-            subscription: subscription_id.to_owned(),
-        };
-        ack_from_message(&self.shared, false, target, headers)
+        ack_from_message(
+            &self.shared,
+            false,
+            AckTarget::by_id(message_id, subscription_id),
+            headers,
+        )
     }
 
     /// Begins a transaction; returns `{id, commit(), abort()}`.

@@ -564,3 +564,12 @@ impl ReferenceBackoff {
         capped - taken.min(capped)
     }
 }
+
+/// The `TransportClosed` event the session reports when it closes the transport itself.
+pub fn closed_by_client() -> Event {
+    Event::TransportClosed(CloseInfo {
+        code: 1000,
+        reason: "closed by the client".into(),
+        clean: true,
+    })
+}
