@@ -5,8 +5,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join, delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
@@ -487,6 +487,71 @@ describe('mini-program runtime: lifecycle options', () => {
       assert.deepEqual({ ...rt.control.lifecycle().calls }, { onAppShow: 0, onAppHide: 0, offAppShow: 0, offAppHide: 0 });
     } finally {
       await stop(rt, h);
+    }
+  });
+});
+
+// ---- the example project -------------------------------------------------------------------------------
+
+describe('the example project (www/miniprogram)', () => {
+  test('the app-level client connects and the chat page talks with an agent of the demo', { timeout: 30000 }, async () => {
+    // The project as a person has it after make pkg: the package's files in stomp-wasm/, config.js edited.
+    const root = mkdtempSync(join(tmpdir(), 'stomp-wasm-example-'));
+    cpSync(join(ROOT, 'www', 'miniprogram'), root, { recursive: true, filter: (src) => !src.includes(`${join('miniprogram', 'stomp-wasm')}`) });
+    cpSync(MP, join(root, 'stomp-wasm'), { recursive: true });
+    const config = join(root, 'config.js');
+    const original = readFileSync(config, 'utf8');
+    assert.match(original, /brokerURL: 'wss:\/\//, 'config.js asks for a wss:// URL');
+    writeFileSync(config, original.replace(/brokerURL: '[^']*'/, `brokerURL: '${BROKER}'`));
+    for (const name of ['app.json', 'project.config.json', 'sitemap.json', 'pages/chat/chat.json']) {
+      JSON.parse(readFileSync(join(root, name), 'utf8')); // DevTools refuses a project whose JSON does not parse
+    }
+    assert.deepEqual(JSON.parse(readFileSync(join(root, 'app.json'), 'utf8')).pages, ['pages/chat/chat']);
+    for (const page of ['pages/chat/chat']) {
+      for (const ext of ['js', 'wxml', 'wxss', 'json']) assert.ok(existsSync(join(root, `${page}.${ext}`)), `${page}.${ext}`);
+    }
+
+    const rt = createRuntime({ root, platform: 'wx', ios: true });
+    const agent = await connectPeer(BROKER);
+    const inbox = [];
+    agent.subscribe('/topic/cs.visitor.*', (message) => inbox.push(message));
+    let app;
+    try {
+      rt.require('/app.js');
+      app = rt.control.app();
+      app.onLaunch({ path: 'pages/chat/chat', scene: 1001, query: {} });
+      rt.require('/pages/chat/chat.js');
+      const page = rt.control.mountPage(0);
+      const context = () => `page: ${JSON.stringify(page.data)}\n${describeRun(rt)}\ninbox: ${JSON.stringify(inbox)}`;
+      await until(() => page.data.status === 'connected', 8000, 'the badge to say Online', context);
+      assert.equal(page.data.statusText, 'Online');
+      const conversation = app.conversation.id;
+      await until(() => inbox.some((m) => m.headers.type === 'join'), 5000, 'the join', context);
+
+      page.onInput({ detail: { value: '你好，我的订单还没到 📦' } });
+      page.send();
+      await until(() => inbox.some((m) => m.headers.type === 'text'), 5000, 'the text at the agent', context);
+      const text = inbox.find((m) => m.headers.type === 'text');
+      assert.equal(text.body, '你好，我的订单还没到 📦');
+      assert.equal(text.headers.conversation, conversation);
+      assert.equal(text.headers['sender-role'], 'visitor');
+      await until(() => page.data.messages[0]?.state === 'sent', 5000, 'the receipt', context);
+      assert.equal(page.data.draft, '');
+
+      await agent.send(`/topic/cs.agent.${conversation}`, 'Hello! Let me check.', {
+        type: 'text', conversation, 'msg-id': `agent-${RUN}`, sender: 'Agent Lin', 'sender-role': 'agent',
+        'sent-at': String(Date.now()), 'content-type': 'text/plain;charset=utf-8',
+      });
+      await until(() => page.data.messages.length === 2, 5000, 'the agent\'s reply on the page', context);
+      assert.deepEqual({ from: page.data.messages[1].from, sender: page.data.messages[1].sender, text: page.data.messages[1].text },
+        { from: 'them', sender: 'Agent Lin', text: 'Hello! Let me check.' });
+      assert.equal(page.data.scrollTo, 'm-1');
+      assert.deepEqual(rt.violations(), []);
+      assert.deepEqual(rt.uncaught, []);
+    } finally {
+      agent.close();
+      await stop(rt, app?.client ? { client: app.client } : null);
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

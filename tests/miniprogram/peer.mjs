@@ -7,6 +7,7 @@ export async function connectPeer(url = 'ws://127.0.0.1:15674/ws') {
   const socket = new WebSocket(url, ['v12.stomp']);
   let buffer = '';
   const waiting = new Map(); // receipt id → { resolve, reject }
+  const subscriptions = new Map(); // id → callback({ headers, body })
   let failure = null;
   const fail = (reason) => {
     failure = new Error(`peer: ${reason}`);
@@ -35,6 +36,15 @@ export async function connectPeer(url = 'ws://127.0.0.1:15674/ws') {
         waiting.delete(id);
       }
       if (command === 'ERROR') fail(`ERROR ${frame.slice(0, 300)}`);
+      if (command === 'MESSAGE') {
+        const split = frame.indexOf('\n\n');
+        const headers = {};
+        for (const line of frame.slice(0, split).split('\n').slice(1)) {
+          const colon = line.indexOf(':');
+          if (colon > 0 && !(line.slice(0, colon) in headers)) headers[line.slice(0, colon)] = line.slice(colon + 1);
+        }
+        subscriptions.get(headers.subscription)?.({ headers, body: frame.slice(split + 2) });
+      }
     }
   });
   await ready;
@@ -48,6 +58,13 @@ export async function connectPeer(url = 'ws://127.0.0.1:15674/ws') {
       const done = new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
       socket.send(`SEND\n${lines.join('\n')}\ncontent-type:text/plain\n\n${body}\0`);
       return done;
+    },
+    /** SUBSCRIBE; `onMessage({ headers, body })` for each MESSAGE (header values unescaped only for ASCII). */
+    subscribe(destination, onMessage, headers = {}) {
+      const id = `peer-sub-${subscriptions.size}`;
+      subscriptions.set(id, onMessage);
+      const lines = Object.entries({ id, destination, ...headers }).map(([k, v]) => `${k}:${v}`);
+      socket.send(`SUBSCRIBE\n${lines.join('\n')}\n\n\0`);
     },
     close() {
       socket.close(1000);

@@ -473,6 +473,50 @@
       return { platform: config.ios ? 'ios' : 'android', SDKVersion: config.sdkVersion };
     },
   };
+  // Storage, and the framework's App() / getApp() / Page(), for running a whole example project.
+  var storage = {};
+  api.getStorageSync = function (key) {
+    return Object.prototype.hasOwnProperty.call(storage, key) ? JSON.parse(storage[key]) : '';
+  };
+  api.setStorageSync = function (key, value) {
+    storage[key] = JSON.stringify(value);
+  };
+  var appInstance = null;
+  var pageDefinitions = [];
+  G.App = function (options) {
+    if (appInstance) violation('App() called twice');
+    appInstance = options;
+  };
+  G.getApp = function () {
+    return appInstance;
+  };
+  G.Page = function (options) {
+    pageDefinitions.push(options);
+  };
+  // setData with the framework's paths: 'a.b', 'list[2].state'.
+  function setPath(target, path, value) {
+    var keys = path.replace(/\[(\d+)\]/g, '.$1').split('.');
+    var at = target;
+    for (var i = 0; i < keys.length - 1; i++) {
+      if (at[keys[i]] === undefined || at[keys[i]] === null) at[keys[i]] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+      at = at[keys[i]];
+    }
+    at[keys[keys.length - 1]] = value;
+  }
+  function mountPage(index, query) {
+    var definition = pageDefinitions[index];
+    var page = Object.create(definition);
+    page.data = JSON.parse(JSON.stringify(definition.data || {}));
+    page.setData = function (changes, callback) {
+      Object.keys(changes).forEach(function (path) {
+        setPath(page.data, path, JSON.parse(JSON.stringify(changes[path] === undefined ? null : changes[path])));
+      });
+      if (typeof callback === 'function') deliver(callback, []);
+    };
+    if (typeof page.onLoad === 'function') page.onLoad(query || {});
+    return page;
+  }
+
   G[platform] = api;
   (config.alsoGlobals || []).forEach(function (name) {
     G[name] = api;
@@ -560,6 +604,10 @@
       return { calls: lifecycleCalls, show: showListeners.length, hide: hideListeners.length };
     },
     hiddenGlobals: hiddenGlobals,
+    app: function () {
+      return appInstance;
+    },
+    mountPage: mountPage,
     pendingTimers: function () {
       return timers.size;
     },
