@@ -15,7 +15,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::frame::{Command, Frame, Headers};
+use crate::frame::{Command, Frame, Headers, Version};
 use crate::session::{
     AckTarget, Action, CommandError, ConnectFailure, Event, SendOptions, Session, State,
 };
@@ -39,6 +39,8 @@ enum Input {
     Resume,
     AppHide,
     AppShow,
+    /// The transport for generation `.0` was opened (or could not be).
+    Opened(u64, Result<Box<dyn Transport>, JsValue>),
 }
 
 /// State shared by the `Client`, its messages, subscriptions and the JS handlers.
@@ -74,6 +76,8 @@ enum Call {
     Emit(EventName, Vec<JsValue>),
     Invoke(Function, Vec<JsValue>, &'static str),
     BeforeConnect(Function, u64),
+    /// Open the transport for this generation (user code may run: `webSocketFactory`).
+    Open(u64),
 }
 
 /// A STOMP client over WebSocket, with the @stomp/stompjs v7 API.
@@ -719,9 +723,9 @@ impl Inner {
     }
 
     /// The socket kind the options call for.
-    fn transport_kind(&self) -> Kind<'_> {
+    fn transport_kind(&self) -> Kind {
         match &self.options.web_socket_factory {
-            Some(factory) => Kind::Factory(factory),
+            Some(factory) => Kind::Factory(factory.clone()),
             None => Kind::choose(self.options.platform, self.options.handshake()),
         }
     }
@@ -840,13 +844,22 @@ impl Inner {
                 self.hidden_since = Some(now);
             }
             Some(Input::AppShow) => self.app_shown(now),
+            Some(Input::Opened(generation, opened)) if generation == self.generation => {
+                self.transport_opened(now, opened, calls);
+            }
+            Some(Input::Opened(_, opened)) => {
+                // Superseded while it opened (deactivated, or a newer attempt): close it.
+                if let Ok(mut transport) = opened {
+                    transport.close();
+                }
+            }
             Some(Input::Socket(generation, event)) if generation == self.generation => {
                 self.socket_event(now, event, calls);
             }
             Some(Input::Socket(..)) => {}
             Some(Input::BeforeConnectDone(generation, error)) if generation == self.generation => {
                 match error {
-                    None => self.open_transport(now, shared, calls),
+                    None => calls.push(Call::Open(generation)),
                     Some(error) => {
                         self.debug.log(|| format!("beforeConnect failed: {error}"));
                         self.session.handle_close(
@@ -869,7 +882,7 @@ impl Inner {
                     self.debug.log(|| format!("opening {url}"));
                     match self.options.before_connect.clone() {
                         Some(hook) => calls.push(Call::BeforeConnect(hook, self.generation)),
-                        None => self.open_transport(now, shared, calls),
+                        None => calls.push(Call::Open(self.generation)),
                     }
                 }
                 Action::Close => {
@@ -880,8 +893,8 @@ impl Inner {
                 }
             }
         }
-        while let Some(transmit) = self.session.poll_transmit() {
-            let Some(transport) = &self.transport else {
+        while let Some(transport) = &self.transport {
+            let Some(transmit) = self.session.poll_transmit() else {
                 break;
             };
             self.debug.frame_out(&transmit.bytes);
@@ -900,7 +913,12 @@ impl Inner {
         }
     }
 
-    fn open_transport(&mut self, now: u64, shared: &Weak<Shared>, calls: &mut Vec<Call>) {
+    /// What opening the current transport needs: done with the borrow released, since a
+    /// `webSocketFactory` is user code.
+    fn transport_request(
+        &self,
+        shared: &Weak<Shared>,
+    ) -> (String, Vec<Version>, Kind, transport::Sink) {
         let url = self.session.current_url().unwrap_or_default().to_owned();
         let generation = self.generation;
         let weak = shared.clone();
@@ -913,12 +931,22 @@ impl Inner {
                 drive(&shared);
             }
         });
-        let versions = &self.session.config().accept_versions;
-        match transport::open(&url, versions, self.transport_kind(), sink) {
+        let versions = self.session.config().accept_versions.clone();
+        (url, versions, self.transport_kind(), sink)
+    }
+
+    fn transport_opened(
+        &mut self,
+        now: u64,
+        opened: Result<Box<dyn Transport>, JsValue>,
+        calls: &mut Vec<Call>,
+    ) {
+        match opened {
             Ok(transport) => self.transport = Some(transport),
             Err(error) => {
                 let message = describe_error(&error);
-                self.debug.log(|| format!("cannot open {url}: {message}"));
+                self.debug
+                    .log(|| format!("cannot open the socket: {message}"));
                 calls.push(Call::Emit(EventName::WebSocketError, vec![error]));
                 self.session.handle_close(
                     now,
@@ -1236,6 +1264,17 @@ fn run_call(shared: &Rc<Shared>, debug: &Debug, call: Call) {
             if let Err(error) = call_guarded(&callback, &args) {
                 debug.log(|| format!("{what} threw: {error}"));
             }
+        }
+        Call::Open(generation) => {
+            let weak = Rc::downgrade(shared);
+            let (url, versions, kind, sink) = shared.inner.borrow().transport_request(&weak);
+            // Events a socket reports while it is being opened queue behind its `Opened`.
+            let before = shared.inbox.borrow().len();
+            let opened = transport::open(&url, &versions, kind, sink);
+            shared
+                .inbox
+                .borrow_mut()
+                .insert(before, Input::Opened(generation, opened));
         }
         Call::BeforeConnect(hook, generation) => {
             let client: JsValue = Client {

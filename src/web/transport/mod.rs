@@ -32,19 +32,19 @@ pub(crate) enum SocketEvent {
 }
 
 /// Which kind of socket to open.
-pub(crate) enum Kind<'a> {
+pub(crate) enum Kind {
     /// Whatever `webSocketFactory` returns.
-    Factory(&'a Function),
+    Factory(Function),
     /// The global `WebSocket`.
     Browser,
     /// A mini-program SocketTask, with the connect headers that go on the handshake.
     MiniProgram(Platform, Headers),
 }
 
-impl Kind<'_> {
+impl Kind {
     /// The socket kind when no factory is given: `platform` if set, else the global `WebSocket` if
     /// there is one, else the first mini-program API found.
-    pub(crate) fn choose(platform: Option<PlatformChoice>, handshake: Headers) -> Kind<'static> {
+    pub(crate) fn choose(platform: Option<PlatformChoice>, handshake: Headers) -> Kind {
         match platform {
             Some(PlatformChoice::Browser) => Kind::Browser,
             Some(PlatformChoice::MiniProgram(platform)) => Kind::MiniProgram(platform, handshake),
@@ -104,12 +104,12 @@ pub(crate) fn subprotocols(versions: &[Version]) -> Vec<&'static str> {
 pub(crate) fn open(
     url: &str,
     versions: &[Version],
-    kind: Kind<'_>,
+    kind: Kind,
     sink: Sink,
 ) -> Result<Box<dyn Transport>, JsValue> {
     let protocols = subprotocols(versions);
     match kind {
-        Kind::Factory(factory) => Ok(Box::new(DuckSocket::from_factory(factory, sink)?)),
+        Kind::Factory(factory) => Ok(Box::new(DuckSocket::from_factory(&factory, sink)?)),
         Kind::MiniProgram(platform, handshake) => Ok(Box::new(MiniProgramSocket::open(
             platform, url, &protocols, &handshake, sink,
         )?)),
