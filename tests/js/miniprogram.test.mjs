@@ -460,6 +460,35 @@ for (const variant of PLATFORMS) {
 }
 
 describe('mini-program runtime: lifecycle options', () => {
+  test('a reconnect that comes due while suspended fails with runningState=suspend and is not counted', { timeout: 30000 }, async () => {
+    const { rt, app } = await start({ platform: 'wx' });
+    // One attempt allowed: had the refused one counted, the client would give up ('failed').
+    const h = app.makeClient(clientOptions({ reconnectDelay: 8000, maxReconnectAttempts: 1 }));
+    const context = () => describeRun(rt, h);
+    try {
+      activate(h);
+      await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+      rt.control.dropTask(1); // the network drops the socket: the client waits out its 8 s backoff...
+      await until(() => h.count('reconnectScheduled') === 1, 2000, 'the backoff', context);
+      rt.control.hide(); // ...while the app goes to the background and is suspended 5 s later
+      await sleep(5000);
+      rt.control.suspend(false);
+      await sleep(200);
+      await rt.control.show(30000, 150); // the backoff timer fires in the thaw, before onAppShow
+      await until(() => h.count('connect') === 2, 4000, 'the reconnect after onAppShow', context);
+      const refused = rt.control.tasks().filter((t) => t.status === 'refused');
+      assert.equal(refused.length, 1, `one attempt refused in the thaw\n${context()}`);
+      assert.match(refused[0].refusal, /runningState=suspend/);
+      assert.ok(h.events.some((e) => e.type === 'webSocketError' && /wx\.connectSocket.*runningState=suspend/.test(e.detail)),
+        'reported through onWebSocketError, naming the platform and errMsg');
+      assert.equal(h.count('reconnectFailed'), 0);
+      assert.equal(h.client.connected, true);
+      assert.deepEqual(rt.violations(), []);
+    } finally {
+      await stop(rt, h);
+    }
+  });
+
   test('hidden briefly (< 5 s) and shown: the connection is kept', { timeout: 30000 }, async () => {
     const { rt, app } = await start({ platform: 'wx' });
     const h = app.makeClient(clientOptions({ reconnectDelay: 10000 }));

@@ -112,6 +112,9 @@ exports.makeClient = function (optionsJson) {
   client.on('reconnectScheduled', function (detail) {
     record('reconnectScheduled', detail && detail.delay);
   });
+  client.on('reconnectFailed', function () {
+    record('reconnectFailed');
+  });
 
   h.subscribe = function (destination, headersJson) {
     var list = (h.messages[destination] = h.messages[destination] || []);

@@ -545,6 +545,15 @@
         }
       });
     },
+    // The network drops one socket under a running app: onClose (1006) as the platform reports it.
+    dropTask: function (id) {
+      tasks.forEach(function (task) {
+        if (task.id !== id || task.status !== 'open') return;
+        bridge.dropSocket(task.socketId);
+        task.status = 'closed';
+        dispatch(task, 'onClose', { code: 1006, reason: 'network lost' });
+      });
+    },
     // JS thaws (held timers and events run, the clock jumps by `suspendedFor`), and `showDelay` ms later
     // the platform calls onAppShow; until then connectSocket still fails with runningState=suspend.
     show: function (suspendedFor, showDelay) {
