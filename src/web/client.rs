@@ -24,7 +24,7 @@ use super::debug::Debug;
 use super::enums::ActivationState;
 use super::lifecycle::AppLifecycle;
 use super::listeners::{call_guarded, describe_error, EventName, Listeners};
-use super::message::{headers_object, Message};
+use super::message::{headers_object, Message, MessageState};
 use super::options::{headers as headers_from, type_error, Options};
 use super::resume::ResumeHooks;
 use super::timer::DeadlineTimer;
@@ -69,6 +69,8 @@ struct Inner {
     deactivate_waiters: Vec<Function>,
     activate_after_disconnect: bool,
     last_close_event: Option<JsValue>,
+    /// Messages made for the event being turned into calls.
+    detach_after: Vec<Rc<RefCell<MessageState>>>,
 }
 
 /// Work for JS that the drive loop runs with no borrow held.
@@ -78,6 +80,8 @@ enum Call {
     BeforeConnect(Function, u64),
     /// Open the transport for this generation (user code may run: `webSocketFactory`).
     Open(u64),
+    /// The calls before this one are done with these messages: let their frames go.
+    Detach(Vec<Rc<RefCell<MessageState>>>),
 }
 
 /// A STOMP client over WebSocket, with the @stomp/stompjs v7 API.
@@ -155,6 +159,7 @@ impl Client {
             deactivate_waiters: Vec::new(),
             activate_after_disconnect: false,
             last_close_event: None,
+            detach_after: Vec::new(),
         };
         inner.install(parsed);
         Ok(Client {
@@ -907,6 +912,9 @@ impl Inner {
         }
         while let Some(event) = self.session.poll_event() {
             self.event(event, shared, calls);
+            if !self.detach_after.is_empty() {
+                calls.push(Call::Detach(std::mem::take(&mut self.detach_after)));
+            }
         }
         if let Some(timer) = &mut self.timer {
             timer.schedule(self.session.poll_timeout(), now);
@@ -1005,8 +1013,11 @@ impl Inner {
         }
     }
 
-    fn frame_value(&self, frame: Frame, shared: &Weak<Shared>) -> JsValue {
-        Message::new(frame, shared.clone()).into()
+    /// A `Message` for `frame`, detached once the calls made for the current event have run.
+    fn frame_value(&mut self, frame: Frame, shared: &Weak<Shared>) -> JsValue {
+        let (message, state) = Message::new(frame, shared.clone());
+        self.detach_after.push(state);
+        message.into()
     }
 
     fn event(&mut self, event: Event, shared: &Weak<Shared>, calls: &mut Vec<Call>) {
@@ -1263,6 +1274,11 @@ fn run_call(shared: &Rc<Shared>, debug: &Debug, call: Call) {
         Call::Invoke(callback, args, what) => {
             if let Err(error) = call_guarded(&callback, &args) {
                 debug.log(|| format!("{what} threw: {error}"));
+            }
+        }
+        Call::Detach(messages) => {
+            for message in messages {
+                message.borrow_mut().detach();
             }
         }
         Call::Open(generation) => {
