@@ -74,12 +74,28 @@ function activate(h) {
   }
 }
 
+/**
+ * Awaits a Promise of the runtime for at most `ms`, with a timer that keeps the event loop alive (a
+ * Promise that never settles must fail the test, not end the run with everything pending).
+ */
+async function settles(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Stops the client without masking the test's own failure, and tears the runtime down. */
 async function stop(rt, h) {
   try {
-    await h?.client.deactivate({ force: true });
+    if (h) await settles(h.client.deactivate({ force: true }), 3000, 'deactivate({ force: true })');
   } catch {
-    // The test has failed already (a trapped wasm instance cannot deactivate).
+    // The test has failed already (a client broken by then may neither trap nor settle).
   }
   rt.dispose();
 }
@@ -361,7 +377,7 @@ for (const variant of PLATFORMS) {
         assert.equal(rt.control.tasks().length, 1, 'one socket');
         const lifecycle = rt.control.lifecycle();
         assert.deepEqual([lifecycle.show, lifecycle.hide], [1, 1], 'onAppShow/onAppHide registered once');
-        await h.client.deactivate();
+        await settles(h.client.deactivate(), 6000, 'deactivate()');
         await until(() => rt.control.tasks()[0].status === 'closed', 2000, 'the socket closed', context);
         const closed = rt.control.tasks()[0];
         assert.ok(closed.closeCalls.every((c) => c.code === 1000), 'closed with 1000');
