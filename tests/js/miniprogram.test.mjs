@@ -505,6 +505,34 @@ describe('mini-program runtime: lifecycle options', () => {
     }
   });
 
+  test('without heart-beats or onClose, a show after ≥ 5 s hidden still reconnects and resubscribes', { timeout: 30000 }, async () => {
+    const { rt, app } = await start({ platform: 'wx' });
+    // Nothing tells the client its socket died: no heart-beats, and the platform reports no close.
+    const h = app.makeClient(clientOptions({ heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 }));
+    const context = () => describeRun(rt, h);
+    const topic = `/topic/mp-silent-${RUN}`;
+    const peer = await connectPeer(BROKER);
+    try {
+      activate(h);
+      await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+      h.subscribe(topic);
+      rt.control.hide();
+      await sleep(5000);
+      rt.control.suspend(false);
+      await sleep(200);
+      await rt.control.show(60000, 50);
+      await until(() => h.count('connect') === 2, 3000, 'the reconnect on onAppShow', context);
+      await sleep(100);
+      await peer.send(topic, 'after a silent death');
+      await until(() => h.messages[topic]?.length === 1, 4000, 'a message on the restored subscription', context);
+      assert.equal(rt.control.openSockets(), 1);
+      assert.deepEqual(rt.violations(), []);
+    } finally {
+      peer.close();
+      await stop(rt, h);
+    }
+  });
+
   test('hidden briefly (< 5 s) and shown: the connection is kept', { timeout: 30000 }, async () => {
     const { rt, app } = await start({ platform: 'wx' });
     const h = app.makeClient(clientOptions({ reconnectDelay: 10000 }));
