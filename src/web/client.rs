@@ -102,6 +102,9 @@ pub struct Client {
     shared: Rc<Shared>,
 }
 
+/// About this long after a mini-program is hidden, the platform suspends it and its sockets die.
+const SUSPENDED_AFTER: u64 = 5_000;
+
 fn now() -> u64 {
     js_sys::Date::now() as u64
 }
@@ -122,7 +125,11 @@ impl Client {
 
     /// Runs `f` on the inner state, then drives the session.
     fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
-        let result = f(&mut self.inner());
+        let result = {
+            let mut inner = self.inner();
+            inner.notice_suspension(now());
+            f(&mut inner)
+        };
         drive(&self.shared);
         result
     }
@@ -177,8 +184,7 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
         self.with(|inner| {
-            let object = options
-                .dyn_ref::<Object>()
+            let object = plain_object(&options)
                 .ok_or_else(|| type_error("configure() takes an options object"))?;
             for key in Object::keys(object).iter() {
                 let name = key.as_string().unwrap_or_default();
@@ -222,7 +228,10 @@ impl Client {
         let promise = Promise::new(&mut |resolve, _| resolver = Some(resolve));
         self.with(|inner| {
             inner.activate_after_disconnect = false;
-            let resolve = resolver.take().unwrap_or_else(|| Function::new_no_args(""));
+            // The executor ran synchronously; no resolver is impossible (and then nothing waits).
+            let Some(resolve) = resolver.take() else {
+                return;
+            };
             match inner.session.state() {
                 State::Inactive => {
                     let _ = resolve.call0(&JsValue::UNDEFINED);
@@ -585,6 +594,12 @@ impl StompTransaction {
     }
 }
 
+/// `value` as an object, whatever realm made it (an `instanceof Object` test would refuse objects
+/// from an iframe or a mini-program's other contexts).
+pub(crate) fn plain_object(value: &JsValue) -> Option<&Object> {
+    (value.is_object() && !value.is_function()).then(|| value.unchecked_ref())
+}
+
 /// An optional object argument as a plain value (`undefined` when absent).
 fn optional(value: Option<Object>) -> JsValue {
     value.map_or(JsValue::UNDEFINED, JsValue::from)
@@ -735,27 +750,34 @@ impl Inner {
         }
     }
 
-    /// The app was shown: a suspended or stale connection reconnects at once. Hidden this long, the
-    /// platform has suspended the app and its socket is gone even if no close was reported.
+    /// A mini-program thawed from a suspension runs its overdue timers (and maybe a publish) before
+    /// `onAppShow`. Hidden this long, its socket is gone whatever the platform reported, so the
+    /// session hears of it before anything else happens and queues what comes next.
+    fn notice_suspension(&mut self, now: u64) {
+        let suspended = self
+            .hidden_since
+            .is_some_and(|since| now.saturating_sub(since) >= SUSPENDED_AFTER);
+        if suspended && self.session.state() == State::Connected {
+            self.session.handle_suspend(now);
+        }
+    }
+
+    /// The app was shown: a suspended, dead or backing-off connection reconnects at once.
     fn app_shown(&mut self, now: u64) {
-        const SUSPENDED_AFTER: u64 = 5_000;
         let hidden_for = self
             .hidden_since
             .take()
             .map(|since| now.saturating_sub(since));
         self.debug
             .log(|| format!("app shown (hidden {} ms)", hidden_for.unwrap_or(0)));
-        if hidden_for.is_some_and(|ms| ms >= SUSPENDED_AFTER)
-            && self.session.state() == State::Connected
-        {
-            self.session.handle_suspend(now);
-        }
+        // A suspension was noticed before this input (`notice_suspension`); a dead or backing-off
+        // connection reconnects now.
         let _ = self.session.reconnect_now(now);
     }
 
     /// Sends (or queues) one SEND; with `receipt: true`, returns the Promise its RECEIPT settles.
     fn publish(&mut self, params: &JsValue) -> Result<Option<Promise>, JsValue> {
-        let object = params.dyn_ref::<Object>().ok_or_else(|| {
+        let object = plain_object(params).ok_or_else(|| {
             type_error("publish() takes {destination, body?, binaryBody?, headers?}")
         })?;
         let mut destination = None;
@@ -834,6 +856,7 @@ impl Inner {
     /// transmits, arm the timer, and collect the JS calls its events need.
     fn step(&mut self, input: Option<Input>, shared: &Weak<Shared>, calls: &mut Vec<Call>) {
         let now = now();
+        self.notice_suspension(now);
         match input {
             Some(Input::Timer) => {
                 if let Some(timer) = &mut self.timer {

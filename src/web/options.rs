@@ -75,7 +75,7 @@ impl Options {
         if object.is_undefined() || object.is_null() {
             return Ok(());
         }
-        let Some(object) = object.dyn_ref::<Object>() else {
+        let Some(object) = super::client::plain_object(object) else {
             return Err(type_error("options must be an object"));
         };
         for key in Object::keys(object).iter() {
@@ -251,7 +251,7 @@ pub(crate) fn headers(key: &str, value: JsValue) -> Result<Headers, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(headers);
     }
-    let Some(object) = value.dyn_ref::<Object>().filter(|_| !value.is_function()) else {
+    let Some(object) = super::client::plain_object(&value) else {
         return Err(type_error(&format!("'{key}' must be an object of strings")));
     };
     for entry in Object::entries(object).iter() {

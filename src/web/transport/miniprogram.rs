@@ -12,6 +12,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::Headers;
+use crate::session::CloseInfo;
 
 use super::{array_buffer, close_info, message_bytes, text, Sink, SocketEvent, Transport};
 
@@ -60,6 +61,7 @@ pub(crate) struct MiniProgramSocket {
     task: JsValue,
     detached: Rc<Cell<bool>>,
     platform: Platform,
+    on_send_failed: JsValue,
 }
 
 /// A one-argument JS function that forwards to `f` until the socket is detached.
@@ -127,8 +129,9 @@ impl MiniProgramSocket {
             })
             .into_js_value()
         };
+        // A callback makes uni return a SocketTask rather than a Promise; `fail` is enough (and no
+        // `new Function`: WeChat forbids code generation).
         Reflect::set(&options, &"fail".into(), &fail)?;
-        Reflect::set(&options, &"success".into(), &Function::new_no_args(""))?;
         let task = call(&api, "connectSocket", &options)?;
         if !task.is_object() {
             return Err(js_sys::TypeError::new(&format!(
@@ -166,10 +169,20 @@ impl MiniProgramSocket {
                 sink(SocketEvent::Error(error.into()))
             }),
         )?;
+        // A SocketTask that cannot send is dead, even if it never reported a close (a frozen app).
+        let on_send_failed = handler(&detached, &sink, |sink, error| {
+            let info = CloseInfo {
+                code: 1006,
+                reason: format!("send failed: {}", err_msg(&error)),
+                clean: false,
+            };
+            sink(SocketEvent::Close(info, error))
+        });
         Ok(MiniProgramSocket {
             task,
             detached,
             platform,
+            on_send_failed,
         })
     }
 }
@@ -182,6 +195,7 @@ impl Transport for MiniProgramSocket {
         };
         let options = Object::new();
         Reflect::set(&options, &"data".into(), &data)?;
+        Reflect::set(&options, &"fail".into(), &self.on_send_failed)?;
         call(&self.task, "send", &options).map(|_| ())
     }
 
