@@ -4,7 +4,6 @@ import cjs from './stomp_wasm.js';
 
 export const {
   Client,
-  Message,
   StompSubscription,
   StompTransaction,
   ActivationState,

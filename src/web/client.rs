@@ -24,7 +24,7 @@ use super::debug::Debug;
 use super::enums::ActivationState;
 use super::lifecycle::AppLifecycle;
 use super::listeners::{call_guarded, describe_error, EventName, Listeners};
-use super::message::{headers_object, Message, MessageState};
+use super::message::{ack_target, headers_object, message_object};
 use super::options::{headers as headers_from, type_error, Options};
 use super::resume::ResumeHooks;
 use super::timer::DeadlineTimer;
@@ -69,8 +69,8 @@ struct Inner {
     deactivate_waiters: Vec<Function>,
     activate_after_disconnect: bool,
     last_close_event: Option<JsValue>,
-    /// Messages made for the event being turned into calls.
-    detach_after: Vec<Rc<RefCell<MessageState>>>,
+    /// `(isAck, ids, headers?)`: the function every received MESSAGE's `ack`/`nack` is bound to.
+    acknowledge: Function,
 }
 
 /// Work for JS that the drive loop runs with no borrow held.
@@ -80,8 +80,6 @@ enum Call {
     BeforeConnect(Function, u64),
     /// Open the transport for this generation (user code may run: `webSocketFactory`).
     Open(u64),
-    /// The calls before this one are done with these messages: let their frames go.
-    Detach(Vec<Rc<RefCell<MessageState>>>),
 }
 
 /// A STOMP client over WebSocket, with the @stomp/stompjs v7 API.
@@ -166,16 +164,30 @@ impl Client {
             deactivate_waiters: Vec::new(),
             activate_after_disconnect: false,
             last_close_event: None,
-            detach_after: Vec::new(),
+            acknowledge: Function::unchecked_from_js(JsValue::UNDEFINED),
         };
         inner.install(parsed);
-        Ok(Client {
-            shared: Rc::new(Shared {
-                inner: RefCell::new(inner),
-                inbox: RefCell::new(VecDeque::new()),
-                driving: Cell::new(false),
-            }),
-        })
+        let shared = Rc::new(Shared {
+            inner: RefCell::new(inner),
+            inbox: RefCell::new(VecDeque::new()),
+            driving: Cell::new(false),
+        });
+        let weak = Rc::downgrade(&shared);
+        let acknowledge =
+            Closure::<dyn FnMut(JsValue, JsValue, JsValue) -> Result<(), JsValue>>::new(
+                move |is_ack: JsValue, ids: JsValue, headers: JsValue| {
+                    let shared = weak.upgrade().ok_or_else(|| {
+                        JsValue::from(js_sys::Error::new("the client of this message is gone"))
+                    })?;
+                    let target = ack_target(&ids).ok_or_else(|| {
+                        type_error("ack()/nack() must be called on a received message")
+                    })?;
+                    let headers = plain_object(&headers).cloned();
+                    ack_from_message(&shared, is_ack.as_bool() == Some(true), target, headers)
+                },
+            );
+        shared.inner.borrow_mut().acknowledge = acknowledge.into_js_value().unchecked_into();
+        Ok(Client { shared })
     }
 
     /// Changes options (only the keys given), as stompjs's `configure`.
@@ -854,7 +866,7 @@ impl Inner {
 
     /// One step of the drive loop: feed one input to the session, carry out its actions and
     /// transmits, arm the timer, and collect the JS calls its events need.
-    fn step(&mut self, input: Option<Input>, shared: &Weak<Shared>, calls: &mut Vec<Call>) {
+    fn step(&mut self, input: Option<Input>, calls: &mut Vec<Call>) {
         let now = now();
         self.notice_suspension(now);
         match input {
@@ -934,10 +946,7 @@ impl Inner {
             }
         }
         while let Some(event) = self.session.poll_event() {
-            self.event(event, shared, calls);
-            if !self.detach_after.is_empty() {
-                calls.push(Call::Detach(std::mem::take(&mut self.detach_after)));
-            }
+            self.event(event, calls);
         }
         if let Some(timer) = &mut self.timer {
             timer.schedule(self.session.poll_timeout(), now);
@@ -1036,14 +1045,12 @@ impl Inner {
         }
     }
 
-    /// A `Message` for `frame`, detached once the calls made for the current event have run.
-    fn frame_value(&mut self, frame: Frame, shared: &Weak<Shared>) -> JsValue {
-        let (message, state) = Message::new(frame, shared.clone());
-        self.detach_after.push(state);
-        message.into()
+    /// The JS object for a received frame (`message_object`); the frame is dropped after.
+    fn frame_value(&self, frame: Frame) -> JsValue {
+        message_object(&frame, &self.acknowledge)
     }
 
-    fn event(&mut self, event: Event, shared: &Weak<Shared>, calls: &mut Vec<Call>) {
+    fn event(&mut self, event: Event, calls: &mut Vec<Call>) {
         match event {
             Event::StateChanged { from, to } => {
                 self.debug.log(|| format!("state: {from} -> {to}"));
@@ -1071,7 +1078,7 @@ impl Inner {
                 };
                 calls.push(Call::Emit(
                     EventName::Connect,
-                    vec![self.frame_value(frame, shared)],
+                    vec![self.frame_value(frame)],
                 ));
             }
             Event::Message {
@@ -1083,7 +1090,7 @@ impl Inner {
                     .iter()
                     .find(|(id, _)| *id == subscription)
                     .map(|(_, f)| f.clone());
-                let message = self.frame_value(frame, shared);
+                let message = self.frame_value(frame);
                 match callback {
                     Some(callback) => calls.push(Call::Invoke(
                         callback,
@@ -1094,11 +1101,11 @@ impl Inner {
                 }
             }
             Event::UnhandledMessage(frame) => {
-                let message = self.frame_value(frame, shared);
+                let message = self.frame_value(frame);
                 calls.push(Call::Emit(EventName::UnhandledMessage, vec![message]));
             }
             Event::Receipt { id, frame } => {
-                let value = self.frame_value(frame, shared);
+                let value = self.frame_value(frame);
                 let mut handled = false;
                 if let Some(at) = self.receipt_promises.iter().position(|(r, ..)| *r == id) {
                     let (_, resolve, _) = self.receipt_promises.remove(at);
@@ -1133,7 +1140,7 @@ impl Inner {
                 calls.push(Call::Emit(EventName::ReceiptFailed, vec![detail.into()]));
             }
             Event::UnhandledReceipt(frame) => {
-                let value = self.frame_value(frame, shared);
+                let value = self.frame_value(frame);
                 match self.take_watcher(&value) {
                     Some(callback) => calls.push(Call::Invoke(
                         callback,
@@ -1144,11 +1151,11 @@ impl Inner {
                 }
             }
             Event::UnhandledFrame(frame) => {
-                let value = self.frame_value(frame, shared);
+                let value = self.frame_value(frame);
                 calls.push(Call::Emit(EventName::UnhandledFrame, vec![value]));
             }
             Event::StompError(frame) => {
-                let value = self.frame_value(frame, shared);
+                let value = self.frame_value(frame);
                 calls.push(Call::Emit(EventName::StompError, vec![value]));
             }
             Event::ConnectFailed(failure) => {
@@ -1164,7 +1171,7 @@ impl Inner {
                     .log(|| format!("connect attempt failed: {reason}"));
                 let _ = Reflect::set(&detail, &"reason".into(), &reason.into());
                 if let ConnectFailure::Error(frame) = failure {
-                    let value = self.frame_value(frame, shared);
+                    let value = self.frame_value(frame);
                     let _ = Reflect::set(&detail, &"frame".into(), &value);
                     calls.push(Call::Emit(EventName::StompError, vec![value]));
                 }
@@ -1260,14 +1267,13 @@ pub(crate) fn drive(shared: &Rc<Shared>) {
     if shared.driving.replace(true) {
         return;
     }
-    let weak = Rc::downgrade(shared);
     loop {
         let input = shared.inbox.borrow_mut().pop_front();
         let had_input = input.is_some();
         let mut calls = Vec::new();
         let debug = {
             let mut inner = shared.inner.borrow_mut();
-            inner.step(input, &weak, &mut calls);
+            inner.step(input, &mut calls);
             inner.debug.clone()
         };
         // User code may call client methods; their outputs are drained by the next step.
@@ -1297,11 +1303,6 @@ fn run_call(shared: &Rc<Shared>, debug: &Debug, call: Call) {
         Call::Invoke(callback, args, what) => {
             if let Err(error) = call_guarded(&callback, &args) {
                 debug.log(|| format!("{what} threw: {error}"));
-            }
-        }
-        Call::Detach(messages) => {
-            for message in messages {
-                message.borrow_mut().detach();
             }
         }
         Call::Open(generation) => {

@@ -1,185 +1,82 @@
-//! `Message`: a received frame as JS sees it. Properties are converted on first access and cached,
-//! so a callback that reads only `body` pays for one string decode. Once the callback has returned,
-//! the client [`detach`](MessageState::detach)es the message: what was not read yet is converted, and
-//! the frame leaves wasm memory. A message kept by user code then holds only JS values, so wasm
-//! memory stays flat however many messages arrive, whenever the garbage collector finalizes them.
+//! Received frames as plain JS objects: `{command, headers, body, binaryBody, isBinaryBody}`, plus
+//! `ack(headers?)` / `nack(headers?)` on a MESSAGE (stompjs's `IMessage` / `IFrame`).
 //!
-//! The headers object is built by `JSON.parse` of one string: one boundary crossing and one decode
-//! instead of two per header (measured: building it header by header was a third of the receive
-//! path for 1 KiB messages).
+//! Why plain objects and not a wasm-owned class with lazy getters: a wasm-owned object lives until the
+//! garbage collector runs its finalizer, and with it everything it holds. Under a busy feed those
+//! finalizers lag far behind (measured: 1,000,000 messages of 1 KiB peaked at 760 MB of JS heap and
+//! grew wasm memory to 60 MB). A plain object is ordinary garbage, and the frame leaves wasm memory as
+//! soon as the object is built, so memory stays flat however many messages arrive.
+//!
+//! The headers come from one `JSON.parse` of one string: one crossing and one decode instead of two
+//! per header. `ack`/`nack` are one shared function per client, bound to the message's ids: no
+//! allocation in wasm per message.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
 
-use js_sys::{Object, Reflect, Uint8Array};
-use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::{Command, Frame, Headers};
 use crate::session::AckTarget;
 
-use super::client::{ack_from_message, Shared};
-
-/// A STOMP frame received from the broker: `MESSAGE` for subscriptions, and the frames passed to
-/// `onConnect`, `onStompError`, `onUnhandledReceipt`, … (stompjs's `IMessage` / `IFrame`).
-#[wasm_bindgen]
-pub struct Message {
-    state: Rc<RefCell<MessageState>>,
-    client: Weak<Shared>,
+/// The JS object for `frame`. `acknowledge` is the client's shared `(isAck, target, headers?)`
+/// function; a MESSAGE gets `ack`/`nack` bound to it.
+pub(crate) fn message_object(frame: &Frame, acknowledge: &Function) -> JsValue {
+    let object = Object::new();
+    let set = |key: &str, value: &JsValue| {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    };
+    set("command", &JsValue::from_str(frame.command.as_str()));
+    set("headers", &headers_object(&frame.headers));
+    let text = String::from_utf8_lossy(&frame.body);
+    set(
+        "isBinaryBody",
+        &JsValue::from_bool(matches!(text, Cow::Owned(_))),
+    );
+    set("body", &JsValue::from_str(&text));
+    set("binaryBody", &Uint8Array::from(frame.body.as_slice()));
+    if frame.command == Command::Message {
+        let target = AckTarget::of(frame);
+        let ids: Array = [
+            target
+                .ack
+                .map_or(JsValue::NULL, |ack| JsValue::from_str(&ack)),
+            JsValue::from_str(&target.message_id),
+            JsValue::from_str(&target.subscription),
+        ]
+        .into_iter()
+        .collect();
+        set("ack", &bind(acknowledge, true, &ids));
+        set("nack", &bind(acknowledge, false, &ids));
+    }
+    object.into()
 }
 
-/// What a message holds: the frame until it is detached, the JS values made from it.
-pub(crate) struct MessageState {
-    command: Command,
-    frame: Option<Frame>,
-    headers: Option<JsValue>,
-    body: Option<JsValue>,
-    /// A copy of a body that is not UTF-8, kept when the frame goes.
-    binary: Option<Uint8Array>,
-    /// Kept when the frame goes, for `ack()` / `nack()` afterwards.
-    ack: Option<AckTarget>,
+/// `acknowledge.bind(null, isAck, ids)`: a plain JS function, collected with the message.
+fn bind(acknowledge: &Function, is_ack: bool, ids: &Array) -> JsValue {
+    Reflect::get(acknowledge, &JsValue::from_str("bind"))
+        .ok()
+        .and_then(|bind| bind.dyn_into::<Function>().ok())
+        .and_then(|bind| {
+            bind.call3(
+                acknowledge,
+                &JsValue::NULL,
+                &JsValue::from_bool(is_ack),
+                ids,
+            )
+            .ok()
+        })
+        .unwrap_or(JsValue::UNDEFINED)
 }
 
-impl Message {
-    /// A message for `frame`, and the handle the client detaches it with.
-    pub(crate) fn new(frame: Frame, client: Weak<Shared>) -> (Message, Rc<RefCell<MessageState>>) {
-        let state = Rc::new(RefCell::new(MessageState {
-            command: frame.command,
-            frame: Some(frame),
-            headers: None,
-            body: None,
-            binary: None,
-            ack: None,
-        }));
-        let message = Message {
-            state: state.clone(),
-            client,
-        };
-        (message, state)
-    }
-}
-
-impl MessageState {
-    fn headers(&mut self) -> JsValue {
-        if let (None, Some(frame)) = (&self.headers, &self.frame) {
-            self.headers = Some(headers_object(&frame.headers));
-        }
-        self.headers.clone().unwrap_or_else(|| Object::new().into())
-    }
-
-    fn body(&mut self) -> JsValue {
-        if let (None, Some(frame)) = (&self.body, &self.frame) {
-            let text = String::from_utf8_lossy(&frame.body);
-            if let Cow::Owned(_) = text {
-                // Not UTF-8: keep the bytes, which the text no longer says.
-                self.binary = Some(Uint8Array::from(frame.body.as_slice()));
-            }
-            self.body = Some(JsValue::from_str(&text));
-        }
-        self.body.clone().unwrap_or_else(|| JsValue::from_str(""))
-    }
-
-    /// Converts what was not read yet and lets the frame go (after the callback returned).
-    pub(crate) fn detach(&mut self) {
-        if self.frame.is_none() {
-            return;
-        }
-        self.headers();
-        self.body();
-        let Some(frame) = self.frame.take() else {
-            return;
-        };
-        if frame.command == Command::Message {
-            self.ack = Some(AckTarget::of(&frame));
-        }
-    }
-}
-
-#[wasm_bindgen]
-impl Message {
-    /// The command (`"MESSAGE"`, `"CONNECTED"`, `"ERROR"`, `"RECEIPT"`).
-    #[wasm_bindgen(getter)]
-    pub fn command(&self) -> String {
-        self.state.borrow().command.as_str().to_owned()
-    }
-
-    /// The headers as a plain object (first value wins for a repeated name, as the spec says).
-    #[wasm_bindgen(getter)]
-    #[wasm_bindgen(unchecked_return_type = "StompHeaders")]
-    pub fn headers(&self) -> JsValue {
-        self.state.borrow_mut().headers()
-    }
-
-    /// The body as text (UTF-8; invalid sequences become U+FFFD).
-    #[wasm_bindgen(getter)]
-    #[wasm_bindgen(unchecked_return_type = "string")]
-    pub fn body(&self) -> JsValue {
-        self.state.borrow_mut().body()
-    }
-
-    /// The body bytes (a copy).
-    #[wasm_bindgen(getter, js_name = binaryBody)]
-    pub fn binary_body(&self) -> Uint8Array {
-        let mut state = self.state.borrow_mut();
-        if let Some(frame) = &state.frame {
-            return Uint8Array::from(frame.body.as_slice());
-        }
-        match &state.binary {
-            Some(bytes) => Uint8Array::new(bytes),
-            None => Uint8Array::from(state.body().as_string().unwrap_or_default().as_bytes()),
-        }
-    }
-
-    /// Whether the body is not UTF-8 text (read `binaryBody` then).
-    #[wasm_bindgen(getter, js_name = isBinaryBody)]
-    pub fn is_binary_body(&self) -> bool {
-        let state = self.state.borrow();
-        match (&state.frame, &state.body) {
-            (Some(frame), None) => std::str::from_utf8(&frame.body).is_err(),
-            _ => state.binary.is_some(),
-        }
-    }
-
-    /// Acknowledges this message (ACK) with the headers its version needs; optional extra headers
-    /// (e.g. `{transaction: tx.id}`).
-    pub fn ack(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
-    ) -> Result<(), JsValue> {
-        self.acknowledge(true, headers)
-    }
-
-    /// Rejects this message (NACK).
-    pub fn nack(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "StompHeaders")] headers: Option<Object>,
-    ) -> Result<(), JsValue> {
-        self.acknowledge(false, headers)
-    }
-}
-
-impl Message {
-    fn acknowledge(&self, ack: bool, headers: Option<Object>) -> Result<(), JsValue> {
-        let Some(client) = self.client.upgrade() else {
-            return Err(js_sys::Error::new("the client of this message is gone").into());
-        };
-        let target = {
-            let state = self.state.borrow();
-            match (&state.frame, &state.ack) {
-                (Some(frame), _) => AckTarget::of(frame),
-                (None, Some(target)) => target.clone(),
-                (None, None) => {
-                    return Err(js_sys::TypeError::new(&format!(
-                        "{} frames cannot be acknowledged",
-                        state.command
-                    ))
-                    .into())
-                }
-            }
-        };
-        ack_from_message(&client, ack, target, headers)
-    }
+/// The ids `message_object` bound, back as an [`AckTarget`].
+pub(crate) fn ack_target(ids: &JsValue) -> Option<AckTarget> {
+    let ids: &Array = ids.dyn_ref()?;
+    Some(AckTarget {
+        ack: ids.get(0).as_string(),
+        message_id: ids.get(1).as_string()?,
+        subscription: ids.get(2).as_string()?,
+    })
 }
 
 /// Headers as a plain JS object; the first of repeated names wins. One `JSON.parse` of the whole

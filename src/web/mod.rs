@@ -1,6 +1,6 @@
 //! The browser and mini-program layer: the only wasm-bindgen code. Thin drivers that feed the
 //! session, drain its outputs and translate them to JS: the exported `Client` and its options,
-//! `Message`, the transports, the deadline timer, and the resume (visibility/online) hooks. No STOMP
+//! received messages as plain objects, the transports, the deadline timer, and the resume (visibility/online) hooks. No STOMP
 //! rule is decided here; if one is, it belongs in `crate::session`.
 
 mod client;
@@ -20,4 +20,3 @@ pub use client::{Client, StompSubscription, StompTransaction};
 pub use enums::{
     ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions,
 };
-pub use message::Message;
