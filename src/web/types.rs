@@ -20,7 +20,7 @@ export interface IStompSocket {
   close(code?: number, reason?: string): void;
 }
 
-/** A received frame (MESSAGE, CONNECTED, RECEIPT, ERROR). `body` is decoded on first access. */
+/** A received frame (MESSAGE, CONNECTED, RECEIPT, ERROR), as a plain object. */
 export interface IFrame {
   readonly command: string;
   readonly headers: StompHeaders;
