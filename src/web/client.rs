@@ -24,7 +24,7 @@ use super::debug::Debug;
 use super::enums::ActivationState;
 use super::lifecycle::AppLifecycle;
 use super::listeners::{call_guarded, describe_error, EventName, Listeners};
-use super::message::{ack_target, headers_object, message_object};
+use super::message::{ack_target, headers_object, MessageBuilder};
 use super::options::{headers as headers_from, type_error, Options};
 use super::resume::ResumeHooks;
 use super::timer::DeadlineTimer;
@@ -69,8 +69,8 @@ struct Inner {
     deactivate_waiters: Vec<Function>,
     activate_after_disconnect: bool,
     last_close_event: Option<JsValue>,
-    /// `(isAck, ids, headers?)`: the function every received MESSAGE's `ack`/`nack` is bound to.
-    acknowledge: Function,
+    /// Makes received frames into JS objects (set up right after the client, which it refers to).
+    messages: Option<MessageBuilder>,
 }
 
 /// Work for JS that the drive loop runs with no borrow held.
@@ -164,7 +164,7 @@ impl Client {
             deactivate_waiters: Vec::new(),
             activate_after_disconnect: false,
             last_close_event: None,
-            acknowledge: Function::unchecked_from_js(JsValue::UNDEFINED),
+            messages: None,
         };
         inner.install(parsed);
         let shared = Rc::new(Shared {
@@ -186,7 +186,9 @@ impl Client {
                     ack_from_message(&shared, is_ack.as_bool() == Some(true), target, headers)
                 },
             );
-        shared.inner.borrow_mut().acknowledge = acknowledge.into_js_value().unchecked_into();
+        shared.inner.borrow_mut().messages = Some(MessageBuilder::new(
+            acknowledge.into_js_value().unchecked_into(),
+        ));
         Ok(Client { shared })
     }
 
@@ -1045,9 +1047,12 @@ impl Inner {
         }
     }
 
-    /// The JS object for a received frame (`message_object`); the frame is dropped after.
+    /// The JS object for a received frame; the frame is dropped after.
     fn frame_value(&self, frame: Frame) -> JsValue {
-        message_object(&frame, &self.acknowledge)
+        match &self.messages {
+            Some(builder) => builder.build(&frame),
+            None => JsValue::UNDEFINED,
+        }
     }
 
     fn event(&mut self, event: Event, calls: &mut Vec<Call>) {

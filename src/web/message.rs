@@ -9,7 +9,7 @@
 //!
 //! The headers come from one `JSON.parse` of one string: one crossing and one decode instead of two
 //! per header. `ack`/`nack` are one shared function per client, bound to the message's ids: no
-//! allocation in wasm per message.
+//! allocation in wasm per message. Property and command names are made once per client.
 
 use std::borrow::Cow;
 
@@ -19,54 +19,94 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::frame::{Command, Frame, Headers};
 use crate::session::AckTarget;
 
-/// The JS object for `frame`. `acknowledge` is the client's shared `(isAck, target, headers?)`
-/// function; a MESSAGE gets `ack`/`nack` bound to it.
-pub(crate) fn message_object(frame: &Frame, acknowledge: &Function) -> JsValue {
-    let object = Object::new();
-    let set = |key: &str, value: &JsValue| {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
-    };
-    set("command", &JsValue::from_str(frame.command.as_str()));
-    set("headers", &headers_object(&frame.headers));
-    let text = String::from_utf8_lossy(&frame.body);
-    set(
-        "isBinaryBody",
-        &JsValue::from_bool(matches!(text, Cow::Owned(_))),
-    );
-    set("body", &JsValue::from_str(&text));
-    set("binaryBody", &Uint8Array::from(frame.body.as_slice()));
-    if frame.command == Command::Message {
-        let target = AckTarget::of(frame);
-        let ids: Array = [
-            target
-                .ack
-                .map_or(JsValue::NULL, |ack| JsValue::from_str(&ack)),
-            JsValue::from_str(&target.message_id),
-            JsValue::from_str(&target.subscription),
-        ]
-        .into_iter()
-        .collect();
-        set("ack", &bind(acknowledge, true, &ids));
-        set("nack", &bind(acknowledge, false, &ids));
-    }
-    object.into()
+/// Builds the JS objects for received frames. Property names, command names and `bind` are JS values
+/// made once per client: each `JsValue::from_str` is a decode with a fixed cost, per message it added up.
+pub(crate) struct MessageBuilder {
+    keys: [JsValue; 7],
+    commands: [JsValue; 4],
+    bind: Function,
+    /// `(isAck, ids, headers?)`: the client's function `ack`/`nack` are bound to.
+    acknowledge: Function,
 }
 
-/// `acknowledge.bind(null, isAck, ids)`: a plain JS function, collected with the message.
-fn bind(acknowledge: &Function, is_ack: bool, ids: &Array) -> JsValue {
-    Reflect::get(acknowledge, &JsValue::from_str("bind"))
-        .ok()
-        .and_then(|bind| bind.dyn_into::<Function>().ok())
-        .and_then(|bind| {
-            bind.call3(
-                acknowledge,
+const KEYS: [&str; 7] = [
+    "command",
+    "headers",
+    "isBinaryBody",
+    "body",
+    "binaryBody",
+    "ack",
+    "nack",
+];
+const COMMANDS: [Command; 4] = [
+    Command::Message,
+    Command::Connected,
+    Command::Receipt,
+    Command::Error,
+];
+
+impl MessageBuilder {
+    pub(crate) fn new(acknowledge: Function) -> MessageBuilder {
+        let bind = Reflect::get(&acknowledge, &JsValue::from_str("bind"))
+            .ok()
+            .and_then(|bind| bind.dyn_into::<Function>().ok())
+            .unwrap_or_else(|| acknowledge.clone());
+        MessageBuilder {
+            keys: KEYS.map(JsValue::from_str),
+            commands: COMMANDS.map(|c| JsValue::from_str(c.as_str())),
+            bind,
+            acknowledge,
+        }
+    }
+
+    /// The JS object for `frame`; a MESSAGE gets `ack`/`nack`.
+    pub(crate) fn build(&self, frame: &Frame) -> JsValue {
+        let object = Object::new();
+        let [command, headers, is_binary, body, binary_body, ack, nack] = &self.keys;
+        let set = |key: &JsValue, value: &JsValue| {
+            let _ = Reflect::set(&object, key, value);
+        };
+        let name = match COMMANDS.iter().position(|c| *c == frame.command) {
+            Some(at) => self.commands[at].clone(),
+            None => JsValue::from_str(frame.command.as_str()),
+        };
+        set(command, &name);
+        set(headers, &headers_object(&frame.headers));
+        let text = String::from_utf8_lossy(&frame.body);
+        set(
+            is_binary,
+            &JsValue::from_bool(matches!(text, Cow::Owned(_))),
+        );
+        set(body, &JsValue::from_str(&text));
+        set(binary_body, &Uint8Array::from(frame.body.as_slice()));
+        if frame.command == Command::Message {
+            let target = AckTarget::of(frame);
+            let ids: Array = [
+                target
+                    .ack
+                    .map_or(JsValue::NULL, |ack| JsValue::from_str(&ack)),
+                JsValue::from_str(&target.message_id),
+                JsValue::from_str(&target.subscription),
+            ]
+            .into_iter()
+            .collect();
+            set(ack, &self.bound(true, &ids));
+            set(nack, &self.bound(false, &ids));
+        }
+        object.into()
+    }
+
+    /// `acknowledge.bind(null, isAck, ids)`: a plain JS function, collected with the message.
+    fn bound(&self, is_ack: bool, ids: &Array) -> JsValue {
+        self.bind
+            .call3(
+                &self.acknowledge,
                 &JsValue::NULL,
                 &JsValue::from_bool(is_ack),
                 ids,
             )
-            .ok()
-        })
-        .unwrap_or(JsValue::UNDEFINED)
+            .unwrap_or(JsValue::UNDEFINED)
+    }
 }
 
 /// The ids `message_object` bound, back as an [`AckTarget`].
