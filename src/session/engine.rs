@@ -816,21 +816,25 @@ impl Session {
     fn flush_queue(&mut self, now: Millis) {
         while self.state == State::Connected {
             let Some(item) = self.queue.pop() else { break };
-            let result = match &item {
-                Queued::Send {
-                    frame,
-                    binary,
-                    skip_content_length,
-                } => self.write_frame(now, frame, *binary, *skip_content_length),
-                Queued::Ack(request) => match self.ack_frame(request) {
-                    Ok(frame) => self.write_frame(now, &frame, false, false),
-                    Err(error) => Err(error),
-                },
-            };
-            if result.is_err() {
+            if self.write_queued(now, &item).is_err() {
                 // Checked against the strictest offered version when queued; only a NACK meeting a
                 // 1.0 broker gets here. Report it rather than drop it silently.
                 self.discard(vec![item]);
+            }
+        }
+    }
+
+    /// Writes a SEND, ACK or NACK (the ACK/NACK headers for the negotiated version).
+    fn write_queued(&mut self, now: Millis, item: &Queued) -> Result<(), CommandError> {
+        match item {
+            Queued::Send {
+                frame,
+                binary,
+                skip_content_length,
+            } => self.write_frame(now, frame, *binary, *skip_content_length),
+            Queued::Ack(request) => {
+                let frame = self.ack_frame(request)?;
+                self.write_frame(now, &frame, false, false)
             }
         }
     }
@@ -1012,18 +1016,7 @@ impl Session {
         match self.state {
             State::Connected => {
                 self.claim_receipt(&frame.headers)?;
-                let written = match &item {
-                    Queued::Send {
-                        frame,
-                        binary,
-                        skip_content_length,
-                    } => self.write_frame(now, frame, *binary, *skip_content_length),
-                    Queued::Ack(request) => {
-                        let frame = self.ack_frame(request)?;
-                        self.write_frame(now, &frame, false, false)
-                    }
-                };
-                written.map(|()| SendOutcome::Sent)
+                self.write_queued(now, &item).map(|()| SendOutcome::Sent)
             }
             State::Connecting | State::Reconnecting => {
                 if !self.config.queue_while_disconnected {
