@@ -5,7 +5,7 @@ import { loadConfig, destination, subscribeHeaders } from './config.js';
 import { createClient, publishWithReceipt } from './connection.js';
 import { mountBadge } from './badge.js';
 import { mountDiagnostics, EventLog } from './diagnostics.js';
-import { h, avatar, shortId, uuid, chatHeaders, parseChat, renderThread, store, formatTime, formatAgo } from './ui.js';
+import { h, avatar, shortId, uuid, chatHeaders, parseChat, renderThread, store, formatTime, formatAgo, wireComposer } from './ui.js';
 
 const KEY = 'stomp-wasm-demo.agent';
 const NAMES = ['Lin', 'Mei', 'Chen', 'Alex', 'Sam', 'Yuki'];
@@ -301,28 +301,7 @@ export async function main() {
     }).catch(() => {});
   }
 
-  const form = $('#composer');
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    reply(input.value);
-    input.value = '';
-    autosize();
-    input.focus();
-  });
-  input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
-  function autosize() {
-    input.style.height = 'auto';
-    input.style.height = `${Math.min(input.scrollHeight, 140)}px`;
-  }
-  input.addEventListener('input', () => {
-    autosize();
-    if (input.value.trim()) announceTyping();
-  });
+  wireComposer($('#composer'), input, { onSend: reply, onTyping: announceTyping, maxHeight: 140 });
   if (matchMedia('(min-width: 760px)').matches) input.placeholder = 'Write a reply…  (Enter sends, Shift+Enter for a new line)';
   $('#chips').replaceChildren(...CANNED.map((text) =>
     h('button', { class: 'chip', type: 'button', onclick: () => reply(text) }, text)));

@@ -182,6 +182,34 @@ export function renderThread(list, messages, { onRetry } = {}) {
   }
 }
 
+/**
+ * Wires a composer: Enter sends and Shift+Enter is a new line (an IME composition, such as pinyin,
+ * keeps its Enter); the textarea grows up to `maxHeight`; typing something calls `onTyping`.
+ */
+export function wireComposer(form, input, { onSend, onTyping, maxHeight }) {
+  const autosize = () => {
+    input.style.height = 'auto';
+    input.style.height = `${Math.min(input.scrollHeight, maxHeight)}px`;
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    onSend(input.value);
+    input.value = '';
+    autosize();
+    input.focus();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  input.addEventListener('input', () => {
+    autosize();
+    if (input.value.trim()) onTyping();
+  });
+}
+
 /** Scrolls a scroller to the bottom if it was near the bottom (or `force`). */
 export function stickToBottom(scroller, force = false) {
   const near = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;

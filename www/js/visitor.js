@@ -5,7 +5,7 @@ import { loadConfig, destination, subscribeHeaders } from './config.js';
 import { createClient, publishWithReceipt } from './connection.js';
 import { mountBadge } from './badge.js';
 import { mountDiagnostics, EventLog } from './diagnostics.js';
-import { h, shortId, uuid, chatHeaders, parseChat, renderThread, store, formatTime } from './ui.js';
+import { h, shortId, uuid, chatHeaders, parseChat, renderThread, store, formatTime, wireComposer } from './ui.js';
 
 const KEY = 'stomp-wasm-demo.visitor';
 const QUICK = ['你好 👋', 'Where is my order? 📦', '我想退货', 'Can I change my address?'];
@@ -183,29 +183,7 @@ export async function main() {
     }).catch(() => {});
   }
 
-  const form = $('#composer');
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    sendText(input.value);
-    input.value = '';
-    autosize();
-    input.focus();
-  });
-  input.addEventListener('keydown', (event) => {
-    // Enter sends; Shift+Enter is a new line; an IME composition (pinyin) keeps its Enter.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
-  function autosize() {
-    input.style.height = 'auto';
-    input.style.height = `${Math.min(input.scrollHeight, 120)}px`;
-  }
-  input.addEventListener('input', () => {
-    autosize();
-    if (input.value.trim()) announceTyping();
-  });
+  wireComposer($('#composer'), input, { onSend: sendText, onTyping: announceTyping, maxHeight: 120 });
 
   $('#chips').replaceChildren(...QUICK.map((text) =>
     h('button', { class: 'chip', type: 'button', onclick: () => sendText(text) }, text)));
