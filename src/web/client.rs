@@ -1096,14 +1096,12 @@ impl Inner {
                     .find(|(id, _)| *id == subscription)
                     .map(|(_, f)| f.clone());
                 let message = self.frame_value(frame);
-                match callback {
-                    Some(callback) => calls.push(Call::Invoke(
-                        callback,
-                        vec![message],
-                        "subscription callback",
-                    )),
-                    None => calls.push(Call::Emit(EventName::UnhandledMessage, vec![message])),
-                }
+                calls.push(invoke_or_emit(
+                    callback,
+                    message,
+                    "subscription callback",
+                    EventName::UnhandledMessage,
+                ));
             }
             Event::UnhandledMessage(frame) => {
                 let message = self.frame_value(frame);
@@ -1146,14 +1144,13 @@ impl Inner {
             }
             Event::UnhandledReceipt(frame) => {
                 let value = self.frame_value(frame);
-                match self.take_watcher(&value) {
-                    Some(callback) => calls.push(Call::Invoke(
-                        callback,
-                        vec![value],
-                        "watchForReceipt callback",
-                    )),
-                    None => calls.push(Call::Emit(EventName::UnhandledReceipt, vec![value])),
-                }
+                let watcher = self.take_watcher(&value);
+                calls.push(invoke_or_emit(
+                    watcher,
+                    value,
+                    "watchForReceipt callback",
+                    EventName::UnhandledReceipt,
+                ));
             }
             Event::UnhandledFrame(frame) => {
                 let value = self.frame_value(frame);
@@ -1365,6 +1362,19 @@ fn run_call(shared: &Rc<Shared>, debug: &Debug, call: Call) {
                 }
             }
         }
+    }
+}
+
+/// `callback(value)` if there is one, else the `fallback` event with `value`.
+fn invoke_or_emit(
+    callback: Option<Function>,
+    value: JsValue,
+    what: &'static str,
+    fallback: EventName,
+) -> Call {
+    match callback {
+        Some(callback) => Call::Invoke(callback, vec![value], what),
+        None => Call::Emit(fallback, vec![value]),
     }
 }
 
