@@ -1,107 +1,150 @@
-//! The one `debug` hook: every log line goes through it, and costs nothing when it is off (messages
-//! are built by closures only when a hook is set). Lines wait in a buffer until the drive loop
-//! [`flush`](Debug::flush)es them with no borrow of the client held, so a hook may read the client. Credentials never reach it: `passcode`,
-//! `Authorization` and any header named in `redactHeaders` are shown as `[redacted]`.
+//! The driver's debug log: every line goes to the owner's `Notice::Debug`, and costs nothing when the
+//! log is off (lines are built by closures only when it is on). Credentials never reach it: the values
+//! of `passcode`, `Authorization` and any header named in the redaction list are shown as
+//! `[redacted]`, and so are a URL's user-info and query values. Built without `core::fmt`, which the
+//! shipped wasm does not carry.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
 
-use js_sys::Function;
-use wasm_bindgen::JsValue;
+use js_sys::Reflect;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::{Item, Parser};
+use crate::text::{concat, push_u64};
 
-/// Cheap to clone (the drive loop takes a copy per step): the settings sit behind one `Rc`.
-#[derive(Clone, Default)]
-pub(crate) struct Debug(Option<Rc<Settings>>);
+use crate::text::REDACTED;
 
-struct Settings {
-    hook: Function,
-    raw: bool,
-    redact: Vec<String>,
-    pending: RefCell<Vec<String>>,
+/// What the log shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DebugConfig {
+    /// Whether the driver produces debug lines at all.
+    pub enabled: bool,
+    /// Also show frame bodies (stompjs's `logRawCommunication`).
+    pub raw: bool,
+    /// Header names whose values are never shown, beyond `passcode` and `Authorization`.
+    pub redact_headers: Vec<String>,
 }
 
-impl Debug {
-    pub(crate) fn new(hook: Option<Function>, raw: bool, extra: &[String]) -> Debug {
-        Debug(hook.map(|hook| {
-            let mut redact = vec!["passcode".to_owned(), "authorization".to_owned()];
-            redact.extend(extra.iter().map(|name| name.to_ascii_lowercase()));
-            Rc::new(Settings {
-                hook,
-                raw,
-                redact,
-                pending: RefCell::new(Vec::new()),
-            })
-        }))
+#[derive(Default)]
+pub(crate) struct DebugLog {
+    config: DebugConfig,
+    lines: Vec<String>,
+}
+
+impl DebugLog {
+    pub(crate) fn configure(&mut self, config: DebugConfig) {
+        self.config = config;
     }
 
     pub(crate) fn enabled(&self) -> bool {
-        self.0.is_some()
+        self.config.enabled
     }
 
-    /// Queues the message `make` builds, if a hook is set.
-    pub(crate) fn log(&self, make: impl FnOnce() -> String) {
-        if let Some(settings) = &self.0 {
-            settings.pending.borrow_mut().push(make());
+    /// Queues the line `make` builds, if the log is on.
+    pub(crate) fn log(&mut self, make: impl FnOnce() -> String) {
+        if self.config.enabled {
+            self.lines.push(make());
         }
     }
 
-    /// Calls the hook with every queued message. A throwing hook is ignored.
-    pub(crate) fn flush(&self) {
-        let Some(settings) = &self.0 else { return };
-        let lines = std::mem::take(&mut *settings.pending.borrow_mut());
-        for line in lines {
-            let _ = settings
-                .hook
-                .call1(&JsValue::UNDEFINED, &JsValue::from_str(&line));
+    /// Queues `parts` joined, if the log is on.
+    pub(crate) fn say(&mut self, parts: &[&str]) {
+        self.log(|| concat(parts));
+    }
+
+    /// The lines queued so far.
+    pub(crate) fn take(&mut self) -> Vec<String> {
+        core::mem::take(&mut self.lines)
+    }
+
+    pub(crate) fn frame_out(&mut self, bytes: &[u8]) {
+        if self.config.enabled {
+            let line = self.describe(">>> ", bytes);
+            self.lines.push(line);
         }
     }
 
-    pub(crate) fn frame_out(&self, bytes: &[u8]) {
-        if self.enabled() {
-            self.log(|| format!(">>> {}", self.describe(bytes)));
+    pub(crate) fn frame_in(&mut self, bytes: &[u8]) {
+        if self.config.enabled {
+            let line = self.describe("<<< ", bytes);
+            self.lines.push(line);
         }
     }
 
-    pub(crate) fn frame_in(&self, bytes: &[u8]) {
-        if self.enabled() {
-            self.log(|| format!("<<< {}", self.describe(bytes)));
-        }
+    fn redacted(&self, name: &str) -> bool {
+        name.eq_ignore_ascii_case("passcode")
+            || name.eq_ignore_ascii_case("authorization")
+            || self
+                .config
+                .redact_headers
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(name))
     }
 
-    /// A frame's command and headers (redacted), plus its body when `logRawCommunication` is on.
-    fn describe(&self, bytes: &[u8]) -> String {
-        let Some(settings) = &self.0 else {
-            return String::new();
-        };
+    /// A frame's command and headers (redacted), plus its body when `raw` is on.
+    fn describe(&self, prefix: &str, bytes: &[u8]) -> String {
+        let mut line = String::from(prefix);
         if bytes.iter().all(|&b| b == b'\n' || b == b'\r') {
-            return "heart-beat".to_owned();
+            line.push_str("heart-beat");
+            return line;
         }
         let mut parser = Parser::new().follow_connected(false);
         let _ = parser.push(bytes);
-        let mut lines = Vec::new();
+        let mut frames = 0;
         while let Some(item) = parser.next_item() {
             let Item::Frame(frame) = item else { continue };
-            let mut line = frame.command.as_str().to_owned();
-            for (name, value) in frame.headers.iter() {
-                let shown = if settings.redact.contains(&name.to_ascii_lowercase()) {
-                    "[redacted]"
-                } else {
-                    value
-                };
-                line.push_str(&format!(" {name}:{shown}"));
+            if frames > 0 {
+                line.push('\n');
             }
-            line.push_str(&format!(" ({} body bytes)", frame.body.len()));
-            if settings.raw {
+            frames += 1;
+            line.push_str(frame.command.as_str());
+            for (name, value) in frame.headers.iter() {
+                line.push(' ');
+                line.push_str(name);
+                line.push(':');
+                line.push_str(if self.redacted(name) { REDACTED } else { value });
+            }
+            line.push_str(" (");
+            push_u64(&mut line, frame.body.len() as u64);
+            line.push_str(" body bytes)");
+            if self.config.raw {
                 line.push('\n');
                 line.push_str(&String::from_utf8_lossy(&frame.body));
             }
-            lines.push(line);
         }
-        if lines.is_empty() {
-            return format!("{} bytes (partial frame)", bytes.len());
+        if frames == 0 {
+            push_u64(&mut line, bytes.len() as u64);
+            line.push_str(" bytes (partial frame)");
         }
-        lines.join("\n")
+        line
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = String, catch)]
+    fn js_string(value: &JsValue) -> Result<String, JsValue>;
+}
+
+/// A readable one-line description of a thrown JS value (an Error's `name: message`).
+pub(crate) fn describe_js(value: &JsValue) -> String {
+    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
+        return error.to_string().into();
+    }
+    if let Some(text) = value.as_string() {
+        return text;
+    }
+    if value.is_object() {
+        for key in ["message", "errMsg", "type"] {
+            if let Some(text) = Reflect::get(value, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
+            {
+                return text;
+            }
+        }
+    }
+    js_string(value).unwrap_or_else(|_| String::from("(an exception that cannot be shown)"))
 }

@@ -1,71 +1,59 @@
 //! Any WebSocket-like object from `webSocketFactory` (SockJS, test doubles, wrappers): used only through
-//! its `send`, `close`, `onopen`, `onmessage`, `onclose`, `onerror` and, if present, `binaryType`.
+//! its `send`, `close`, `onopen`, `onmessage`, `onclose`, `onerror` and, if present, `binaryType`,
+//! `readyState`, `bufferedAmount` and `terminate`. Every call into it is user code, and may throw.
+
+use alloc::string::String;
 
 use js_sys::{Function, Reflect};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{array_buffer, close_info, message_bytes, text, Sink, SocketEvent, Transport};
+use super::{
+    array_buffer, call_method, close_info, event_bytes, joined, text, Handlers, Sendable, Sink,
+    SocketEvent, Transport,
+};
 
 pub(crate) struct DuckSocket {
     socket: JsValue,
-    _handlers: [Closure<dyn FnMut(JsValue)>; 4],
+    handlers: Handlers,
 }
 
-const HANDLERS: [&str; 4] = ["onopen", "onmessage", "onclose", "onerror"];
+const HANDLERS: [&str; 3] = ["onopen", "onmessage", "onclose"];
 
 impl DuckSocket {
     pub(crate) fn from_factory(factory: &Function, sink: Sink) -> Result<DuckSocket, JsValue> {
         let socket = factory.call0(&JsValue::UNDEFINED)?;
-        if !socket.is_object() || !Reflect::get(&socket, &"send".into())?.is_function() {
+        let has_send = socket.is_object()
+            && Reflect::get(&socket, &JsValue::from_str("send"))?.is_function();
+        if !has_send {
             return Err(js_sys::TypeError::new(
                 "webSocketFactory must return a WebSocket-like object (with send, close, onopen, onmessage, onclose, onerror)",
             )
             .into());
         }
         let _ = Reflect::set(&socket, &"binaryType".into(), &"arraybuffer".into());
-        let on = |f: fn(&Sink, JsValue)| {
-            let sink = sink.clone();
-            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| f(&sink, event))
-        };
-        let handlers = [
-            on(|sink, _| sink(SocketEvent::Open)),
-            on(|sink, event| {
-                let data = Reflect::get(&event, &"data".into()).unwrap_or_default();
-                if let Some(bytes) = message_bytes(&data) {
+        let handlers = Handlers::new(sink);
+        let functions = [
+            handlers.make(|sink, _| sink(SocketEvent::Open)),
+            handlers.make(|sink, event| {
+                if let Some(bytes) = event_bytes(&event) {
                     sink(SocketEvent::Message(bytes));
                 }
             }),
-            on(|sink, event| sink(SocketEvent::Close(close_info(&event), event))),
-            on(|sink, event| sink(SocketEvent::Error(event))),
+            handlers.make(|sink, event| sink(SocketEvent::Close(close_info(&event), event))),
         ];
-        for (name, handler) in HANDLERS.iter().zip(&handlers) {
-            Reflect::set(&socket, &(*name).into(), handler.as_ref().unchecked_ref())?;
+        for (name, function) in HANDLERS.iter().zip(&functions) {
+            Reflect::set(&socket, &JsValue::from_str(name), function)?;
         }
-        let duck = DuckSocket {
-            socket,
-            _handlers: handlers,
-        };
+        // Stays attached after close (see the browser socket).
+        let on_error = handlers.make(|sink, event| {
+            sink(SocketEvent::Error(String::from("WebSocket error"), event))
+        });
+        Reflect::set(&socket, &"onerror".into(), &on_error)?;
         // A socket that is already open (readyState 1) will not fire onopen again.
-        if Reflect::get(&duck.socket, &"readyState".into())?.as_f64() == Some(1.0) {
-            sink(SocketEvent::Open);
+        if Reflect::get(&socket, &"readyState".into())?.as_f64() == Some(1.0) {
+            (handlers.sink())(SocketEvent::Open);
         }
-        Ok(duck)
-    }
-
-    fn detach(&self) {
-        for name in HANDLERS {
-            let _ = Reflect::set(&self.socket, &name.into(), &JsValue::NULL);
-        }
-    }
-
-    fn call(&self, method: &str, argument: Option<&JsValue>) -> Result<(), JsValue> {
-        let function: Function = Reflect::get(&self.socket, &method.into())?.dyn_into()?;
-        match argument {
-            Some(argument) => function.call1(&self.socket, argument)?,
-            None => function.call0(&self.socket)?,
-        };
-        Ok(())
+        Ok(DuckSocket { socket, handlers })
     }
 }
 
@@ -75,12 +63,31 @@ impl Transport for DuckSocket {
             (false, Some(text)) => text.into(),
             _ => array_buffer(bytes).into(),
         };
-        self.call("send", Some(&data))
+        self.socket.unchecked_ref::<Sendable>().send_value(&data).map(drop)
     }
 
-    fn close(&mut self) {
-        self.detach();
-        let _ = self.call("close", None);
+    fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
+        let data = joined(head, body);
+        self.socket.unchecked_ref::<Sendable>().send_value(&data).map(drop)
+    }
+
+    fn close(&self, discard: bool) {
+        if self.handlers.detached() {
+            return;
+        }
+        self.handlers.detach();
+        for name in HANDLERS {
+            let _ = Reflect::set(&self.socket, &JsValue::from_str(name), &JsValue::NULL);
+        }
+        let terminate = discard
+            && Reflect::get(&self.socket, &"terminate".into()).is_ok_and(|t| t.is_function());
+        let _ = call_method(&self.socket, if terminate { "terminate" } else { "close" }, None);
+    }
+
+    fn buffered_amount(&self) -> Option<f64> {
+        Reflect::get(&self.socket, &"bufferedAmount".into())
+            .ok()
+            .and_then(|v| v.as_f64())
     }
 
     fn raw(&self) -> JsValue {
@@ -90,6 +97,6 @@ impl Transport for DuckSocket {
 
 impl Drop for DuckSocket {
     fn drop(&mut self) {
-        self.detach();
+        self.close(false);
     }
 }

@@ -2,23 +2,24 @@
 //! `uni.connectSocket`, which return a SocketTask instead of a WebSocket. Handlers are registered
 //! synchronously right after `connectSocket` (later ones can miss `onOpen`); callbacks are always
 //! passed, so uni returns a task rather than a Promise. SocketTasks cannot unregister handlers: ours
-//! check a "detached" flag instead, and are plain JS functions the garbage collector frees.
+//! go quiet when detached (see [`Handlers`]).
 
-use std::cell::Cell;
-use std::rc::Rc;
+use alloc::string::String;
 
-use js_sys::{Array, Function, Object, Reflect};
-use wasm_bindgen::closure::Closure;
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::Headers;
 use crate::session::CloseInfo;
 
-use super::{array_buffer, close_info, message_bytes, text, Sink, SocketEvent, Transport};
+use super::{
+    array_buffer, call_method, close_info, event_bytes, joined, text, Handlers, Sink, SocketEvent,
+    Transport,
+};
 
 /// Which mini-program API opens sockets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Platform {
+pub enum Platform {
     /// WeChat (`wx`).
     Wx,
     /// uni-app (`uni`).
@@ -28,7 +29,8 @@ pub(crate) enum Platform {
 }
 
 impl Platform {
-    pub(crate) fn global_name(self) -> &'static str {
+    /// The global object the platform's API lives on: `"wx"`, `"uni"` or `"tt"`.
+    pub fn global_name(self) -> &'static str {
         match self {
             Platform::Wx => "wx",
             Platform::Uni => "uni",
@@ -36,14 +38,15 @@ impl Platform {
         }
     }
 
-    pub(crate) fn parse(name: &str) -> Option<Platform> {
+    /// The platform named `name` (`"wx"`, `"uni"`, `"tt"`).
+    pub fn parse(name: &str) -> Option<Platform> {
         [Platform::Wx, Platform::Uni, Platform::Tt]
             .into_iter()
             .find(|p| p.global_name() == name)
     }
 
     /// The first of `wx`, `tt`, `uni` present with a `connectSocket` function.
-    pub(crate) fn detect() -> Option<Platform> {
+    pub fn detect() -> Option<Platform> {
         [Platform::Wx, Platform::Tt, Platform::Uni]
             .into_iter()
             .find(|p| p.api().is_some())
@@ -51,7 +54,7 @@ impl Platform {
 
     /// The platform's API object, if it has `connectSocket`.
     pub(crate) fn api(self) -> Option<JsValue> {
-        let api = Reflect::get(&js_sys::global(), &self.global_name().into()).ok()?;
+        let api = Reflect::get(&js_sys::global(), &JsValue::from_str(self.global_name())).ok()?;
         let connect = Reflect::get(&api, &"connectSocket".into()).ok()?;
         connect.is_function().then_some(api)
     }
@@ -59,34 +62,24 @@ impl Platform {
 
 pub(crate) struct MiniProgramSocket {
     task: JsValue,
-    detached: Rc<Cell<bool>>,
-    platform: Platform,
+    handlers: Handlers,
     on_send_failed: JsValue,
 }
 
-/// A one-argument JS function that forwards to `f` until the socket is detached.
-fn handler(detached: &Rc<Cell<bool>>, sink: &Sink, f: fn(&Sink, JsValue)) -> JsValue {
-    let (detached, sink) = (detached.clone(), sink.clone());
-    Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-        if !detached.get() {
-            f(&sink, event)
-        }
-    })
-    .into_js_value()
-}
-
-fn call(target: &JsValue, method: &str, argument: &JsValue) -> Result<JsValue, JsValue> {
-    let function: Function = Reflect::get(target, &method.into())?
-        .dyn_into()
-        .map_err(|_| js_sys::TypeError::new(&format!("SocketTask has no {method}()")))?;
-    function.call1(target, argument)
-}
-
+/// The platform's `errMsg`, else a description of the value.
 fn err_msg(value: &JsValue) -> String {
     Reflect::get(value, &"errMsg".into())
         .ok()
         .and_then(|m| m.as_string())
-        .unwrap_or_else(|| super::super::listeners::describe_error(value))
+        .unwrap_or_else(|| crate::web::debug::describe_js(value))
+}
+
+fn concat(parts: &[&str]) -> String {
+    let mut text = String::new();
+    for part in parts {
+        text.push_str(part);
+    }
+    text
 }
 
 impl MiniProgramSocket {
@@ -97,14 +90,17 @@ impl MiniProgramSocket {
         handshake: &Headers,
         sink: Sink,
     ) -> Result<MiniProgramSocket, JsValue> {
+        let name = platform.global_name();
         let api = platform.api().ok_or_else(|| {
-            js_sys::TypeError::new(&format!(
-                "platform '{}': no {}.connectSocket here",
-                platform.global_name(),
-                platform.global_name()
-            ))
+            JsValue::from(js_sys::TypeError::new(&concat(&[
+                "platform '",
+                name,
+                "': no ",
+                name,
+                ".connectSocket here",
+            ])))
         })?;
-        let detached = Rc::new(Cell::new(false));
+        let handlers = Handlers::new(sink);
         let options = Object::new();
         Reflect::set(&options, &"url".into(), &url.into())?;
         let protocol_list: Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
@@ -116,74 +112,62 @@ impl MiniProgramSocket {
             }
             Reflect::set(&options, &"header".into(), &header)?;
         }
-        let name = platform.global_name();
-        let fail = {
-            let (detached, sink) = (detached.clone(), sink.clone());
-            Closure::<dyn FnMut(JsValue)>::new(move |error: JsValue| {
-                if !detached.get() {
-                    sink(SocketEvent::OpenFailed(format!(
-                        "{name}.connectSocket failed: {}",
-                        err_msg(&error)
-                    )));
-                }
-            })
-            .into_js_value()
-        };
         // A callback makes uni return a SocketTask rather than a Promise; `fail` is enough (and no
         // `new Function`: WeChat forbids code generation).
+        let fail = handlers.make(|sink, error| {
+            let detail = err_msg(&error);
+            let suspended = detail.contains("suspend");
+            sink(SocketEvent::OpenFailed {
+                message: concat(&["connectSocket failed: ", &detail]),
+                suspended,
+            })
+        });
         Reflect::set(&options, &"fail".into(), &fail)?;
-        let task = call(&api, "connectSocket", &options)?;
+        let task = call_method(&api, "connectSocket", Some(&options))?;
         if !task.is_object() {
-            return Err(js_sys::TypeError::new(&format!(
-                "{name}.connectSocket did not return a SocketTask"
-            ))
+            return Err(js_sys::TypeError::new(&concat(&[
+                name,
+                ".connectSocket did not return a SocketTask",
+            ]))
             .into());
         }
-        call(
-            &task,
-            "onOpen",
-            &handler(&detached, &sink, |sink, _| sink(SocketEvent::Open)),
-        )?;
-        call(
-            &task,
-            "onMessage",
-            &handler(&detached, &sink, |sink, event| {
-                let data = Reflect::get(&event, &"data".into()).unwrap_or_default();
-                if let Some(bytes) = message_bytes(&data) {
-                    sink(SocketEvent::Message(bytes));
-                }
-            }),
-        )?;
-        call(
-            &task,
-            "onClose",
-            &handler(&detached, &sink, |sink, event| {
-                sink(SocketEvent::Close(close_info(&event), event))
-            }),
-        )?;
-        call(
-            &task,
-            "onError",
-            &handler(&detached, &sink, |sink, event| {
-                let error = js_sys::Error::new(&format!("SocketTask error: {}", err_msg(&event)));
-                sink(SocketEvent::Error(error.into()))
-            }),
-        )?;
+        let register = |method: &str, f: fn(&Sink, JsValue)| {
+            call_method(&task, method, Some(&handlers.make(f))).map(drop)
+        };
+        register("onOpen", |sink, _| sink(SocketEvent::Open))?;
+        register("onMessage", |sink, event| {
+            if let Some(bytes) = event_bytes(&event) {
+                sink(SocketEvent::Message(bytes));
+            }
+        })?;
+        register("onClose", |sink, event| {
+            sink(SocketEvent::Close(close_info(&event), event))
+        })?;
+        register("onError", |sink, event| {
+            let message = concat(&["SocketTask error: ", &err_msg(&event)]);
+            sink(SocketEvent::Error(message, event))
+        })?;
         // A SocketTask that cannot send is dead, even if it never reported a close (a frozen app).
-        let on_send_failed = handler(&detached, &sink, |sink, error| {
+        let on_send_failed = handlers.make(|sink, error| {
             let info = CloseInfo {
                 code: 1006,
-                reason: format!("send failed: {}", err_msg(&error)),
+                reason: concat(&["send failed: ", &err_msg(&error)]),
                 clean: false,
             };
             sink(SocketEvent::Close(info, error))
         });
         Ok(MiniProgramSocket {
             task,
-            detached,
-            platform,
+            handlers,
             on_send_failed,
         })
+    }
+
+    fn send_data(&self, data: &JsValue) -> Result<(), JsValue> {
+        let options = Object::new();
+        Reflect::set(&options, &"data".into(), data)?;
+        Reflect::set(&options, &"fail".into(), &self.on_send_failed)?;
+        call_method(&self.task, "send", Some(&options)).map(drop)
     }
 }
 
@@ -193,18 +177,26 @@ impl Transport for MiniProgramSocket {
             (false, Some(text)) => text.into(),
             _ => array_buffer(bytes).into(),
         };
-        let options = Object::new();
-        Reflect::set(&options, &"data".into(), &data)?;
-        Reflect::set(&options, &"fail".into(), &self.on_send_failed)?;
-        call(&self.task, "send", &options).map(|_| ())
+        self.send_data(&data)
     }
 
-    fn close(&mut self) {
-        self.detached.set(true);
+    fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
+        self.send_data(&joined(head, body))
+    }
+
+    fn close(&self, _discard: bool) {
+        if self.handlers.detached() {
+            return;
+        }
+        self.handlers.detach();
         let options = Object::new();
         let _ = Reflect::set(&options, &"code".into(), &1000.into());
         let _ = Reflect::set(&options, &"reason".into(), &"client closed".into());
-        let _ = call(&self.task, "close", &options);
+        let _ = call_method(&self.task, "close", Some(&options));
+    }
+
+    fn buffered_amount(&self) -> Option<f64> {
+        None
     }
 
     fn raw(&self) -> JsValue {
@@ -214,12 +206,6 @@ impl Transport for MiniProgramSocket {
 
 impl Drop for MiniProgramSocket {
     fn drop(&mut self) {
-        self.detached.set(true);
-    }
-}
-
-impl std::fmt::Debug for MiniProgramSocket {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} SocketTask", self.platform.global_name())
+        self.close(false);
     }
 }

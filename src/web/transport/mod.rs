@@ -1,21 +1,32 @@
-//! Transports: the socket kinds the client can speak through, behind one small trait. Each owns its
-//! JS event handlers and detaches them when closed or dropped, so a closed socket can never feed the
-//! session again. No protocol logic here: bytes in, bytes out, open/close/error reported.
+//! Transports: the socket kinds the driver can speak through, behind one small trait. Each registers
+//! its JS event handlers once, as JS functions that outlive it and go quiet when it is detached (a
+//! flag), so a closed socket can never feed the driver again and a late `error` event (Node's `ws`
+//! emits one asynchronously when a socket is closed while still connecting) always finds a listener.
+//! No protocol logic here: bytes in, bytes out, open/close/error reported.
+//!
+//! This is the one place where the driver's API carries `JsValue`s: the platform's socket object and
+//! its raw events, which the JS edge hands to `onWebSocketClose`/`onWebSocketError` as stompjs does.
 
 mod duck;
 mod miniprogram;
 mod websocket;
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::Cell;
 
-use js_sys::Function;
+use js_sys::{ArrayBuffer, Function, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::{Headers, Version};
 use crate::session::CloseInfo;
 
 pub(crate) use duck::DuckSocket;
-pub(crate) use miniprogram::{MiniProgramSocket, Platform};
+pub use miniprogram::Platform;
+pub(crate) use miniprogram::MiniProgramSocket;
 pub(crate) use websocket::BrowserSocket;
 
 /// What a socket reports.
@@ -25,15 +36,17 @@ pub(crate) enum SocketEvent {
     Message(Vec<u8>),
     /// The socket closed; the platform's event object rides along for `onWebSocketClose`.
     Close(CloseInfo, JsValue),
-    /// The platform reported an error (a close usually follows).
-    Error(JsValue),
-    /// The platform refused to open the socket (mini-programs' `connectSocket` `fail`).
-    OpenFailed(String),
+    /// The platform reported an error (a close usually follows); its event object rides along.
+    Error(String, JsValue),
+    /// The platform refused to open the socket (mini-programs' `connectSocket` `fail`); `suspended`
+    /// when it said so because the app is suspended (`runningState=suspend`).
+    OpenFailed { message: String, suspended: bool },
 }
 
 /// Which kind of socket to open.
+#[derive(Clone)]
 pub(crate) enum Kind {
-    /// Whatever `webSocketFactory` returns.
+    /// Whatever the factory returns (stompjs's `webSocketFactory`; user code).
     Factory(Function),
     /// The global `WebSocket`.
     Browser,
@@ -41,84 +54,103 @@ pub(crate) enum Kind {
     MiniProgram(Platform, Headers),
 }
 
-impl Kind {
-    /// The socket kind when no factory is given: `platform` if set, else the global `WebSocket` if
-    /// there is one, else the first mini-program API found.
-    pub(crate) fn choose(platform: Option<PlatformChoice>, handshake: Headers) -> Kind {
-        match platform {
-            Some(PlatformChoice::Browser) => Kind::Browser,
-            Some(PlatformChoice::MiniProgram(platform)) => Kind::MiniProgram(platform, handshake),
-            None if has_global_websocket() => Kind::Browser,
-            None => match Platform::detect() {
-                Some(platform) => Kind::MiniProgram(platform, handshake),
-                None => Kind::Browser,
-            },
-        }
-    }
-}
-
-/// The `platform` option.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PlatformChoice {
-    Browser,
-    MiniProgram(Platform),
-}
-
-impl PlatformChoice {
-    pub(crate) fn parse(name: &str) -> Option<PlatformChoice> {
-        match name {
-            "browser" => Some(PlatformChoice::Browser),
-            other => Platform::parse(other).map(PlatformChoice::MiniProgram),
-        }
-    }
-}
-
-fn has_global_websocket() -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &"WebSocket".into())
-        .map(|c| c.is_function())
-        .unwrap_or(false)
-}
-
 /// Where a socket's events go.
 pub(crate) type Sink = Rc<dyn Fn(SocketEvent)>;
 
-/// A connected (or connecting) socket.
+/// A connected (or connecting) socket. Every method may run user code (a factory's socket is the
+/// user's object), so the driver calls them with no borrow held.
 pub(crate) trait Transport {
-    /// Writes one message: binary as an ArrayBuffer, text as a string.
+    /// Writes one message: binary as one `ArrayBuffer` copy of `bytes`, text as a string.
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue>;
-    /// Detaches the handlers and closes the socket.
-    fn close(&mut self);
+    /// Writes one text message made of `head`, the JS string `body` and a NUL, joined on the JS
+    /// side: a published body never crosses into wasm and back.
+    fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue>;
+    /// Detaches the handlers and closes the socket (`terminate()` when `discard` and the socket has
+    /// one, as stompjs discards a socket).
+    fn close(&self, discard: bool);
+    /// Bytes accepted by `send` and not yet written to the network, where the platform says.
+    fn buffered_amount(&self) -> Option<f64>;
     /// The platform socket object (stompjs's `client.webSocket`).
     fn raw(&self) -> JsValue;
 }
 
-/// The WebSocket subprotocols for the offered versions, newest first.
-pub(crate) fn subprotocols(versions: &[Version]) -> Vec<&'static str> {
-    let mut versions = versions.to_vec();
-    versions.sort_by(|a, b| b.cmp(a));
-    versions.dedup();
-    versions.into_iter().map(Version::subprotocol).collect()
+/// A set of JS handler functions that forward to a sink until detached. They are JS functions owned
+/// by the JS garbage collector (`Closure::into_js_value`), so they stay valid for as long as the
+/// socket holds them, whatever happens to the transport.
+pub(crate) struct Handlers {
+    detached: Rc<Cell<bool>>,
+    sink: Sink,
 }
 
-/// Opens a transport of `kind` to `url`.
+impl Handlers {
+    pub(crate) fn new(sink: Sink) -> Handlers {
+        Handlers {
+            detached: Rc::new(Cell::new(false)),
+            sink,
+        }
+    }
+
+    /// A one-argument JS function calling `f(sink, argument)` until [`detach`](Handlers::detach).
+    pub(crate) fn make(&self, f: fn(&Sink, JsValue)) -> JsValue {
+        let (detached, sink) = (self.detached.clone(), self.sink.clone());
+        Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            if !detached.get() {
+                f(&sink, event)
+            }
+        })
+        .into_js_value()
+    }
+
+    pub(crate) fn detach(&self) {
+        self.detached.set(true);
+    }
+
+    pub(crate) fn detached(&self) -> bool {
+        self.detached.get()
+    }
+
+    pub(crate) fn sink(&self) -> &Sink {
+        &self.sink
+    }
+}
+
+/// The WebSocket subprotocols for the offered versions, newest first.
+pub(crate) fn subprotocols(versions: &[Version]) -> Vec<&'static str> {
+    [Version::V1_2, Version::V1_1, Version::V1_0]
+        .into_iter()
+        .filter(|v| versions.contains(v))
+        .map(Version::subprotocol)
+        .collect()
+}
+
+/// Opens a transport of `kind` to `url`. May run user code (`Kind::Factory`).
 pub(crate) fn open(
     url: &str,
     versions: &[Version],
     kind: Kind,
     sink: Sink,
-) -> Result<Box<dyn Transport>, JsValue> {
+) -> Result<Rc<dyn Transport>, JsValue> {
     let protocols = subprotocols(versions);
-    match kind {
-        Kind::Factory(factory) => Ok(Box::new(DuckSocket::from_factory(&factory, sink)?)),
-        Kind::MiniProgram(platform, handshake) => Ok(Box::new(MiniProgramSocket::open(
+    Ok(match kind {
+        Kind::Factory(factory) => Rc::new(DuckSocket::from_factory(&factory, sink)?),
+        Kind::MiniProgram(platform, handshake) => Rc::new(MiniProgramSocket::open(
             platform, url, &protocols, &handshake, sink,
-        )?)),
-        Kind::Browser if !has_global_websocket() => Err(js_sys::TypeError::new(
-            "no WebSocket in this environment: pass webSocketFactory, set platform ('wx', 'uni', 'tt'), or set globalThis.WebSocket (e.g. from the 'ws' package in Node)",
-        )
-        .into()),
-        Kind::Browser => Ok(Box::new(BrowserSocket::open(url, &protocols, sink)?)),
-    }
+        )?),
+        Kind::Browser if !has_global("WebSocket") => {
+            return Err(js_sys::TypeError::new(
+                "no WebSocket in this environment: pass webSocketFactory, set platform ('wx', 'uni', 'tt'), or set globalThis.WebSocket (e.g. from the 'ws' package in Node)",
+            )
+            .into())
+        }
+        Kind::Browser => Rc::new(BrowserSocket::open(url, &protocols, sink)?),
+    })
+}
+
+/// Whether the global object has a function named `name`.
+pub(crate) fn has_global(name: &str) -> bool {
+    Reflect::get(&js_sys::global(), &JsValue::from_str(name))
+        .map(|c| c.is_function())
+        .unwrap_or(false)
 }
 
 /// Reads a `MessageEvent`'s data into bytes: strings as UTF-8, ArrayBuffers and views as they are.
@@ -126,12 +158,12 @@ pub(crate) fn message_bytes(data: &JsValue) -> Option<Vec<u8>> {
     if let Some(text) = data.as_string() {
         return Some(text.into_bytes());
     }
-    if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Some(js_sys::Uint8Array::new(buffer).to_vec());
+    if let Some(buffer) = data.dyn_ref::<ArrayBuffer>() {
+        return Some(Uint8Array::new(buffer).to_vec());
     }
-    if js_sys::ArrayBuffer::is_view(data) {
-        let view: &js_sys::Uint8Array = data.unchecked_ref();
-        let bytes = js_sys::Uint8Array::new_with_byte_offset_and_length(
+    if ArrayBuffer::is_view(data) {
+        let view: &Uint8Array = data.unchecked_ref();
+        let bytes = Uint8Array::new_with_byte_offset_and_length(
             &view.buffer(),
             view.byte_offset(),
             view.byte_length(),
@@ -141,9 +173,15 @@ pub(crate) fn message_bytes(data: &JsValue) -> Option<Vec<u8>> {
     None
 }
 
+/// The `data` of a message event, as bytes.
+pub(crate) fn event_bytes(event: &JsValue) -> Option<Vec<u8>> {
+    let data = Reflect::get(event, &JsValue::from_str("data")).ok()?;
+    message_bytes(&data)
+}
+
 /// Reads a close event (`{code, reason, wasClean}`) into [`CloseInfo`].
 pub(crate) fn close_info(event: &JsValue) -> CloseInfo {
-    let get = |name: &str| js_sys::Reflect::get(event, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let get = |name: &str| Reflect::get(event, &JsValue::from_str(name)).unwrap_or_default();
     CloseInfo {
         code: get("code").as_f64().map_or(1006, |c| c as u16),
         reason: get("reason").as_string().unwrap_or_default(),
@@ -151,12 +189,46 @@ pub(crate) fn close_info(event: &JsValue) -> CloseInfo {
     }
 }
 
-/// The bytes as an ArrayBuffer copy (what every socket kind accepts for binary).
-pub(crate) fn array_buffer(bytes: &[u8]) -> js_sys::ArrayBuffer {
-    js_sys::Uint8Array::from(bytes).buffer()
+/// The bytes as a fresh `ArrayBuffer`: the one copy out of wasm memory, which the socket may keep.
+pub(crate) fn array_buffer(bytes: &[u8]) -> ArrayBuffer {
+    Uint8Array::from(bytes).buffer()
 }
 
-/// The bytes as a JS string; our text frames are always UTF-8.
+/// Text frames are always UTF-8 (the session encodes text bodies only when they are).
 pub(crate) fn text(bytes: &[u8]) -> Option<&str> {
-    std::str::from_utf8(bytes).ok()
+    core::str::from_utf8(bytes).ok()
+}
+
+/// Calls `object[method](argument)` (or with no argument), reporting a missing method as a TypeError.
+pub(crate) fn call_method(
+    object: &JsValue,
+    method: &str,
+    argument: Option<&JsValue>,
+) -> Result<JsValue, JsValue> {
+    let function: Function = Reflect::get(object, &JsValue::from_str(method))?
+        .dyn_into()
+        .map_err(|_| {
+            let mut message = String::from("the socket has no ");
+            message.push_str(method);
+            message.push_str("()");
+            JsValue::from(js_sys::TypeError::new(&message))
+        })?;
+    match argument {
+        Some(argument) => function.call1(object, argument),
+        None => function.call0(object),
+    }
+}
+
+#[wasm_bindgen(inline_js = "export function joined(h, b) { return h + b + '\\0'; }")]
+extern "C" {
+    /// A text frame `head + body + NUL` as one JS string, built on the JS side in one call.
+    pub(crate) fn joined(head: &str, body: &JsValue) -> JsValue;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Anything with a `send(data)` method: a WebSocket, a WebSocket-like object.
+    pub(crate) type Sendable;
+    #[wasm_bindgen(method, catch, js_name = send)]
+    pub(crate) fn send_value(this: &Sendable, data: &JsValue) -> Result<JsValue, JsValue>;
 }

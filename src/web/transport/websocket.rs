@@ -1,15 +1,20 @@
 //! The platform `WebSocket` (browsers; Node with `globalThis.WebSocket` from `ws` or built in), with
 //! `binaryType = "arraybuffer"` so that binary messages arrive in order, never as Blobs to be read.
 
-use wasm_bindgen::closure::Closure;
+use alloc::string::String;
+
+use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, WebSocket};
 
-use super::{array_buffer, close_info, message_bytes, text, Sink, SocketEvent, Transport};
+use super::{
+    array_buffer, close_info, event_bytes, joined, text, Handlers, Sendable, Sink, SocketEvent,
+    Transport,
+};
 
 pub(crate) struct BrowserSocket {
     socket: WebSocket,
-    _handlers: [Closure<dyn FnMut(JsValue)>; 4],
+    handlers: Handlers,
 }
 
 impl BrowserSocket {
@@ -21,36 +26,30 @@ impl BrowserSocket {
         let list: js_sys::Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
         let socket = WebSocket::new_with_str_sequence(url, &list)?;
         socket.set_binary_type(BinaryType::Arraybuffer);
-        let on = |f: fn(&Sink, JsValue)| {
-            let sink = sink.clone();
-            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| f(&sink, event))
-        };
-        let handlers = [
-            on(|sink, _| sink(SocketEvent::Open)),
-            on(|sink, event| {
-                let data = js_sys::Reflect::get(&event, &"data".into()).unwrap_or_default();
-                if let Some(bytes) = message_bytes(&data) {
+        let handlers = Handlers::new(sink);
+        let set = |f: &JsValue| Some(f.unchecked_ref::<js_sys::Function>().clone());
+        socket.set_onopen(set(&handlers.make(|sink, _| sink(SocketEvent::Open))).as_ref());
+        socket.set_onmessage(
+            set(&handlers.make(|sink, event| {
+                if let Some(bytes) = event_bytes(&event) {
                     sink(SocketEvent::Message(bytes));
                 }
-            }),
-            on(|sink, event| sink(SocketEvent::Close(close_info(&event), event))),
-            on(|sink, event| sink(SocketEvent::Error(event))),
-        ];
-        socket.set_onopen(Some(handlers[0].as_ref().unchecked_ref()));
-        socket.set_onmessage(Some(handlers[1].as_ref().unchecked_ref()));
-        socket.set_onclose(Some(handlers[2].as_ref().unchecked_ref()));
-        socket.set_onerror(Some(handlers[3].as_ref().unchecked_ref()));
-        Ok(BrowserSocket {
-            socket,
-            _handlers: handlers,
-        })
-    }
-
-    fn detach(&self) {
-        self.socket.set_onopen(None);
-        self.socket.set_onmessage(None);
-        self.socket.set_onclose(None);
-        self.socket.set_onerror(None);
+            }))
+            .as_ref(),
+        );
+        socket.set_onclose(
+            set(&handlers.make(|sink, event| sink(SocketEvent::Close(close_info(&event), event))))
+                .as_ref(),
+        );
+        // Stays attached after `close()`: Node's `ws` emits an `error` event, asynchronously, for a
+        // socket closed while connecting, and an EventEmitter with no listener throws it.
+        socket.set_onerror(
+            set(&handlers.make(|sink, event| {
+                sink(SocketEvent::Error(String::from("WebSocket error"), event))
+            }))
+            .as_ref(),
+        );
+        Ok(BrowserSocket { socket, handlers })
     }
 }
 
@@ -62,9 +61,28 @@ impl Transport for BrowserSocket {
         }
     }
 
-    fn close(&mut self) {
-        self.detach();
-        let _ = self.socket.close();
+    fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
+        let socket: &Sendable = self.socket.unchecked_ref();
+        socket.send_value(&joined(head, body)).map(drop)
+    }
+
+    fn close(&self, discard: bool) {
+        if self.handlers.detached() {
+            return;
+        }
+        self.handlers.detach();
+        self.socket.set_onopen(None);
+        self.socket.set_onmessage(None);
+        self.socket.set_onclose(None);
+        if discard && Reflect::get(&self.socket, &JsValue::from_str("terminate")).is_ok_and(|t| t.is_function()) {
+            let _ = super::call_method(&self.socket, "terminate", None);
+        } else {
+            let _ = self.socket.close();
+        }
+    }
+
+    fn buffered_amount(&self) -> Option<f64> {
+        Some(f64::from(self.socket.buffered_amount()))
     }
 
     fn raw(&self) -> JsValue {
@@ -74,6 +92,6 @@ impl Transport for BrowserSocket {
 
 impl Drop for BrowserSocket {
     fn drop(&mut self) {
-        self.detach();
+        self.close(false);
     }
 }

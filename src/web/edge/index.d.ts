@@ -1,0 +1,349 @@
+// Types of the stomp-wasm package (every build). The options block between the markers is written by
+// scripts/gen-options.mjs from src/web/edge/options.js (a test checks it is up to date): edit the
+// table, not the block.
+
+/** STOMP headers: names to values (numbers and booleans are sent as `String(value)`; `undefined`
+ * and `null` leave the header out). */
+export type StompHeaders = { [name: string]: string | number | boolean | undefined | null };
+
+/** The headers of a received frame. */
+export type ReceivedHeaders = { [name: string]: string };
+
+/** A WebSocket-like object: what `webSocketFactory` returns (a WebSocket, SockJS, a wrapper). */
+export interface IStompSocket {
+  binaryType?: string;
+  readyState?: number;
+  bufferedAmount?: number;
+  onopen: ((event?: any) => void) | null;
+  onmessage: ((event: IStompSocketMessageEvent) => void) | null;
+  onclose: ((event?: any) => void) | null;
+  onerror: ((event?: any) => void) | null;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+  terminate?(): void;
+}
+
+export interface IStompSocketMessageEvent {
+  data?: string | ArrayBuffer;
+}
+
+/** A received frame (MESSAGE, CONNECTED, RECEIPT, ERROR). */
+export interface IFrame {
+  readonly command: string;
+  readonly headers: ReceivedHeaders;
+  /** The body as text (decoded as UTF-8, with U+FFFD where it is not). */
+  readonly body: string;
+  /** The body's bytes. */
+  readonly binaryBody: Uint8Array;
+  /** The body is not UTF-8 (so `body` is lossy: read `binaryBody`). */
+  readonly isBinaryBody: boolean;
+}
+
+/** A received MESSAGE: a frame that can be acknowledged. */
+export interface IMessage extends IFrame {
+  ack(headers?: StompHeaders): void;
+  nack(headers?: StompHeaders): void;
+}
+
+export type Message = IMessage;
+
+/** The frame class behind received frames (`message instanceof Frame`). */
+export declare class Frame implements IFrame {
+  private constructor();
+  readonly command: string;
+  readonly headers: ReceivedHeaders;
+  readonly body: string;
+  readonly binaryBody: Uint8Array;
+  readonly isBinaryBody: boolean;
+}
+
+export type debugFnType = (message: string) => void;
+export type messageCallbackType = (message: IMessage) => void;
+export type frameCallbackType = (frame: IFrame) => void;
+export type emptyCallbackType = () => void;
+export type closeEventCallbackType<T = any> = (event: T) => void;
+export type wsErrorCallbackType<T = any> = (event: T) => void;
+
+/** `subscribe()`'s result. */
+export interface StompSubscription {
+  readonly id: string;
+  unsubscribe(headers?: StompHeaders): void;
+}
+
+/** `begin()`'s result. */
+export interface ITransaction {
+  readonly id: string;
+  commit(): void;
+  abort(): void;
+}
+
+/** `publish()` parameters. */
+export interface IPublishParams {
+  destination: string;
+  headers?: StompHeaders;
+  /** A text body. */
+  body?: string;
+  /** A binary body (sent as a binary WebSocket message). */
+  binaryBody?: Uint8Array | ArrayBuffer | ArrayBufferView;
+  /** Settle the returned Promise with the broker's RECEIPT (or reject when it cannot come). */
+  receipt?: boolean;
+  /** Leave out `content-length` (the body must not hold NUL). */
+  skipContentLengthHeader?: boolean;
+}
+
+export type publishParams = IPublishParams;
+
+/** Events for `on(name, listener)` / `off(name, listener)` and their listener arguments. */
+export interface ClientEventMap {
+  connect: [frame: IFrame];
+  disconnect: [frame: IFrame];
+  stompError: [frame: IFrame];
+  webSocketClose: [event: any];
+  webSocketError: [event: any];
+  unhandledMessage: [message: IMessage];
+  unhandledReceipt: [frame: IFrame];
+  unhandledFrame: [frame: IFrame];
+  changeState: [state: ActivationState];
+  heartbeatReceived: [];
+  heartbeatLost: [];
+  state: [state: ConnectionState];
+  reconnectScheduled: [detail: { attempt: number; delay: number; at: number }];
+  reconnectFailed: [detail: { attempts: number }];
+  connectFailed: [detail: { reason: string; frame?: IFrame }];
+  receiptFailed: [detail: { receiptId: string; error: string }];
+  queueDiscarded: [detail: { frames: number }];
+  transactionsAborted: [ids: string[]];
+  subscriptionLost: [detail: { id: string; error: string }];
+}
+
+/** The detailed state (`client.connectionState`). */
+export type ConnectionState = 'inactive' | 'connecting' | 'connected' | 'disconnecting' | 'reconnecting' | 'failed';
+
+// <options>
+/** The option values of `new Client(options)` and `configure(options)`. */
+export interface ClientOptionValues {
+  /** The broker URL, or several for failover (a failed attempt moves on to the next). */
+  brokerURL?: string | string[];
+  /** Returns a WebSocket-like object (SockJS, a wrapper); used instead of `new WebSocket(brokerURL)`. */
+  webSocketFactory?: () => IStompSocket;
+  /** CONNECT headers (`login`, `passcode`, `host`, …). Read again before every attempt, so a `beforeConnect` may change them. Default: {}. */
+  connectHeaders?: StompHeaders;
+  /** DISCONNECT headers. Default: {}. */
+  disconnectHeaders?: StompHeaders;
+  /** Versions offered, newest first by default: `['1.2', '1.1', '1.0']`. */
+  stompVersions?: Versions | string[];
+  /** How often the broker should send heart-beats, in ms; 0 turns them off. Default: 10000. */
+  heartbeatIncoming?: number;
+  /** How often the client offers to send heart-beats, in ms; 0 turns them off. Default: 10000. */
+  heartbeatOutgoing?: number;
+  /** Silence longer than the incoming interval times this closes the connection. Default: 2. */
+  heartbeatToleranceMultiplier?: number;
+  /** 'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`). Default: 'interval'. */
+  heartbeatStrategy?: TickerStrategy | "interval" | "worker";
+  /** Milliseconds before reconnecting; 0 never reconnects. Default: 5000. */
+  reconnectDelay?: number;
+  /** `ReconnectionTimeMode.EXPONENTIAL` doubles the delay after each failed attempt, up to `maxReconnectDelay`. Default: 0. */
+  reconnectTimeMode?: ReconnectionTimeMode;
+  /** Cap on any reconnect delay, in ms (never below `reconnectDelay`). Default: 15 min. */
+  maxReconnectDelay?: number;
+  /** Attempts in a row before giving up (state 'failed', a `reconnectFailed` event); 0 = no limit. The count starts again only after a connection has stayed up for 10 s. Default: 0. */
+  maxReconnectAttempts?: number;
+  /** Fraction (0–1) of each delay drawn at random and taken off it; 1 = full jitter. Default: 0. */
+  reconnectJitter?: number;
+  /** Seed of the jitter's random sequence (for reproducible delays). */
+  reconnectSeed?: number;
+  /** No CONNECTED within this many ms: the attempt fails and the next one starts; 0 waits forever. Default: 0. */
+  connectionTimeout?: number;
+  /** A receipt not received within this many ms fails; 0 waits forever. Default: 30000. */
+  receiptTimeout?: number;
+  /** `deactivate()` closes after this many ms without the DISCONNECT receipt. Default: 5000. */
+  disconnectTimeout?: number;
+  /** Queue publish/ack/nack while (re)connecting; sent after the subscriptions are restored. Default: true. */
+  queueWhileDisconnected?: boolean;
+  /** Most frames the offline queue holds; more rejects the publish. Default: 1000. */
+  maxQueuedFrames?: number;
+  /** Most bytes (headers and bodies) the offline queue holds. Default: 4 MiB. */
+  maxQueuedBytes?: number;
+  /** Limit on a received frame's command and header lines, in bytes. Default: 8192. */
+  maxHeaderBytes?: number;
+  /** Limit on the number of headers of a received frame. Default: 128. */
+  maxHeaders?: number;
+  /** Limit on a received frame's body, in bytes. Default: 16 MiB. */
+  maxBodyBytes?: number;
+  /** Send every frame as a binary WebSocket message. Default: false. */
+  forceBinaryWSFrames?: boolean;
+  /** Also show frame bodies through `debug` (credentials stay hidden). Default: false. */
+  logRawCommunication?: boolean;
+  /** Header names whose values `debug` never shows, beyond `passcode` and `Authorization`. Default: []. */
+  redactHeaders?: string[];
+  /** Reconnect at once when the page becomes visible or the network comes back. Default: true. */
+  reconnectOnResume?: boolean;
+  /** Socket API: 'browser' (the global WebSocket) or a mini-program's; by default the global WebSocket if there is one, else the first of `wx`, `tt`, `uni` found. */
+  platform?: "browser" | "wx" | "uni" | "tt";
+  /** Connect headers also sent on a mini-program socket's handshake (`Authorization` always is). Default: []. */
+  handshakeHeaders?: string[];
+  /** Mini-programs: wait while the app is hidden, reconnect at once when it is shown. Default: true. */
+  appLifecycle?: boolean;
+  /** Receives log lines. `passcode`, `Authorization` and `redactHeaders` never reach it. */
+  debug?: debugFnType;
+  /** Called before each connection attempt; may return a Promise (e.g. to refresh a token into `connectHeaders`). */
+  beforeConnect?: (client: Client) => void | Promise<void>;
+}
+
+/** The stompjs callbacks, as options. */
+export interface ClientCallbacks {
+  /** Also `on('connect', …)`. */
+  onConnect?: frameCallbackType;
+  /** Also `on('disconnect', …)`. */
+  onDisconnect?: frameCallbackType;
+  /** Also `on('stompError', …)`. */
+  onStompError?: frameCallbackType;
+  /** Also `on('webSocketClose', …)`. */
+  onWebSocketClose?: closeEventCallbackType;
+  /** Also `on('webSocketError', …)`. */
+  onWebSocketError?: wsErrorCallbackType;
+  /** Also `on('unhandledMessage', …)`. */
+  onUnhandledMessage?: messageCallbackType;
+  /** Also `on('unhandledReceipt', …)`. */
+  onUnhandledReceipt?: frameCallbackType;
+  /** Also `on('unhandledFrame', …)`. */
+  onUnhandledFrame?: frameCallbackType;
+  /** Also `on('changeState', …)`. */
+  onChangeState?: (state: ActivationState) => void;
+  /** Also `on('heartbeatReceived', …)`. */
+  onHeartbeatReceived?: emptyCallbackType;
+  /** Also `on('heartbeatLost', …)`. */
+  onHeartbeatLost?: emptyCallbackType;
+}
+
+/** Options for `new Client(options)` and `configure(options)`. */
+export interface ClientOptions extends ClientOptionValues, ClientCallbacks {}
+
+/** The option and callback properties of a Client: they read back what was set (or the default). */
+export interface ClientOptionProperties {
+  brokerURL: string | string[] | undefined;
+  webSocketFactory: () => IStompSocket | undefined;
+  connectHeaders: StompHeaders;
+  disconnectHeaders: StompHeaders;
+  stompVersions: Versions | string[] | undefined;
+  heartbeatIncoming: number;
+  heartbeatOutgoing: number;
+  heartbeatToleranceMultiplier: number;
+  heartbeatStrategy: TickerStrategy | "interval" | "worker";
+  reconnectDelay: number;
+  reconnectTimeMode: ReconnectionTimeMode;
+  maxReconnectDelay: number;
+  maxReconnectAttempts: number;
+  reconnectJitter: number;
+  reconnectSeed: number | undefined;
+  connectionTimeout: number;
+  receiptTimeout: number;
+  disconnectTimeout: number;
+  queueWhileDisconnected: boolean;
+  maxQueuedFrames: number;
+  maxQueuedBytes: number;
+  maxHeaderBytes: number;
+  maxHeaders: number;
+  maxBodyBytes: number;
+  forceBinaryWSFrames: boolean;
+  logRawCommunication: boolean;
+  redactHeaders: string[];
+  reconnectOnResume: boolean;
+  platform: "browser" | "wx" | "uni" | "tt" | undefined;
+  handshakeHeaders: string[];
+  appLifecycle: boolean;
+  debug: debugFnType;
+  beforeConnect: (client: Client) => void | Promise<void> | undefined;
+  onConnect: frameCallbackType;
+  onDisconnect: frameCallbackType;
+  onStompError: frameCallbackType;
+  onWebSocketClose: closeEventCallbackType;
+  onWebSocketError: wsErrorCallbackType;
+  onUnhandledMessage: messageCallbackType;
+  onUnhandledReceipt: frameCallbackType;
+  onUnhandledFrame: frameCallbackType;
+  onChangeState: (state: ActivationState) => void;
+  onHeartbeatReceived: emptyCallbackType;
+  onHeartbeatLost: emptyCallbackType;
+}
+// </options>
+
+
+/** A STOMP client over WebSocket, with the @stomp/stompjs v7 API. */
+export declare class Client {
+  constructor(options?: ClientOptions);
+  /** Changes the options given (only those). */
+  configure(options: ClientOptions): void;
+  /** Starts connecting, and keeps reconnecting per the policy until `deactivate()`. */
+  activate(): void;
+  /** Disconnects (gracefully, or at once with `force`); always settles. */
+  deactivate(options?: { force?: boolean }): Promise<void>;
+  /** Closes the socket as if the network dropped; the client reconnects per the policy. */
+  forceDisconnect(): void;
+  /** Reconnects at once if waiting out a backoff, failed, or silent past the heart-beat tolerance. */
+  reconnectNow(): void;
+  /** Sends a message; the Promise settles once written or queued, or with the RECEIPT (`receipt: true`). */
+  publish(params: IPublishParams): Promise<IFrame | undefined>;
+  /** Subscribes; the subscription survives reconnects. */
+  subscribe(destination: string, callback: messageCallbackType, headers?: StompHeaders): StompSubscription;
+  unsubscribe(id: string, headers?: StompHeaders): void;
+  ack(messageId: string, subscriptionId: string, headers?: StompHeaders): void;
+  nack(messageId: string, subscriptionId: string, headers?: StompHeaders): void;
+  begin(transactionId?: string): ITransaction;
+  commit(transactionId: string): void;
+  abort(transactionId: string): void;
+  watchForReceipt(receiptId: string, callback: frameCallbackType): void;
+  /** Adds a listener (any number per event). */
+  on<K extends keyof ClientEventMap>(name: K, listener: (...args: ClientEventMap[K]) => void): void;
+  /** Removes a listener added with `on`; returns whether it was there. */
+  off<K extends keyof ClientEventMap>(name: K, listener: (...args: ClientEventMap[K]) => void): boolean;
+  /** Whether a STOMP session is established. */
+  readonly connected: boolean;
+  /** Whether the client is active (connecting, connected or reconnecting). */
+  readonly active: boolean;
+  readonly state: ActivationState;
+  readonly connectionState: ConnectionState;
+  readonly connectedVersion: string | undefined;
+  readonly serverHeaders: ReceivedHeaders;
+  readonly webSocket: IStompSocket | undefined;
+  readonly usesWorkerTimer: boolean;
+}
+// The option properties (readable and writable, as stompjs's) and the callback properties.
+export declare interface Client extends ClientOptionProperties {}
+
+export declare enum ActivationState {
+  ACTIVE = 0,
+  DEACTIVATING = 1,
+  INACTIVE = 2,
+}
+
+export declare enum ReconnectionTimeMode {
+  LINEAR = 0,
+  EXPONENTIAL = 1,
+}
+
+export declare enum StompSocketState {
+  CONNECTING = 0,
+  OPEN = 1,
+  CLOSING = 2,
+  CLOSED = 3,
+}
+
+export declare enum TickerStrategy {
+  Interval = 'interval',
+  Worker = 'worker',
+}
+
+export declare class Versions {
+  constructor(versions: string[]);
+  readonly versions: string[];
+  static readonly V1_0: string;
+  static readonly V1_1: string;
+  static readonly V1_2: string;
+  static readonly default: Versions;
+  supportedVersions(): string;
+  protocolVersions(): string[];
+}
+
+/** Whether `init()` has completed. */
+export function isInitialized(): boolean;

@@ -1,0 +1,595 @@
+//! The JS edge, Rust half: `ClientCore`, the wasm object behind the package's JS `Client` (the JS half,
+//! `client.js` next to this file, owns the stompjs surface: options and their properties, callbacks
+//! and listeners, Promises, message objects). Every value arrives here already converted by the JS
+//! half into strings, numbers and booleans (headers packed as `name\0value\0…`), so this layer reads
+//! no JS object and runs no user code; it delegates to the [`Driver`] and turns the driver's notices
+//! into one call on the JS client per event (`_e`) or per frame (`_f`, with the body as a view of wasm
+//! memory, decoded once on the JS side).
+//!
+//! The JS client is held only while the driver can still produce events by itself (a socket, a
+//! timer, a hook): an inactive client that its user drops is ordinary garbage.
+
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::frame::{Frame, Headers, Version};
+use crate::session::{
+    AckTarget, ConnectFailure, Event, HostHeader, ReconnectTimeMode, SendOptions, State,
+};
+use crate::text::{concat, push_u64};
+
+use super::driver::{Driver, DriverConfig, DriverError, Handler, Notice, SocketKind};
+use super::timer::TimerStrategy;
+use super::transport::Platform;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The package's JS `Client` (client.js).
+    pub type JsClient;
+    #[wasm_bindgen(method, catch, js_name = _e)]
+    fn event(this: &JsClient, kind: u32, a: &str, b: &str, n: f64, m: f64) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = _f)]
+    fn frame(this: &JsClient, kind: u32, headers: &str, body: &[u8], extra: &str)
+        -> Result<(), JsValue>;
+}
+
+/// Event kinds of `_e`, and frame kinds of `_f` (client.js has the same numbers).
+mod kind {
+    pub const STATE: u32 = 0;
+    pub const RECEIPT_FAILED: u32 = 1;
+    pub const CONNECT_FAILED: u32 = 2;
+    pub const HEARTBEAT_RECEIVED: u32 = 3;
+    pub const HEARTBEAT_LOST: u32 = 4;
+    pub const SOCKET_ERROR: u32 = 5;
+    pub const SOCKET_CLOSED: u32 = 6;
+    pub const TRANSACTIONS_ABORTED: u32 = 7;
+    pub const QUEUE_DISCARDED: u32 = 8;
+    pub const DISCONNECTED: u32 = 9;
+    pub const RECONNECT_SCHEDULED: u32 = 10;
+    pub const RECONNECT_FAILED: u32 = 11;
+    pub const BEFORE_CONNECT: u32 = 12;
+    pub const DEBUG: u32 = 13;
+    pub const SUBSCRIPTION_LOST: u32 = 14;
+
+    pub const F_MESSAGE: u32 = 0;
+    pub const F_UNHANDLED_MESSAGE: u32 = 1;
+    pub const F_CONNECTED: u32 = 2;
+    pub const F_RECEIPT: u32 = 3;
+    pub const F_UNHANDLED_RECEIPT: u32 = 4;
+    pub const F_ERROR: u32 = 5;
+    pub const F_CONNECT_ERROR: u32 = 6;
+    pub const F_UNHANDLED_FRAME: u32 = 7;
+}
+
+/// The wasm side of one JS `Client`.
+#[wasm_bindgen]
+pub struct ClientCore {
+    driver: Driver,
+    handler: Rc<JsHandler>,
+}
+
+/// Turns notices into calls on the JS client.
+struct JsHandler {
+    target: RefCell<Option<JsClient>>,
+    /// Packed headers of the frame being handed over (reused: no allocation per message).
+    scratch: RefCell<String>,
+}
+
+fn error(error: DriverError) -> JsValue {
+    js_sys::Error::new(&error.message()).into()
+}
+
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+/// `name\0value\0…` into headers (what client.js packs).
+fn unpack(packed: &str) -> Headers {
+    let mut headers = Headers::new();
+    if packed.is_empty() {
+        return headers;
+    }
+    let mut parts = packed.split('\0');
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        headers.push(name, value);
+    }
+    headers
+}
+
+/// Headers into `name\0value\0…`; a NUL inside a name or value (a broker's malformed frame) becomes
+/// U+FFFD so that the pairs stay aligned.
+fn pack(headers: &Headers, out: &mut String) {
+    out.clear();
+    for (index, (name, value)) in headers.iter().enumerate() {
+        if index > 0 {
+            out.push('\0');
+        }
+        for text in [name, value] {
+            if text.contains('\0') {
+                out.push_str(&text.replace('\0', "\u{fffd}"));
+            } else {
+                out.push_str(text);
+            }
+            out.push('\0');
+        }
+        out.pop();
+    }
+}
+
+fn list(packed: &str) -> Vec<String> {
+    packed
+        .split('\0')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn state_code(state: State) -> f64 {
+    match state {
+        State::Connecting | State::Connected | State::Reconnecting => 0.0,
+        State::Disconnecting => 1.0,
+        State::Inactive | State::Failed => 2.0,
+    }
+}
+
+#[wasm_bindgen]
+impl ClientCore {
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> ClientCore {
+        let handler = Rc::new(JsHandler {
+            target: RefCell::new(None),
+            scratch: RefCell::new(String::new()),
+        });
+        let mut config = DriverConfig::new("");
+        config.session.broker_urls.clear();
+        // Always asked: client.js re-reads `connectHeaders` before each attempt (users mutate it in
+        // `beforeConnect`, as with stompjs) and runs the user's `beforeConnect`.
+        config.before_connect = true;
+        ClientCore {
+            driver: Driver::new(config, handler.clone()),
+            handler,
+        }
+    }
+
+    /// Remembers the JS client to report to (every entry point that can make events passes it).
+    fn bind(&self, target: &JsValue) {
+        if let Ok(mut slot) = self.handler.target.try_borrow_mut() {
+            if slot.is_none() {
+                *slot = Some(target.clone().unchecked_into());
+            }
+        }
+    }
+
+    /// Sets one option, already checked and normalised by client.js: `value` is a number, a string
+    /// (lists and headers packed with NUL), a boolean, or undefined for the default.
+    pub fn set(&self, target: &JsValue, name: &str, value: JsValue) -> Result<(), JsValue> {
+        self.bind(target);
+        let mut config = self.driver.config();
+        apply(&mut config, name, &value)?;
+        self.driver.configure(config).map_err(error)
+    }
+
+    /// `webSocketFactory`: a function returning a WebSocket-like object, or null.
+    #[wasm_bindgen(js_name = setFactory)]
+    pub fn set_factory(&self, factory: Option<js_sys::Function>) -> Result<(), JsValue> {
+        let mut config = self.driver.config();
+        config.socket = match (factory, &config.socket) {
+            (Some(factory), _) => SocketKind::Factory(factory),
+            (None, SocketKind::Factory(_)) => SocketKind::Auto,
+            (None, other) => other.clone(),
+        };
+        self.driver.configure(config).map_err(error)
+    }
+
+    pub fn activate(&self, target: &JsValue) -> Result<(), JsValue> {
+        self.bind(target);
+        self.driver.activate().map_err(error)
+    }
+
+    pub fn deactivate(&self, target: &JsValue, force: bool) -> Result<(), JsValue> {
+        self.bind(target);
+        self.driver.deactivate(force).map_err(error)
+    }
+
+    #[wasm_bindgen(js_name = forceDisconnect)]
+    pub fn force_disconnect(&self, target: &JsValue) -> Result<(), JsValue> {
+        self.bind(target);
+        self.driver.force_disconnect().map_err(error)
+    }
+
+    #[wasm_bindgen(js_name = reconnectNow)]
+    pub fn reconnect_now(&self, target: &JsValue) -> Result<(), JsValue> {
+        self.bind(target);
+        self.driver.reconnect_now().map_err(error)
+    }
+
+    /// Publishes a text body (a JS string of `length` UTF-8 bytes). `flags`: 1 binary frame, 2 skip
+    /// content-length. `receipt`: the receipt id, or empty.
+    #[wasm_bindgen(js_name = publishText)]
+    pub fn publish_text(
+        &self,
+        target: &JsValue,
+        destination: &str,
+        headers: &str,
+        body: String,
+        flags: u32,
+        receipt: &str,
+    ) -> Result<(), JsValue> {
+        self.publish(target, destination, headers, body.into_bytes(), flags, receipt)
+    }
+
+    /// Publishes a binary body (`binaryBody`).
+    #[wasm_bindgen(js_name = publishBytes)]
+    pub fn publish_bytes(
+        &self,
+        target: &JsValue,
+        destination: &str,
+        headers: &str,
+        body: Vec<u8>,
+        flags: u32,
+        receipt: &str,
+    ) -> Result<(), JsValue> {
+        self.publish(target, destination, headers, body, flags | 1, receipt)
+    }
+
+    fn publish(
+        &self,
+        target: &JsValue,
+        destination: &str,
+        headers: &str,
+        body: Vec<u8>,
+        flags: u32,
+        receipt: &str,
+    ) -> Result<(), JsValue> {
+        self.bind(target);
+        let mut headers = unpack(headers);
+        if !receipt.is_empty() {
+            headers.set("receipt", receipt);
+        }
+        let options = SendOptions {
+            binary: flags & 1 != 0,
+            skip_content_length: flags & 2 != 0,
+        };
+        self.driver
+            .publish(destination, &headers, body, options)
+            .map(drop)
+            .map_err(error)
+    }
+
+    /// Subscribes with the given id (client.js makes `sub-N` ids when the user gives none).
+    pub fn subscribe(
+        &self,
+        target: &JsValue,
+        destination: &str,
+        headers: &str,
+    ) -> Result<String, JsValue> {
+        self.bind(target);
+        self.driver
+            .subscribe(destination, &unpack(headers))
+            .map_err(error)
+    }
+
+    pub fn unsubscribe(&self, target: &JsValue, id: &str, headers: &str) -> Result<(), JsValue> {
+        self.bind(target);
+        self.driver.unsubscribe(id, &unpack(headers)).map_err(error)
+    }
+
+    /// ACK (`ack`) or NACK of a message: `ack_header` is the MESSAGE's `ack` header (empty if none).
+    pub fn acknowledge(
+        &self,
+        target: &JsValue,
+        ack: bool,
+        ack_header: &str,
+        message_id: &str,
+        subscription: &str,
+        headers: &str,
+    ) -> Result<(), JsValue> {
+        self.bind(target);
+        let target = AckTarget {
+            ack: (!ack_header.is_empty()).then(|| ack_header.into()),
+            message_id: message_id.into(),
+            subscription: subscription.into(),
+        };
+        self.driver
+            .acknowledge(ack, target, &unpack(headers))
+            .map(drop)
+            .map_err(error)
+    }
+
+    pub fn begin(&self, target: &JsValue, id: &str, headers: &str) -> Result<String, JsValue> {
+        self.bind(target);
+        let id = (!id.is_empty()).then_some(id);
+        self.driver.begin(id, &unpack(headers)).map_err(error)
+    }
+
+    /// COMMIT (`commit`) or ABORT.
+    #[wasm_bindgen(js_name = endTransaction)]
+    pub fn end_transaction(
+        &self,
+        target: &JsValue,
+        commit: bool,
+        id: &str,
+        headers: &str,
+    ) -> Result<(), JsValue> {
+        self.bind(target);
+        self.driver
+            .end_transaction(commit, id, &unpack(headers))
+            .map_err(error)
+    }
+
+    /// The owner's `beforeConnect` for `generation` finished (`error` empty when it succeeded).
+    #[wasm_bindgen(js_name = beforeConnectDone)]
+    pub fn before_connect_done(&self, target: &JsValue, generation: f64, error: Option<String>) {
+        self.bind(target);
+        self.driver
+            .before_connect_done(generation as u64, error.map_or(Ok(()), Err));
+    }
+
+    /// The detailed state: `inactive`, `connecting`, `connected`, `disconnecting`, `reconnecting`,
+    /// `failed`.
+    pub fn state(&self) -> String {
+        self.driver.state().as_str().into()
+    }
+
+    pub fn version(&self) -> Option<String> {
+        self.driver.version().map(|v| v.as_str().into())
+    }
+
+    #[wasm_bindgen(js_name = serverHeaders)]
+    pub fn server_headers(&self) -> String {
+        let mut out = String::new();
+        pack(&self.driver.server_headers(), &mut out);
+        out
+    }
+
+    pub fn socket(&self) -> JsValue {
+        self.driver.socket()
+    }
+
+    #[wasm_bindgen(js_name = usesWorker)]
+    pub fn uses_worker(&self) -> bool {
+        self.driver.uses_worker_timer()
+    }
+}
+
+/// Applies one option (see `client.js`'s table for what each means).
+fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), JsValue> {
+    let defaults = DriverConfig::new("");
+    let session = &mut config.session;
+    let number = || value.as_f64().map(|n| n as u64);
+    let text = || value.as_string().unwrap_or_default();
+    let flag = |default: bool| value.as_bool().unwrap_or(default);
+    macro_rules! ms {
+        ($field:expr, $default:expr) => {
+            $field = number().unwrap_or($default)
+        };
+    }
+    match name {
+        "brokerURL" => session.broker_urls = list(&text()),
+        "connectHeaders" => {
+            let headers = unpack(&text());
+            session.login = None;
+            session.passcode = None;
+            session.host = HostHeader::Omit;
+            session.connect_headers = headers;
+        }
+        "disconnectHeaders" => session.disconnect_headers = unpack(&text()),
+        "stompVersions" => {
+            let versions: Vec<Version> = list(&text())
+                .iter()
+                .filter_map(|v| Version::parse(v))
+                .collect();
+            session.accept_versions = if versions.is_empty() {
+                defaults.session.accept_versions
+            } else {
+                versions
+            };
+        }
+        "heartbeatIncoming" => ms!(session.heartbeat_incoming, 10_000),
+        "heartbeatOutgoing" => ms!(session.heartbeat_outgoing, 10_000),
+        "heartbeatToleranceMultiplier" => {
+            session.heartbeat_tolerance = value.as_f64().unwrap_or(2.0)
+        }
+        "heartbeatStrategy" => {
+            config.timer = match text().as_str() {
+                "worker" => TimerStrategy::Worker,
+                _ => TimerStrategy::Interval,
+            }
+        }
+        "reconnectDelay" => ms!(session.reconnect.delay, 5_000),
+        "reconnectTimeMode" => {
+            session.reconnect.mode = match number() {
+                Some(1) => ReconnectTimeMode::Exponential,
+                _ => ReconnectTimeMode::Linear,
+            }
+        }
+        "maxReconnectDelay" => ms!(session.reconnect.max_delay, 15 * 60 * 1_000),
+        "maxReconnectAttempts" => {
+            session.reconnect.max_attempts = number().unwrap_or(0).min(u64::from(u32::MAX)) as u32
+        }
+        "reconnectJitter" => session.reconnect.jitter = value.as_f64().unwrap_or(0.0),
+        "reconnectSeed" => ms!(session.reconnect.seed, defaults.session.reconnect.seed),
+        "connectionTimeout" => ms!(session.connection_timeout, 0),
+        "receiptTimeout" => ms!(session.receipt_timeout, 30_000),
+        "disconnectTimeout" => ms!(session.disconnect_timeout, 5_000),
+        "queueWhileDisconnected" => session.queue_while_disconnected = flag(true),
+        "maxQueuedFrames" => {
+            session.max_queued_frames = number().map_or(1_000, |n| n as usize)
+        }
+        "maxQueuedBytes" => {
+            session.max_queued_bytes = number().map_or(4 * 1024 * 1024, |n| n as usize)
+        }
+        "maxHeaderBytes" => {
+            session.limits.max_header_bytes =
+                number().map_or(defaults.session.limits.max_header_bytes, |n| n as usize)
+        }
+        "maxHeaders" => {
+            session.limits.max_headers =
+                number().map_or(defaults.session.limits.max_headers, |n| n as usize)
+        }
+        "maxBodyBytes" => {
+            session.limits.max_body_bytes =
+                number().map_or(defaults.session.limits.max_body_bytes, |n| n as usize)
+        }
+        "forceBinaryWSFrames" => config.force_binary = flag(false),
+        "logRawCommunication" => config.debug.raw = flag(false),
+        "debug" => config.debug.enabled = flag(false),
+        "redactHeaders" => config.debug.redact_headers = list(&text()),
+        "reconnectOnResume" => config.reconnect_on_resume = flag(true),
+        "platform" => {
+            if !matches!(config.socket, SocketKind::Factory(_)) {
+                config.socket = match text().as_str() {
+                    "browser" => SocketKind::Browser,
+                    other => Platform::parse(other).map_or(SocketKind::Auto, SocketKind::MiniProgram),
+                }
+            }
+        }
+        "handshakeHeaders" => config.handshake_headers = list(&text()),
+        "appLifecycle" => config.app_lifecycle = flag(true),
+        _ => return Err(type_error(&concat(&["unknown option '", name, "'"]))),
+    }
+    Ok(())
+}
+
+impl JsHandler {
+    fn target(&self) -> Option<JsClient> {
+        self.target.try_borrow().ok().and_then(|t| t.clone())
+    }
+
+    fn event(&self, kind: u32, a: &str, b: &str, n: f64, m: f64) {
+        if let Some(target) = self.target() {
+            let _ = target.event(kind, a, b, n, m);
+        }
+    }
+
+    fn frame(&self, kind: u32, frame: &Frame, extra: &str) {
+        let Some(target) = self.target() else { return };
+        let packed = match self.scratch.try_borrow_mut() {
+            Ok(mut scratch) => {
+                pack(&frame.headers, &mut scratch);
+                core::mem::take(&mut *scratch)
+            }
+            Err(_) => {
+                let mut packed = String::new();
+                pack(&frame.headers, &mut packed);
+                packed
+            }
+        };
+        let _ = target.frame(kind, &packed, &frame.body, extra);
+        // Give the buffer back for the next frame (the call above may have handed over others).
+        if let Ok(mut scratch) = self.scratch.try_borrow_mut() {
+            if scratch.capacity() < packed.capacity() {
+                *scratch = packed;
+            }
+        }
+    }
+
+    fn session_event(&self, driver: &Driver, event: Event) {
+        use kind::*;
+        match event {
+            Event::StateChanged { to, .. } => {
+                self.event(STATE, to.as_str(), "", state_code(to), 0.0)
+            }
+            Event::Connected { version, headers, .. } => {
+                let frame = Frame {
+                    command: crate::frame::Command::Connected,
+                    headers,
+                    body: Vec::new(),
+                };
+                self.frame(F_CONNECTED, &frame, version.as_str());
+            }
+            Event::Message { frame, .. } => self.frame(F_MESSAGE, &frame, ""),
+            Event::UnhandledMessage(frame) => self.frame(F_UNHANDLED_MESSAGE, &frame, ""),
+            Event::Receipt { id, frame } => self.frame(F_RECEIPT, &frame, &id),
+            Event::ReceiptFailed { id, error } => {
+                let message = concat(&["receipt '", &id, "': ", &error.message()]);
+                self.event(RECEIPT_FAILED, &id, &message, 0.0, 0.0)
+            }
+            Event::UnhandledReceipt(frame) => self.frame(F_UNHANDLED_RECEIPT, &frame, ""),
+            Event::UnhandledFrame(frame) => {
+                self.frame(F_UNHANDLED_FRAME, &frame, frame.command.as_str())
+            }
+            Event::StompError(frame) => self.frame(F_ERROR, &frame, ""),
+            Event::ConnectFailed(failure) => {
+                let reason = match &failure {
+                    ConnectFailure::Error(frame) => {
+                        self.frame(F_CONNECT_ERROR, frame, "");
+                        String::from("error")
+                    }
+                    ConnectFailure::Timeout => String::from("timeout"),
+                    ConnectFailure::Closed(info) => {
+                        let mut reason = String::from("closed (");
+                        push_u64(&mut reason, u64::from(info.code));
+                        reason.push(')');
+                        reason
+                    }
+                    other => other.message(),
+                };
+                self.event(CONNECT_FAILED, &reason, "", 0.0, 0.0)
+            }
+            Event::HeartbeatReceived => self.event(HEARTBEAT_RECEIVED, "", "", 0.0, 0.0),
+            Event::HeartbeatLost { .. } => self.event(HEARTBEAT_LOST, "", "", 0.0, 0.0),
+            Event::ProtocolError(error) => {
+                self.event(SOCKET_ERROR, &error.message(), "protocol", 0.0, 0.0)
+            }
+            Event::TransportClosed(info) => {
+                let clean = if info.clean { "1" } else { "" };
+                self.event(SOCKET_CLOSED, &info.reason, clean, f64::from(info.code), 0.0)
+            }
+            Event::TransactionsAborted(ids) => {
+                self.event(TRANSACTIONS_ABORTED, &ids.join("\0"), "", 0.0, 0.0)
+            }
+            Event::QueueDiscarded { frames } => {
+                self.event(QUEUE_DISCARDED, "", "", frames as f64, 0.0)
+            }
+            Event::Disconnected { confirmed } => {
+                self.event(DISCONNECTED, "", "", if confirmed { 1.0 } else { 0.0 }, 0.0)
+            }
+            Event::ReconnectScheduled { attempt, delay, at } => {
+                let mut at_text = String::new();
+                push_u64(&mut at_text, at);
+                self.event(
+                    RECONNECT_SCHEDULED,
+                    &at_text,
+                    "",
+                    f64::from(attempt),
+                    delay as f64,
+                )
+            }
+            Event::ReconnectFailed { attempts } => {
+                self.event(RECONNECT_FAILED, "", "", f64::from(attempts), 0.0)
+            }
+            Event::SubscriptionLost { id, error } => {
+                self.event(SUBSCRIPTION_LOST, &id, &error.message(), 0.0, 0.0)
+            }
+        }
+        let _ = driver;
+    }
+}
+
+impl Handler for JsHandler {
+    fn notice(&self, driver: &Driver, notice: Notice) {
+        match notice {
+            Notice::Event(event) => self.session_event(driver, event),
+            Notice::BeforeConnect(generation) => {
+                self.event(kind::BEFORE_CONNECT, "", "", generation as f64, 0.0)
+            }
+            Notice::SocketError(message) => self.event(kind::SOCKET_ERROR, &message, "", 0.0, 0.0),
+            Notice::Debug(line) => self.event(kind::DEBUG, &line, "", 0.0, 0.0),
+        }
+    }
+
+    fn idle(&self, driver: &Driver) {
+        if !driver.with_session(|s| s.wants_active()).unwrap_or(false) {
+            if let Ok(mut target) = self.target.try_borrow_mut() {
+                *target = None;
+            }
+        }
+    }
+}

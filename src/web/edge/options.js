@@ -1,0 +1,242 @@
+// The options of `new Client(options)`, `configure(options)` and the option properties
+// (`client.reconnectDelay = 0`): ONE table that drives parsing, the properties, the TypeScript
+// declarations and the package README (scripts/gen-options.mjs writes those two from it, and a test
+// checks that they match). Each value is checked and converted here, in JS, before anything reaches
+// wasm: a bad value is a TypeError naming the option, and user code (a getter, a Proxy) runs before
+// the client is touched.
+//
+// Written as ES2017 (no optional chaining, no class fields): it ships as is to mini-programs and to
+// webpack 4.
+
+/**
+ * [name, kind, default, TypeScript type, documentation]. Kinds:
+ *   urls      a string or an array of strings      → wasm: NUL-joined
+ *   headers   an object of header values           → wasm: name\0value\0…
+ *   versions  an array of '1.0'|'1.1'|'1.2', or a Versions object
+ *   strings   an array of strings
+ *   ms        a non-negative number of milliseconds (a numeric string is read as a number)
+ *   count     a non-negative integer
+ *   multiplier a number ≥ 1
+ *   fraction  a number from 0 to 1
+ *   bool      true or false
+ *   enum:a|b  one of these strings
+ *   mode      ReconnectionTimeMode.LINEAR (0) or EXPONENTIAL (1)
+ *   fn        a function (kept in JS)
+ * `undefined` (or `null`) sets the default back.
+ */
+export const OPTIONS = [
+  ['brokerURL', 'urls', undefined, 'string | string[]', 'The broker URL, or several for failover (a failed attempt moves on to the next).'],
+  ['webSocketFactory', 'fn', undefined, '() => IStompSocket', 'Returns a WebSocket-like object (SockJS, a wrapper); used instead of `new WebSocket(brokerURL)`.'],
+  ['connectHeaders', 'headers', {}, 'StompHeaders', 'CONNECT headers (`login`, `passcode`, `host`, …). Read again before every attempt, so a `beforeConnect` may change them.'],
+  ['disconnectHeaders', 'headers', {}, 'StompHeaders', 'DISCONNECT headers.'],
+  ['stompVersions', 'versions', undefined, 'Versions | string[]', "Versions offered, newest first by default: `['1.2', '1.1', '1.0']`."],
+  ['heartbeatIncoming', 'ms', 10000, 'number', 'How often the broker should send heart-beats, in ms; 0 turns them off.'],
+  ['heartbeatOutgoing', 'ms', 10000, 'number', 'How often the client offers to send heart-beats, in ms; 0 turns them off.'],
+  ['heartbeatToleranceMultiplier', 'multiplier', 2, 'number', 'Silence longer than the incoming interval times this closes the connection.'],
+  ['heartbeatStrategy', 'enum:interval|worker', 'interval', 'TickerStrategy | "interval" | "worker"', "'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`)."],
+  ['reconnectDelay', 'ms', 5000, 'number', 'Milliseconds before reconnecting; 0 never reconnects.'],
+  ['reconnectTimeMode', 'mode', 0, 'ReconnectionTimeMode', '`ReconnectionTimeMode.EXPONENTIAL` doubles the delay after each failed attempt, up to `maxReconnectDelay`.'],
+  ['maxReconnectDelay', 'ms', 900000, 'number', 'Cap on any reconnect delay, in ms (never below `reconnectDelay`).'],
+  ['maxReconnectAttempts', 'count', 0, 'number', "Attempts in a row before giving up (state 'failed', a `reconnectFailed` event); 0 = no limit. The count starts again only after a connection has stayed up for 10 s."],
+  ['reconnectJitter', 'fraction', 0, 'number', 'Fraction (0–1) of each delay drawn at random and taken off it; 1 = full jitter.'],
+  ['reconnectSeed', 'count', undefined, 'number', "Seed of the jitter's random sequence (for reproducible delays)."],
+  ['connectionTimeout', 'ms', 0, 'number', 'No CONNECTED within this many ms: the attempt fails and the next one starts; 0 waits forever.'],
+  ['receiptTimeout', 'ms', 30000, 'number', 'A receipt not received within this many ms fails; 0 waits forever.'],
+  ['disconnectTimeout', 'ms', 5000, 'number', '`deactivate()` closes after this many ms without the DISCONNECT receipt.'],
+  ['queueWhileDisconnected', 'bool', true, 'boolean', 'Queue publish/ack/nack while (re)connecting; sent after the subscriptions are restored.'],
+  ['maxQueuedFrames', 'count', 1000, 'number', 'Most frames the offline queue holds; more rejects the publish.'],
+  ['maxQueuedBytes', 'count', 4194304, 'number', 'Most bytes (headers and bodies) the offline queue holds.'],
+  ['maxHeaderBytes', 'count', 8192, 'number', 'Limit on a received frame\'s command and header lines, in bytes.'],
+  ['maxHeaders', 'count', 128, 'number', 'Limit on the number of headers of a received frame.'],
+  ['maxBodyBytes', 'count', 16777216, 'number', 'Limit on a received frame\'s body, in bytes.'],
+  ['forceBinaryWSFrames', 'bool', false, 'boolean', 'Send every frame as a binary WebSocket message.'],
+  ['logRawCommunication', 'bool', false, 'boolean', 'Also show frame bodies through `debug` (credentials stay hidden).'],
+  ['redactHeaders', 'strings', [], 'string[]', 'Header names whose values `debug` never shows, beyond `passcode` and `Authorization`.'],
+  ['reconnectOnResume', 'bool', true, 'boolean', 'Reconnect at once when the page becomes visible or the network comes back.'],
+  ['platform', 'enum:browser|wx|uni|tt', undefined, '"browser" | "wx" | "uni" | "tt"', "Socket API: 'browser' (the global WebSocket) or a mini-program's; by default the global WebSocket if there is one, else the first of `wx`, `tt`, `uni` found."],
+  ['handshakeHeaders', 'strings', [], 'string[]', 'Connect headers also sent on a mini-program socket\'s handshake (`Authorization` always is).'],
+  ['appLifecycle', 'bool', true, 'boolean', 'Mini-programs: wait while the app is hidden, reconnect at once when it is shown.'],
+  ['debug', 'fn', undefined, 'debugFnType', 'Receives log lines. `passcode`, `Authorization` and `redactHeaders` never reach it.'],
+  ['beforeConnect', 'fn', undefined, '(client: Client) => void | Promise<void>', 'Called before each connection attempt; may return a Promise (e.g. to refresh a token into `connectHeaders`).'],
+];
+
+/** The stompjs callback properties: [property, event name for on(), TypeScript type]. */
+export const CALLBACKS = [
+  ['onConnect', 'connect', 'frameCallbackType'],
+  ['onDisconnect', 'disconnect', 'frameCallbackType'],
+  ['onStompError', 'stompError', 'frameCallbackType'],
+  ['onWebSocketClose', 'webSocketClose', 'closeEventCallbackType'],
+  ['onWebSocketError', 'webSocketError', 'wsErrorCallbackType'],
+  ['onUnhandledMessage', 'unhandledMessage', 'messageCallbackType'],
+  ['onUnhandledReceipt', 'unhandledReceipt', 'frameCallbackType'],
+  ['onUnhandledFrame', 'unhandledFrame', 'frameCallbackType'],
+  ['onChangeState', 'changeState', '(state: ActivationState) => void'],
+  ['onHeartbeatReceived', 'heartbeatReceived', 'emptyCallbackType'],
+  ['onHeartbeatLost', 'heartbeatLost', 'emptyCallbackType'],
+];
+
+/** Events only `on()` has (beyond the stompjs callbacks). */
+export const EXTRA_EVENTS = [
+  'state',
+  'reconnectScheduled',
+  'reconnectFailed',
+  'connectFailed',
+  'receiptFailed',
+  'queueDiscarded',
+  'transactionsAborted',
+  'subscriptionLost',
+];
+
+/** stompjs options this client does not implement: refused by name, never silently ignored. */
+export const NOT_IMPLEMENTED = [];
+
+export function typeError(message) {
+  return new TypeError(message);
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value + ' ' + safeString(value);
+}
+
+function safeString(value) {
+  try {
+    return String(value);
+  } catch (e) {
+    return '(unprintable)';
+  }
+}
+
+/** A header value as stompjs writes it (`String(value)`); undefined and null leave the header out. */
+export function headerText(value, name, where) {
+  if (value === undefined || value === null) return null;
+  let text;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'symbol') throw typeError("header '" + name + "' in '" + where + "' is a symbol");
+  else {
+    try {
+      text = String(value);
+    } catch (e) {
+      throw typeError("header '" + name + "' in '" + where + "' cannot be made a string");
+    }
+  }
+  if (text.indexOf('\0') >= 0) throw typeError("header '" + name + "' in '" + where + "' contains a NUL character");
+  return text;
+}
+
+/**
+ * Headers given as an object → `name\0value\0…` (own enumerable keys, in order; getters run here).
+ * `where` names the argument in errors.
+ */
+export function packHeaders(headers, where) {
+  if (headers === undefined || headers === null) return '';
+  if (typeof headers !== 'object') throw typeError("'" + where + "' must be an object of header values, not " + describe(headers));
+  let packed = '';
+  let first = true;
+  const names = Object.keys(headers);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (name.indexOf('\0') >= 0) throw typeError("a header name in '" + where + "' contains a NUL character");
+    const text = headerText(headers[name], name, where);
+    if (text === null) continue;
+    packed += (first ? '' : '\0') + name + '\0' + text;
+    first = false;
+  }
+  return packed;
+}
+
+function stringList(value, name) {
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value)) throw typeError("option '" + name + "' must be a string or an array of strings, not " + describe(value));
+  const out = [];
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    if (typeof item !== 'string' && !(item && typeof item === 'object' && typeof item.href === 'string')) {
+      throw typeError("option '" + name + "': item " + i + ' must be a string, not ' + describe(item));
+    }
+    const text = String(item);
+    if (text.indexOf('\0') >= 0) throw typeError("option '" + name + "': item " + i + ' contains a NUL character');
+    out.push(text);
+  }
+  return out;
+}
+
+function number(value, name, what) {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || n !== n) throw typeError("option '" + name + "' must be " + what + ', not ' + describe(value));
+  return n;
+}
+
+/**
+ * Checks and converts one option value. Returns `{ stored, core }`: what the property reads back,
+ * and what wasm gets (`undefined` for the default; nothing at all for 'fn' options, which stay in JS).
+ */
+export function convert(spec, value) {
+  const name = spec[0];
+  const kind = spec[1];
+  if (value === undefined || value === null) return { stored: spec[2], core: undefined };
+  switch (kind) {
+    case 'urls': {
+      const list = stringList(value, name);
+      return { stored: value, core: list.join('\0') };
+    }
+    case 'headers':
+      return { stored: value, core: packHeaders(value, name) };
+    case 'versions': {
+      const list = value && typeof value === 'object' && !Array.isArray(value) && Array.isArray(value.versions) ? value.versions : value;
+      const versions = stringList(list, name);
+      for (let i = 0; i < versions.length; i++) {
+        if (versions[i] !== '1.0' && versions[i] !== '1.1' && versions[i] !== '1.2') {
+          throw typeError("option '" + name + "' must list versions among '1.0', '1.1', '1.2', not '" + versions[i] + "'");
+        }
+      }
+      if (!versions.length) throw typeError("option '" + name + "' must list at least one version");
+      return { stored: value, core: versions.join('\0') };
+    }
+    case 'strings':
+      return { stored: value, core: stringList(value, name).join('\0') };
+    case 'ms':
+    case 'count': {
+      const n = number(value, name, kind === 'ms' ? 'a non-negative number of milliseconds' : 'a non-negative integer');
+      if (n < 0 || (kind === 'count' && n !== Math.floor(n))) {
+        throw typeError("option '" + name + "' must be " + (kind === 'ms' ? 'a non-negative number of milliseconds' : 'a non-negative integer') + ', not ' + n);
+      }
+      return { stored: n, core: Math.floor(n) };
+    }
+    case 'multiplier': {
+      const n = number(value, name, 'a number ≥ 1');
+      if (!(n >= 1) || !isFinite(n)) throw typeError("option '" + name + "' must be a number ≥ 1, not " + n);
+      return { stored: n, core: n };
+    }
+    case 'fraction': {
+      const n = number(value, name, 'a number from 0 to 1');
+      if (!(n >= 0 && n <= 1)) throw typeError("option '" + name + "' must be a number from 0 to 1, not " + n);
+      return { stored: n, core: n };
+    }
+    case 'bool':
+      if (typeof value !== 'boolean') throw typeError("option '" + name + "' must be true or false, not " + describe(value));
+      return { stored: value, core: value };
+    case 'mode': {
+      const n = number(value, name, 'ReconnectionTimeMode.LINEAR (0) or EXPONENTIAL (1)');
+      if (n !== 0 && n !== 1) throw typeError("option '" + name + "' must be ReconnectionTimeMode.LINEAR (0) or EXPONENTIAL (1), not " + n);
+      return { stored: n, core: n };
+    }
+    case 'fn':
+      if (typeof value !== 'function') throw typeError("option '" + name + "' must be a function, not " + describe(value));
+      return { stored: value, core: undefined };
+    default: {
+      // enum:a|b|c
+      const allowed = kind.slice(5).split('|');
+      if (typeof value !== 'string' || allowed.indexOf(value) < 0) {
+        throw typeError("option '" + name + "' must be one of '" + allowed.join("', '") + "', not " + describe(value));
+      }
+      return { stored: value, core: value };
+    }
+  }
+}
+
+export const OPTION_BY_NAME = {};
+for (let i = 0; i < OPTIONS.length; i++) OPTION_BY_NAME[OPTIONS[i][0]] = OPTIONS[i];
+export const CALLBACK_BY_NAME = {};
+for (let i = 0; i < CALLBACKS.length; i++) CALLBACK_BY_NAME[CALLBACKS[i][0]] = CALLBACKS[i];
