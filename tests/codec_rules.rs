@@ -891,3 +891,37 @@ fn heartbeat_constant_is_one_line_feed() {
     parser.push(stomp_wasm::frame::HEARTBEAT).unwrap();
     assert_eq!(parser.next_item(), Some(Item::Heartbeat));
 }
+
+#[test]
+fn a_run_of_eols_drains_in_one_call_whatever_the_chunking() {
+    let mut parser = Parser::new();
+    parser.push(&[b'\n'; 5]).unwrap();
+    parser.push(b"\r").unwrap();
+    parser.push(b"\n\r\n\n").unwrap();
+    assert_eq!(parser.pending(), 8);
+    assert_eq!(parser.take_heartbeats(), 8);
+    assert_eq!((parser.take_heartbeats(), parser.pending()), (0, 0));
+    parser.push(b"SEND\n\n\0\n\n").unwrap();
+    assert_eq!(parser.take_heartbeats(), 0, "a frame is next");
+    assert!(matches!(parser.next_item(), Some(Item::Frame(_))));
+    assert_eq!(parser.take_heartbeats(), 2);
+    assert_eq!(parser.next_item(), None);
+}
+
+#[test]
+fn eight_mebibytes_of_eols_are_one_run() {
+    let mut parser = Parser::new();
+    parser.push(&vec![b'\n'; 8 << 20]).unwrap();
+    assert_eq!(parser.take_heartbeats(), 8 << 20);
+    assert_eq!(parser.next_item(), None);
+}
+
+#[test]
+fn a_bare_cr_after_a_run_of_eols_is_still_an_error_and_the_run_is_kept() {
+    let mut parser = Parser::new();
+    assert_eq!(
+        parser.push(b"\n\r\n\rX"),
+        Err(ParseError::BareCarriageReturn)
+    );
+    assert_eq!(parser.take_heartbeats(), 2);
+}

@@ -278,24 +278,23 @@ impl Session {
         self.last_received = now;
         let result = self.parser.push(bytes);
         let (mut heartbeats, mut framed) = (0, false);
-        while let Some(item) = self.parser.next_item() {
-            if self.transport != Transport::Open {
-                break;
-            }
-            match item {
-                Item::Heartbeat => heartbeats += 1,
-                Item::Frame(frame) => {
+        while self.transport == Transport::Open {
+            // A run of EOLs is drained at once: a message of a million EOLs is one step here.
+            heartbeats += self.parser.take_heartbeats();
+            match self.parser.next_item() {
+                Some(Item::Frame(frame)) => {
                     framed = true;
                     self.handle_frame(now, frame);
                 }
+                Some(Item::Heartbeat) => heartbeats += 1,
+                None => break,
             }
         }
         // An EOL in the same transport message as a frame is that frame's trailing EOL (RabbitMQ
-        // ends every frame with `\0\n`), not a heart-beat. (Either way it counted as activity.)
-        if !framed && self.state == State::Connected {
-            for _ in 0..heartbeats {
-                self.events.push_back(Event::HeartbeatReceived);
-            }
+        // ends every frame with `\0\n`), not a heart-beat; and a run of EOLs is one heart-beat.
+        // (Either way it counted as activity.)
+        if heartbeats > 0 && !framed && self.state == State::Connected {
+            self.events.push_back(Event::HeartbeatReceived);
         }
         if let Err(error) = result {
             if self.transport == Transport::Open {

@@ -59,8 +59,10 @@ pub enum Event {
     StompError(Frame),
     /// A connect attempt failed (it counts toward `max_attempts`).
     ConnectFailed(ConnectFailure),
-    /// An EOL heart-beat from the broker: an EOL that arrived in a transport message of its own
-    /// (EOLs in the same message as a frame are its trailing EOLs, not heart-beats).
+    /// A heart-beat from the broker: a transport message holding only EOLs. At most one per
+    /// [`handle_bytes`](super::Session::handle_bytes) call, however many EOLs the message holds (a
+    /// run of EOLs is one heart-beat); EOLs in the same message as a frame are its trailing EOLs,
+    /// not heart-beats.
     HeartbeatReceived,
     /// The broker was silent past the tolerance: the session closes and reconnects per policy.
     HeartbeatLost {
