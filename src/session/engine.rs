@@ -97,8 +97,11 @@ pub struct Session {
     transactions: Vec<String>,
     next_receipt: u64,
     next_transaction: u64,
-    /// Reconnect attempts scheduled since the last CONNECTED (or since `connect`).
+    /// Reconnect attempts scheduled in the current streak: since `connect`, or since the end of the
+    /// last connection that stayed up for `stable_after`.
     streak: u32,
+    /// When the current connection got CONNECTED.
+    connected_at: Option<Millis>,
     backoff: Backoff,
     events: VecDeque<Event>,
     actions: VecDeque<Action>,
@@ -128,6 +131,7 @@ impl Session {
             next_receipt: 0,
             next_transaction: 0,
             streak: 0,
+            connected_at: None,
             events: VecDeque::new(),
             actions: VecDeque::new(),
             transmits: VecDeque::new(),
@@ -181,7 +185,9 @@ impl Session {
             .map(String::as_str)
     }
 
-    /// Reconnect attempts made since the last CONNECTED.
+    /// Reconnect attempts scheduled in the current streak: since [`connect`](Session::connect), or
+    /// since the end of the last connection that stayed up for
+    /// [`Config::stable_after`](super::Config::stable_after). A CONNECTED alone does not reset it.
     pub fn reconnect_attempts(&self) -> u32 {
         self.streak
     }
@@ -313,7 +319,7 @@ impl Session {
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(info)),
             State::Connected => self.connection_lost(now),
-            State::Disconnecting => self.finish_disconnect(),
+            State::Disconnecting => self.finish_disconnect(now),
             State::Inactive | State::Reconnecting | State::Failed => {}
         }
     }
@@ -334,7 +340,7 @@ impl Session {
         }
         if self.timers.expire(Timer::Disconnect, now) && self.state == State::Disconnecting {
             self.close_transport();
-            self.finish_disconnect();
+            self.finish_disconnect(now);
         }
         if self.timers.expire(Timer::Reconnect, now) && self.state == State::Reconnecting {
             self.start_attempt(now);
@@ -400,7 +406,6 @@ impl Session {
     /// count as a failed attempt and schedules nothing. The session waits in `Reconnecting` for
     /// [`reconnect_now`](Session::reconnect_now) when the app is shown again.
     pub fn handle_suspend(&mut self, now: Millis) {
-        let _ = now;
         self.close_transport_with(CloseInfo {
             code: 1001,
             reason: "app suspended".to_owned(),
@@ -408,11 +413,11 @@ impl Session {
         });
         match self.state {
             State::Connecting | State::Connected | State::Reconnecting => {
-                self.end_connection();
+                self.end_connection(now);
                 self.timers.stop(Timer::Reconnect);
                 self.set_state(State::Reconnecting);
             }
-            State::Disconnecting => self.finish_disconnect(),
+            State::Disconnecting => self.finish_disconnect(now),
             State::Inactive | State::Failed => {}
         }
     }
@@ -427,7 +432,7 @@ impl Session {
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(dropped())),
             State::Connected => self.connection_lost(now),
-            State::Disconnecting => self.finish_disconnect(),
+            State::Disconnecting => self.finish_disconnect(now),
             _ => {}
         }
     }
@@ -455,7 +460,7 @@ impl Session {
                 if self.write_frame(now, &frame, false, false).is_err() {
                     // A disconnect header this version cannot write: never stay connected for it.
                     self.close_transport();
-                    self.finish_disconnect();
+                    self.finish_disconnect(now);
                     return Ok(());
                 }
                 self.receipts.insert(receipt, Waiter::Disconnect, None);
@@ -469,7 +474,7 @@ impl Session {
             State::Disconnecting if !force => Ok(()),
             _ => {
                 self.close_transport();
-                self.finish_disconnect();
+                self.finish_disconnect(now);
                 Ok(())
             }
         }
@@ -724,7 +729,9 @@ impl Session {
                     _ => self.events.push_back(Event::UnhandledMessage(frame)),
                 }
             }
-            (State::Connected | State::Disconnecting, Command::Receipt) => self.on_receipt(frame),
+            (State::Connected | State::Disconnecting, Command::Receipt) => {
+                self.on_receipt(now, frame)
+            }
             (State::Connected | State::Disconnecting, Command::Error) => {
                 if let Some(id) = frame.headers.get("receipt-id") {
                     if let Some(pending) = self.receipts.take(id) {
@@ -740,7 +747,7 @@ impl Session {
                 // The spec has the broker close after ERROR; do not wait for it.
                 self.close_transport();
                 match self.state {
-                    State::Disconnecting => self.finish_disconnect(),
+                    State::Disconnecting => self.finish_disconnect(now),
                     _ => self.connection_lost(now),
                 }
             }
@@ -772,7 +779,9 @@ impl Session {
         self.version = Some(version);
         self.server_headers = frame.headers.clone();
         self.timers.stop(Timer::Connect);
-        self.streak = 0;
+        // The streak is not reset here: only a connection that stays up for `stable_after` ends it
+        // (see `end_connection`), so a broker that accepts and then drops at once is backed off.
+        self.connected_at = Some(now);
         // Heart-beating starts with the connection: the outgoing interval counts from now.
         self.last_sent = now;
         self.set_state(State::Connected);
@@ -838,12 +847,12 @@ impl Session {
         }
     }
 
-    fn on_receipt(&mut self, frame: Frame) {
+    fn on_receipt(&mut self, now: Millis, frame: Frame) {
         let id = frame.headers.get("receipt-id").unwrap_or("");
         match self.receipts.take(id) {
             Some(pending) if pending.waiter == Waiter::Disconnect => {
                 self.close_transport();
-                self.finish_disconnect();
+                self.finish_disconnect(now);
             }
             Some(pending) => self.events.push_back(Event::Receipt {
                 id: pending.id,
@@ -866,7 +875,7 @@ impl Session {
         self.close_transport();
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Protocol(error)),
-            State::Disconnecting => self.finish_disconnect(),
+            State::Disconnecting => self.finish_disconnect(now),
             _ => self.connection_lost(now),
         }
     }
@@ -882,13 +891,13 @@ impl Session {
         if !self.config.broker_urls.is_empty() {
             self.url_index = (self.url_index + 1) % self.config.broker_urls.len();
         }
-        self.end_connection();
+        self.end_connection(now);
         self.schedule_reconnect(now);
     }
 
     /// An established connection ended without the user asking: reconnect to the same URL.
     fn connection_lost(&mut self, now: Millis) {
-        self.end_connection();
+        self.end_connection(now);
         self.schedule_reconnect(now);
     }
 
@@ -919,8 +928,14 @@ impl Session {
         });
     }
 
-    /// Settles what belonged to the connection that just ended: receipts and transactions.
-    fn end_connection(&mut self) {
+    /// Settles what belonged to the connection that just ended: receipts and transactions. A
+    /// connection that stayed up for `stable_after` ends the reconnect streak.
+    fn end_connection(&mut self, now: Millis) {
+        if let Some(since) = self.connected_at.take() {
+            if now.saturating_sub(since) >= self.config.stable_after {
+                self.streak = 0;
+            }
+        }
         self.timers.stop(Timer::Connect);
         self.timers.stop(Timer::Disconnect);
         for pending in self.receipts.take_all() {
@@ -937,8 +952,8 @@ impl Session {
         }
     }
 
-    fn finish_disconnect(&mut self) {
-        self.end_connection();
+    fn finish_disconnect(&mut self, now: Millis) {
+        self.end_connection(now);
         self.timers.stop_all();
         self.discard_queue();
         for subscription in self.subscriptions.take_all() {
