@@ -346,7 +346,7 @@ impl Session {
             self.start_attempt(now);
         }
         if self.state == State::Connected {
-            if self.heartbeat_in_deadline().is_some_and(|d| d <= now) {
+            if self.is_silent_past_tolerance(now) {
                 self.heartbeat_lost(now);
             } else if self.heartbeat_out_deadline().is_some_and(|d| d <= now) {
                 self.push_transmit(now, HEARTBEAT.to_vec(), false);
@@ -372,7 +372,9 @@ impl Session {
     }
 
     /// Reconnects at once if waiting out a backoff, failed, or connected but silent for longer than
-    /// one incoming heart-beat interval: for "the network is back" and "the app is visible again".
+    /// the incoming heart-beat interval times `heartbeat_tolerance` (the same rule as the liveness
+    /// deadline, for when the timer could not fire: a throttled or frozen page): for "the network
+    /// is back" and "the page is visible again".
     pub fn reconnect_now(&mut self, now: Millis) -> Result<(), CommandError> {
         match self.state {
             State::Inactive => Err(self.invalid("reconnect_now")),
@@ -387,8 +389,7 @@ impl Session {
                 Ok(())
             }
             State::Connected => {
-                let incoming = self.heartbeat.incoming;
-                if incoming > 0 && now.saturating_sub(self.last_received) > incoming {
+                if self.is_silent_past_tolerance(now) {
                     self.heartbeat_lost(now);
                     if self.state == State::Reconnecting {
                         self.timers.stop(Timer::Reconnect);
@@ -1233,6 +1234,11 @@ impl Session {
             command,
             state: self.state,
         }
+    }
+
+    /// Whether the broker has been silent past the liveness tolerance at `now`.
+    fn is_silent_past_tolerance(&self, now: Millis) -> bool {
+        self.heartbeat_in_deadline().is_some_and(|d| d <= now)
     }
 
     fn heartbeat_out_deadline(&self) -> Option<Millis> {
