@@ -526,7 +526,8 @@ impl Session {
     }
 
     /// Ends a subscription. UNSUBSCRIBE goes out if connected; otherwise the subscription is just
-    /// forgotten (and a receipt asked for fails with [`ReceiptError::Discarded`]).
+    /// forgotten (and a receipt asked for fails with [`ReceiptError::Discarded`]). MESSAGE events for
+    /// it not yet polled become [`Event::UnhandledMessage`].
     pub fn unsubscribe(
         &mut self,
         now: Millis,
@@ -549,7 +550,26 @@ impl Session {
         if let Some(never_sent) = self.subscriptions.remove(id).and_then(|s| s.first_receipt) {
             self.fail_receipt(never_sent, ReceiptError::Discarded);
         }
+        self.unhandle_queued_messages(id);
         Ok(())
+    }
+
+    /// MESSAGE events for `id` already waiting in the event queue (a batch parsed from one transport
+    /// message) become [`Event::UnhandledMessage`], as frames for an unknown subscription do: a
+    /// callback that unsubscribes gets none of the rest of its batch.
+    fn unhandle_queued_messages(&mut self, id: &str) {
+        for event in self.events.iter_mut() {
+            if let Event::Message {
+                subscription,
+                frame,
+            } = event
+            {
+                if subscription == id {
+                    let frame = core::mem::replace(frame, Frame::new(Command::Message));
+                    *event = Event::UnhandledMessage(frame);
+                }
+            }
+        }
     }
 
     /// Publishes a message (SEND). Sent now when connected; queued while connecting or reconnecting
