@@ -102,6 +102,8 @@ pub struct Session {
     streak: u32,
     /// When the current connection got CONNECTED.
     connected_at: Option<Millis>,
+    /// `connect` was called while disconnecting: start an attempt when the disconnect finishes.
+    connect_after_disconnect: bool,
     backoff: Backoff,
     events: VecDeque<Event>,
     actions: VecDeque<Action>,
@@ -132,6 +134,7 @@ impl Session {
             next_transaction: 0,
             streak: 0,
             connected_at: None,
+            connect_after_disconnect: false,
             events: VecDeque::new(),
             actions: VecDeque::new(),
             transmits: VecDeque::new(),
@@ -143,6 +146,19 @@ impl Session {
     /// The current state.
     pub fn state(&self) -> State {
         self.state
+    }
+
+    /// Whether the application wants the session connected, now or later (the last of
+    /// [`connect`](Session::connect) and [`disconnect`](Session::disconnect) was `connect`): every
+    /// state but `Inactive`, and `Disconnecting` only when a connect waits for the disconnect to
+    /// finish. `Failed` counts (a [`reconnect_now`](Session::reconnect_now) or an app shown starts
+    /// again). A driver keeps its page and app hooks installed while this is true.
+    pub fn wants_active(&self) -> bool {
+        match self.state {
+            State::Inactive => false,
+            State::Disconnecting => self.connect_after_disconnect,
+            State::Connecting | State::Connected | State::Reconnecting | State::Failed => true,
+        }
     }
 
     /// The configuration.
@@ -319,7 +335,7 @@ impl Session {
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(info)),
             State::Connected => self.connection_lost(now),
-            State::Disconnecting => self.finish_disconnect(now),
+            State::Disconnecting => self.finish_disconnect(now, false),
             State::Inactive | State::Reconnecting | State::Failed => {}
         }
     }
@@ -340,7 +356,7 @@ impl Session {
         }
         if self.timers.expire(Timer::Disconnect, now) && self.state == State::Disconnecting {
             self.close_transport();
-            self.finish_disconnect(now);
+            self.finish_disconnect(now, false);
         }
         if self.timers.expire(Timer::Reconnect, now) && self.state == State::Reconnecting {
             self.start_attempt(now);
@@ -356,9 +372,16 @@ impl Session {
 
     // ----- commands -----
 
-    /// Starts connecting (stompjs's `activate`). Allowed when inactive or failed.
+    /// Starts connecting (stompjs's `activate`). Allowed when inactive or failed; while
+    /// `Disconnecting` it is accepted and remembered (the last of any sequence of `connect` and
+    /// [`disconnect`](Session::disconnect) wins, as in @stomp/stompjs 7.4+): when the disconnect
+    /// finishes, after its usual events ([`Event::Disconnected`] included), a new attempt starts.
+    /// A later `disconnect` cancels the remembered connect. See [`wants_active`](Session::wants_active).
     pub fn connect(&mut self, now: Millis) -> Result<(), CommandError> {
-        if !matches!(self.state, State::Inactive | State::Failed) {
+        if !matches!(
+            self.state,
+            State::Inactive | State::Failed | State::Disconnecting
+        ) {
             return Err(self.invalid("connect"));
         }
         if self.config.broker_urls.is_empty() {
@@ -366,6 +389,10 @@ impl Session {
         }
         self.connect_frame()
             .encode(EncodeOptions::default(), &mut Vec::new())?;
+        if self.state == State::Disconnecting {
+            self.connect_after_disconnect = true;
+            return Ok(());
+        }
         self.streak = 0;
         self.start_attempt(now);
         Ok(())
@@ -418,7 +445,7 @@ impl Session {
                 self.timers.stop(Timer::Reconnect);
                 self.set_state(State::Reconnecting);
             }
-            State::Disconnecting => self.finish_disconnect(now),
+            State::Disconnecting => self.finish_disconnect(now, false),
             State::Inactive | State::Failed => {}
         }
     }
@@ -433,16 +460,20 @@ impl Session {
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(dropped())),
             State::Connected => self.connection_lost(now),
-            State::Disconnecting => self.finish_disconnect(now),
+            State::Disconnecting => self.finish_disconnect(now, false),
             _ => {}
         }
     }
 
     /// Ends the session (stompjs's `deactivate`): DISCONNECT with a receipt, then close on that
-    /// RECEIPT or after `disconnect_timeout`; `force`, or a DISCONNECT the negotiated version cannot
-    /// write, closes at once. Ends in [`Event::Disconnected`] unless already inactive. Subscriptions
-    /// are forgotten and the offline queue is discarded.
+    /// RECEIPT or after `disconnect_timeout`; a DISCONNECT the negotiated version cannot write
+    /// closes at once. `force` discards the transport at once, reported as stompjs's synthetic close
+    /// (`TransportClosed` with code 4001, not clean). Ends in [`Event::Disconnected`] (whose
+    /// `confirmed` says whether the broker's RECEIPT arrived) unless already inactive. Subscriptions
+    /// are forgotten, the offline queue is discarded, a pending reconnect is cancelled, and so is a
+    /// connect remembered while disconnecting.
     pub fn disconnect(&mut self, now: Millis, force: bool) -> Result<(), CommandError> {
+        self.connect_after_disconnect = false;
         match self.state {
             State::Inactive => Ok(()),
             State::Connected if !force && self.config.disconnect_timeout > 0 => {
@@ -461,7 +492,7 @@ impl Session {
                 if self.write_frame(now, &frame, false, false).is_err() {
                     // A disconnect header this version cannot write: never stay connected for it.
                     self.close_transport();
-                    self.finish_disconnect(now);
+                    self.finish_disconnect(now, false);
                     return Ok(());
                 }
                 self.receipts.insert(receipt, Waiter::Disconnect, None);
@@ -474,8 +505,19 @@ impl Session {
             }
             State::Disconnecting if !force => Ok(()),
             _ => {
-                self.close_transport();
-                self.finish_disconnect(now);
+                if force {
+                    // As stompjs discarding a socket: no closing handshake, a synthetic close.
+                    self.close_transport_with(CloseInfo {
+                        code: 4001,
+                        reason:
+                            "Quick discarding socket without waiting for the shutdown sequence."
+                                .to_owned(),
+                        clean: false,
+                    });
+                } else {
+                    self.close_transport();
+                }
+                self.finish_disconnect(now, false);
                 Ok(())
             }
         }
@@ -768,7 +810,7 @@ impl Session {
                 // The spec has the broker close after ERROR; do not wait for it.
                 self.close_transport();
                 match self.state {
-                    State::Disconnecting => self.finish_disconnect(now),
+                    State::Disconnecting => self.finish_disconnect(now, false),
                     _ => self.connection_lost(now),
                 }
             }
@@ -873,7 +915,7 @@ impl Session {
         match self.receipts.take(id) {
             Some(pending) if pending.waiter == Waiter::Disconnect => {
                 self.close_transport();
-                self.finish_disconnect(now);
+                self.finish_disconnect(now, true);
             }
             Some(pending) => self.events.push_back(Event::Receipt {
                 id: pending.id,
@@ -896,7 +938,7 @@ impl Session {
         self.close_transport();
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Protocol(error)),
-            State::Disconnecting => self.finish_disconnect(now),
+            State::Disconnecting => self.finish_disconnect(now, false),
             _ => self.connection_lost(now),
         }
     }
@@ -973,7 +1015,9 @@ impl Session {
         }
     }
 
-    fn finish_disconnect(&mut self, now: Millis) {
+    /// The user's disconnect is over (`confirmed`: by the broker's RECEIPT). A connect asked for
+    /// meanwhile starts now.
+    fn finish_disconnect(&mut self, now: Millis, confirmed: bool) {
         self.end_connection(now);
         self.timers.stop_all();
         self.discard_queue();
@@ -983,7 +1027,11 @@ impl Session {
             }
         }
         self.set_state(State::Inactive);
-        self.events.push_back(Event::Disconnected);
+        self.events.push_back(Event::Disconnected { confirmed });
+        if core::mem::take(&mut self.connect_after_disconnect) {
+            self.streak = 0;
+            self.start_attempt(now);
+        }
     }
 
     fn discard_queue(&mut self) {

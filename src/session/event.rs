@@ -83,7 +83,12 @@ pub enum Event {
         frames: usize,
     },
     /// A graceful or forced disconnect the user asked for has finished.
-    Disconnected,
+    Disconnected {
+        /// Whether the broker confirmed it: the RECEIPT for DISCONNECT arrived. False when the
+        /// disconnect was forced, timed out, or the connection ended otherwise first (stompjs
+        /// calls `onDisconnect` only when true).
+        confirmed: bool,
+    },
     /// A reconnect attempt will start at `at`.
     ReconnectScheduled {
         /// Attempt number in the current streak (1 for the first).

@@ -1218,7 +1218,7 @@ impl Inner {
                 let _ = Reflect::set(&detail, &"frames".into(), &(frames as u32).into());
                 calls.push(Call::Emit(EventName::QueueDiscarded, vec![detail.into()]));
             }
-            Event::Disconnected => {
+            Event::Disconnected { .. } => {
                 // Deactivated: the page and app hooks go until the next activate().
                 self.lifecycle = None;
                 self.resume = None;
