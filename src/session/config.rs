@@ -115,6 +115,10 @@ pub struct Config {
     /// of the streak, so exponential backoff keeps growing and `max_attempts` is reached. 0 resets
     /// at any end after CONNECTED.
     pub stable_after: Millis,
+    /// How long after [`Session::handle_app_hidden`](super::Session::handle_app_hidden) the
+    /// platform is taken to have suspended the app and killed its transport (WeChat and other
+    /// mini-program hosts suspend a hidden app after about 5 s).
+    pub suspend_after: Millis,
     /// Queue SEND/ACK/NACK while not connected (flushed after re-subscribing); off makes them errors.
     pub queue_while_disconnected: bool,
     /// Most frames the offline queue holds.
@@ -144,6 +148,7 @@ impl Default for Config {
             disconnect_timeout: 5_000,
             reconnect: ReconnectPolicy::default(),
             stable_after: 10_000,
+            suspend_after: 5_000,
             queue_while_disconnected: true,
             max_queued_frames: 1_000,
             max_queued_bytes: 4 * 1024 * 1024,

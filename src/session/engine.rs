@@ -104,6 +104,10 @@ pub struct Session {
     connected_at: Option<Millis>,
     /// `connect` was called while disconnecting: start an attempt when the disconnect finishes.
     connect_after_disconnect: bool,
+    /// When the app was hidden, while it is.
+    hidden_since: Option<Millis>,
+    /// The current hide has been taken as a suspension (the transport is gone).
+    suspended: bool,
     backoff: Backoff,
     events: VecDeque<Event>,
     actions: VecDeque<Action>,
@@ -135,6 +139,8 @@ impl Session {
             streak: 0,
             connected_at: None,
             connect_after_disconnect: false,
+            hidden_since: None,
+            suspended: false,
             events: VecDeque::new(),
             actions: VecDeque::new(),
             transmits: VecDeque::new(),
@@ -273,6 +279,7 @@ impl Session {
 
     /// The transport asked for by [`Action::Open`] is open: CONNECT goes out.
     pub fn handle_open(&mut self, now: Millis) {
+        self.notice_suspension(now);
         if self.transport != Transport::Opening {
             return;
         }
@@ -294,6 +301,7 @@ impl Session {
 
     /// Bytes arrived from the broker.
     pub fn handle_bytes(&mut self, now: Millis, bytes: &[u8]) {
+        self.notice_suspension(now);
         if self.transport != Transport::Open {
             return;
         }
@@ -325,13 +333,21 @@ impl Session {
         }
     }
 
-    /// The transport closed (or failed to open).
+    /// The transport closed (or failed to open). While the app is hidden this is a suspension (see
+    /// [`handle_app_hidden`](Session::handle_app_hidden)), not a failure.
     pub fn handle_close(&mut self, now: Millis, info: CloseInfo) {
+        self.notice_suspension(now);
         if self.transport == Transport::None {
             return;
         }
         self.transport = Transport::None;
         self.events.push_back(Event::TransportClosed(info.clone()));
+        if self.hidden_since.is_some() {
+            // The platform closed it with the app in the background: a suspension.
+            self.suspended = true;
+            self.wait_suspended(now);
+            return;
+        }
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(info)),
             State::Connected => self.connection_lost(now),
@@ -342,6 +358,7 @@ impl Session {
 
     /// Time passed: fire whatever is due at `now`. Calling it early or twice is harmless.
     pub fn handle_timeout(&mut self, now: Millis) {
+        self.notice_suspension(now);
         for expired in self.receipts.take_expired(now) {
             if expired.waiter == Waiter::User {
                 self.events.push_back(Event::ReceiptFailed {
@@ -378,6 +395,7 @@ impl Session {
     /// finishes, after its usual events ([`Event::Disconnected`] included), a new attempt starts.
     /// A later `disconnect` cancels the remembered connect. See [`wants_active`](Session::wants_active).
     pub fn connect(&mut self, now: Millis) -> Result<(), CommandError> {
+        self.notice_suspension(now);
         if !matches!(
             self.state,
             State::Inactive | State::Failed | State::Disconnecting
@@ -403,6 +421,7 @@ impl Session {
     /// deadline, for when the timer could not fire: a throttled or frozen page): for "the network
     /// is back" and "the page is visible again".
     pub fn reconnect_now(&mut self, now: Millis) -> Result<(), CommandError> {
+        self.notice_suspension(now);
         match self.state {
             State::Inactive => Err(self.invalid("reconnect_now")),
             State::Reconnecting => {
@@ -434,11 +453,71 @@ impl Session {
     /// count as a failed attempt and schedules nothing. The session waits in `Reconnecting` for
     /// [`reconnect_now`](Session::reconnect_now) when the app is shown again.
     pub fn handle_suspend(&mut self, now: Millis) {
+        self.notice_suspension(now);
+        self.suspend(now);
+    }
+
+    /// The app went to the background (a mini-program's `onAppHide`). For platforms that suspend
+    /// hidden apps and kill their sockets; not for a browser tab's visibility. From now on:
+    /// - a transport close is a suspension, not a failed attempt: the session waits in
+    ///   `Reconnecting` without scheduling or counting an attempt;
+    /// - once the hide is [`Config::suspend_after`](super::Config::suspend_after) old, the next
+    ///   input or command first takes the app as suspended (a thawed app runs its overdue timers,
+    ///   and maybe a publish, before it hears `onAppShow`): the transport is reported closed with
+    ///   code 1001 and the session waits as above, so what comes next is queued, not written to a
+    ///   dead socket.
+    ///
+    /// A second hide before a show keeps the first one's time.
+    pub fn handle_app_hidden(&mut self, now: Millis) {
+        self.notice_suspension(now);
+        if self.hidden_since.is_none() {
+            self.hidden_since = Some(now);
+        }
+    }
+
+    /// The app came back to the foreground (a mini-program's `onAppShow`): a suspended, dead
+    /// (silent past the heart-beat tolerance), backing-off or failed connection reconnects at once,
+    /// as [`reconnect_now`](Session::reconnect_now); a healthy one is left alone.
+    pub fn handle_app_shown(&mut self, now: Millis) {
+        self.notice_suspension(now);
+        self.hidden_since = None;
+        self.suspended = false;
+        if self.state != State::Inactive {
+            let _ = self.reconnect_now(now);
+        }
+    }
+
+    /// Whether the app is hidden (between [`handle_app_hidden`](Session::handle_app_hidden) and
+    /// [`handle_app_shown`](Session::handle_app_shown)).
+    pub fn app_hidden(&self) -> bool {
+        self.hidden_since.is_some()
+    }
+
+    /// The suspension rule, checked at the top of every input and command: a hide at least
+    /// `suspend_after` old means the platform suspended the app, once per hide.
+    fn notice_suspension(&mut self, now: Millis) {
+        let Some(since) = self.hidden_since else {
+            return;
+        };
+        if !self.suspended && now.saturating_sub(since) >= self.config.suspend_after {
+            self.suspended = true;
+            self.suspend(now);
+        }
+    }
+
+    /// The transport is gone because the app is suspended: report it closed (1001) and wait.
+    fn suspend(&mut self, now: Millis) {
         self.close_transport_with(CloseInfo {
             code: 1001,
             reason: "app suspended".to_owned(),
             clean: false,
         });
+        self.wait_suspended(now);
+    }
+
+    /// Waits in `Reconnecting` with nothing scheduled and no attempt counted, for the app to be
+    /// shown (or `reconnect_now`); a disconnect in progress is over.
+    fn wait_suspended(&mut self, now: Millis) {
         match self.state {
             State::Connecting | State::Connected | State::Reconnecting => {
                 self.end_connection(now);
@@ -453,6 +532,7 @@ impl Session {
     /// Drops the transport as if the network failed (stompjs's `forceDisconnect`); the reconnect
     /// policy then applies.
     pub fn drop_connection(&mut self, now: Millis) {
+        self.notice_suspension(now);
         if self.transport == Transport::None {
             return;
         }
@@ -473,6 +553,7 @@ impl Session {
     /// are forgotten, the offline queue is discarded, a pending reconnect is cancelled, and so is a
     /// connect remembered while disconnecting.
     pub fn disconnect(&mut self, now: Millis, force: bool) -> Result<(), CommandError> {
+        self.notice_suspension(now);
         self.connect_after_disconnect = false;
         match self.state {
             State::Inactive => Ok(()),
@@ -532,6 +613,7 @@ impl Session {
         destination: &str,
         headers: &Headers,
     ) -> Result<String, CommandError> {
+        self.notice_suspension(now);
         if self.state == State::Disconnecting {
             return Err(self.invalid("subscribe"));
         }
@@ -576,6 +658,7 @@ impl Session {
         id: &str,
         headers: &Headers,
     ) -> Result<(), CommandError> {
+        self.notice_suspension(now);
         if !self.subscriptions.contains(id) {
             return Err(CommandError::UnknownSubscription(id.to_owned()));
         }
@@ -624,6 +707,7 @@ impl Session {
         body: Vec<u8>,
         options: SendOptions,
     ) -> Result<SendOutcome, CommandError> {
+        self.notice_suspension(now);
         if destination.is_empty() {
             return Err(CommandError::MissingHeader("destination"));
         }
@@ -651,6 +735,7 @@ impl Session {
         target: AckTarget,
         headers: &Headers,
     ) -> Result<SendOutcome, CommandError> {
+        self.notice_suspension(now);
         self.ack_or_nack(now, Command::Ack, target, headers)
     }
 
@@ -661,6 +746,7 @@ impl Session {
         target: AckTarget,
         headers: &Headers,
     ) -> Result<SendOutcome, CommandError> {
+        self.notice_suspension(now);
         if self.state == State::Connected && self.version == Some(Version::V1_0) {
             return Err(CommandError::NackUnsupported);
         }
@@ -676,6 +762,7 @@ impl Session {
         id: Option<&str>,
         headers: &Headers,
     ) -> Result<String, CommandError> {
+        self.notice_suspension(now);
         self.require_connected("begin")?;
         let id = match id {
             Some(id) if self.transactions.iter().any(|t| t == id) => {
@@ -697,11 +784,13 @@ impl Session {
 
     /// Commits an open transaction.
     pub fn commit(&mut self, now: Millis, id: &str, headers: &Headers) -> Result<(), CommandError> {
+        self.notice_suspension(now);
         self.end_transaction(now, Command::Commit, id, headers)
     }
 
     /// Aborts an open transaction.
     pub fn abort(&mut self, now: Millis, id: &str, headers: &Headers) -> Result<(), CommandError> {
+        self.notice_suspension(now);
         self.end_transaction(now, Command::Abort, id, headers)
     }
 
