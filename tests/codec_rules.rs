@@ -925,3 +925,53 @@ fn a_bare_cr_after_a_run_of_eols_is_still_an_error_and_the_run_is_kept() {
     );
     assert_eq!(parser.take_heartbeats(), 2);
 }
+
+#[test]
+fn only_the_first_connected_switches_the_version() {
+    let mut parser = Parser::new();
+    parser
+        .push(b"CONNECTED\nversion:1.1\n\n\0CONNECTED\nversion:1.0\n\n\0")
+        .unwrap();
+    assert_eq!(parser.current_version(), Version::V1_1);
+    parser.push(b"MESSAGE\nx:a\\cb\n\n\0").unwrap();
+    let frames: Vec<Item> = std::iter::from_fn(|| parser.next_item()).collect();
+    let Item::Frame(message) = &frames[2] else {
+        panic!("{frames:?}")
+    };
+    assert_eq!(message.headers.get("x"), Some("a:b"));
+    // A new connection follows its own first CONNECTED.
+    parser.reset();
+    parser.push(b"CONNECTED\nversion:1.0\n\n\0").unwrap();
+    assert_eq!(parser.current_version(), Version::V1_0);
+}
+
+#[test]
+fn lenient_before_version_keeps_undefined_escapes_until_the_version_is_known() {
+    let bytes = b"ERROR\nmessage:C:\\dir\\n\\q\\\n\n\0";
+    assert_eq!(
+        error(V12, bytes),
+        ParseError::InvalidEscape,
+        "strict by default"
+    );
+    let mut parser = Parser::new().lenient_before_version(true);
+    parser.push(bytes).unwrap();
+    let Some(Item::Frame(frame)) = parser.next_item() else {
+        panic!()
+    };
+    assert_eq!(frame.headers.get("message"), Some("C:\\dir\n\\q\\"));
+    // CONNECTED fixes the version: strict from then on.
+    parser
+        .push(b"CONNECTED\nversion:1.2\n\n\0ERROR\nmessage:\\q\n\n\0")
+        .unwrap_err();
+    // So does set_version, and reset goes back to what it was given.
+    let mut parser = Parser::new().lenient_before_version(true);
+    parser.set_version(Version::V1_2);
+    assert_eq!(parser.push(bytes), Err(ParseError::InvalidEscape));
+    parser.reset();
+    assert_eq!(parser.push(bytes), Err(ParseError::InvalidEscape));
+    let mut parser = Parser::new().lenient_before_version(true);
+    parser.push(b"CONNECTED\n\n\0").unwrap();
+    parser.reset();
+    parser.push(bytes).unwrap();
+    assert_eq!(parser.pending(), 1, "lenient again after a reset");
+}

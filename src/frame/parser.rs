@@ -38,9 +38,11 @@ use super::{Frame, Item};
 /// ```
 ///
 /// Version rules: header escapes follow the parser's version ([`Parser::set_version`]; 1.2 until told
-/// otherwise). A CONNECTED frame switches the parser to the version it names (absent means 1.0), so
-/// frames that follow CONNECTED in the same chunk are already read under the negotiated version; turn
-/// that off with [`Parser::follow_connected`]. Under 1.0, header values are trimmed of leading and
+/// otherwise). The first CONNECTED frame switches the parser to the version it names (absent means
+/// 1.0), so frames that follow CONNECTED in the same chunk are already read under the negotiated
+/// version; a later CONNECTED changes nothing (a connection negotiates once); turn following off
+/// with [`Parser::follow_connected`]. With [`Parser::lenient_before_version`], an undefined escape
+/// read before the version is known is kept as written instead of being an error. Under 1.0, header values are trimmed of leading and
 /// trailing spaces and tabs, as 1.0 brokers padded them; 1.1 and 1.2 keep every octet.
 ///
 /// Leniencies, each deliberate: a raw `:` inside a header value is kept as part of the value (the first
@@ -57,6 +59,13 @@ pub struct Parser {
     version: Version,
     initial_version: Version,
     follow_connected: bool,
+    /// A CONNECTED has been followed since the last reset: later ones change nothing.
+    followed: bool,
+    /// Keep undefined escapes while the version is not known (see `lenient_before_version`).
+    lenient_before_version: bool,
+    /// The version was set by hand or by a CONNECTED; `initial_known` is what `reset` goes back to.
+    version_known: bool,
+    initial_known: bool,
     state: State,
     /// The part of a head line seen so far when a chunk ended inside it.
     line: Vec<u8>,
@@ -114,6 +123,10 @@ impl Parser {
             version: Version::V1_2,
             initial_version: Version::V1_2,
             follow_connected: true,
+            followed: false,
+            lenient_before_version: false,
+            version_known: false,
+            initial_known: false,
             state: State::Idle,
             line: Vec::new(),
             head_bytes: 0,
@@ -130,6 +143,8 @@ impl Parser {
     pub fn set_version(&mut self, version: Version) {
         self.version = version;
         self.initial_version = version;
+        self.version_known = true;
+        self.initial_known = true;
     }
 
     /// Builder form of [`set_version`](Parser::set_version).
@@ -144,6 +159,18 @@ impl Parser {
     #[must_use]
     pub fn follow_connected(mut self, follow: bool) -> Parser {
         self.follow_connected = follow;
+        self
+    }
+
+    /// Whether an undefined escape read before the version is known (no
+    /// [`set_version`](Parser::set_version), no CONNECTED followed yet) is kept as written — the
+    /// backslash and the octet after it — instead of being [`ParseError::InvalidEscape`] (default
+    /// `false`). For a client: the broker's ERROR before CONNECTED may come from a 1.0 broker, which
+    /// escapes nothing, so its text can hold any backslash. The escapes 1.2 defines are still
+    /// decoded.
+    #[must_use]
+    pub fn lenient_before_version(mut self, lenient: bool) -> Parser {
+        self.lenient_before_version = lenient;
         self
     }
 
@@ -162,6 +189,8 @@ impl Parser {
     pub fn reset(&mut self) {
         self.state = State::Idle;
         self.version = self.initial_version;
+        self.version_known = self.initial_known;
+        self.followed = false;
         self.items.clear();
         self.pending = 0;
         self.discard_partial();
@@ -381,7 +410,11 @@ impl Parser {
             Version::V1_0 => value.trim_matches([' ', '\t']),
             _ => value,
         };
-        let escaping = Escaping::for_frame(command.is_escaped(), self.version);
+        let escaping = match Escaping::for_frame(command.is_escaped(), self.version) {
+            Escaping::None => Escaping::None,
+            _ if self.lenient_before_version && !self.version_known => Escaping::Lenient,
+            escaping => escaping,
+        };
         // Unescaping never lengthens text, and all header text came from head lines, so this reserve
         // stays within `max_header_bytes`.
         self.headers.reserve_within(
@@ -423,7 +456,9 @@ impl Parser {
         };
         self.head_bytes = 0;
         self.state = State::Idle;
-        if self.follow_connected && frame.command == Command::Connected {
+        if self.follow_connected && !self.followed && frame.command == Command::Connected {
+            self.followed = true;
+            self.version_known = true;
             self.version = match frame.headers.get("version") {
                 None => Version::V1_0,
                 Some(text) => Version::parse(text).unwrap_or(self.version),

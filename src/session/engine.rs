@@ -118,7 +118,7 @@ impl Session {
     /// A new, inactive session.
     pub fn new(config: Config) -> Session {
         Session {
-            parser: Parser::with_limits(config.limits),
+            parser: Parser::with_limits(config.limits).lenient_before_version(true),
             backoff: Backoff::new(config.reconnect.seed),
             config,
             state: State::Inactive,
@@ -799,7 +799,8 @@ impl Session {
     fn start_attempt(&mut self, now: Millis) {
         // Bytes not drained for an earlier transport must never reach this one before CONNECT.
         self.transmits.clear();
-        self.parser = Parser::with_limits(self.config.limits);
+        // Before CONNECTED the version is unknown: an ERROR from a 1.0 broker is not escaped.
+        self.parser = Parser::with_limits(self.config.limits).lenient_before_version(true);
         self.version = None;
         self.heartbeat = NegotiatedHeartbeat::default();
         self.transport = Transport::Opening;
@@ -908,11 +909,17 @@ impl Session {
     }
 
     fn on_connected(&mut self, now: Millis, frame: Frame) {
-        let version = match frame.headers.get("version") {
-            None => Version::V1_0,
-            Some(text) => Version::parse(text)
-                .or_else(|| self.config.accept_versions.iter().copied().max())
-                .unwrap_or(Version::V1_2),
+        // No `version` header means 1.0; a version we did not offer cannot be spoken.
+        let named = frame.headers.get("version");
+        let version = match named {
+            None => Some(Version::V1_0),
+            Some(text) => Version::parse(text),
+        };
+        let Some(version) = version.filter(|v| self.offers(*v)) else {
+            let version = named.map(str::to_owned);
+            self.close_transport();
+            self.failed_attempt(now, ConnectFailure::VersionNotOffered { version });
+            return;
         };
         self.parser.set_version(version);
         let (sx, sy) = frame
@@ -947,12 +954,36 @@ impl Session {
     }
 
     fn resubscribe(&mut self, now: Millis) {
-        let mut subscriptions = std::mem::take(&mut self.subscriptions);
+        let mut subscriptions = core::mem::take(&mut self.subscriptions);
+        let mut lost = Vec::new();
         for subscription in subscriptions.iter_mut() {
-            // Checked encodable under the strictest offered version when made: this cannot fail.
-            let _ = self.send_subscribe(now, subscription);
+            // Checked encodable under the strictest offered version when made; only a `set_config`
+            // offering a stricter version since can make this fail.
+            if let Err(CommandError::Encode(error)) = self.send_subscribe(now, subscription) {
+                lost.push((subscription.id.clone(), error));
+            }
         }
         self.subscriptions = subscriptions;
+        for (id, error) in lost {
+            if let Some(receipt) = self.subscriptions.remove(&id).and_then(|s| s.first_receipt) {
+                self.fail_receipt(receipt, ReceiptError::Discarded);
+            }
+            self.events.push_back(Event::SubscriptionLost { id, error });
+        }
+    }
+
+    /// Whether CONNECT offers `version` (an empty list offers every version).
+    fn offers(&self, version: Version) -> bool {
+        let offered = &self.config.accept_versions;
+        offered.is_empty() || offered.contains(&version)
+    }
+
+    /// The strictest version CONNECT offers: what a frame made before CONNECTED must be writable in.
+    fn strictest_offered(&self) -> Version {
+        Version::ALL
+            .into_iter()
+            .find(|v| self.offers(*v))
+            .unwrap_or(Version::V1_0)
     }
 
     fn send_subscribe(
@@ -1338,25 +1369,17 @@ impl Session {
         self.transmits.push_back(Transmit { bytes, binary });
     }
 
-    /// Refuses a frame that some offered version could not encode, so that a queued frame never
-    /// fails later: the strictest offered version decides (1.0 escapes nothing; 1.1 has no `\r`).
+    /// Refuses a frame that some offered version could not encode, so that a queued frame or a
+    /// subscription never fails later, whatever version the next CONNECTED names: the strictest
+    /// offered version decides (1.0 escapes nothing; 1.1 has no `\r`), even while connected under a
+    /// laxer one (the next connection may be to an older broker).
     fn check_encodable(&self, command: Command, headers: &Headers) -> Result<(), CommandError> {
-        let strictest = match self.version.filter(|_| self.state == State::Connected) {
-            Some(version) => version,
-            None => self
-                .config
-                .accept_versions
-                .iter()
-                .copied()
-                .min()
-                .unwrap_or(Version::V1_2),
-        };
         let mut scratch = Vec::new();
         encode(
             command,
             headers,
             &[],
-            EncodeOptions::new(strictest),
+            EncodeOptions::new(self.strictest_offered()),
             &mut scratch,
         )?;
         Ok(())

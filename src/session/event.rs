@@ -36,6 +36,16 @@ pub enum Event {
     },
     /// A MESSAGE whose `subscription` names no live subscription.
     UnhandledMessage(Frame),
+    /// A subscription could not be sent again on a new connection: its SUBSCRIBE cannot be written
+    /// in the negotiated version (possible only when `set_config` offered a stricter version after
+    /// it was made). It is forgotten; a receipt it still held fails with
+    /// [`ReceiptError::Discarded`].
+    SubscriptionLost {
+        /// The subscription id.
+        id: String,
+        /// Why the SUBSCRIBE cannot be written.
+        error: EncodeError,
+    },
     /// The broker confirmed the frame that asked for this receipt.
     Receipt {
         /// The receipt id.
@@ -127,6 +137,12 @@ pub enum ConnectFailure {
     Protocol(ParseError),
     /// The CONNECT frame could not be encoded (a connect header holds a line break).
     InvalidConnectHeaders(EncodeError),
+    /// CONNECTED named a version CONNECT did not offer (or had no `version` header, which means
+    /// 1.0, when 1.0 was not offered).
+    VersionNotOffered {
+        /// The `version` header, if any.
+        version: Option<String>,
+    },
 }
 
 /// How a transport closed, as the platform reports it.
