@@ -4,13 +4,15 @@
 use std::collections::VecDeque;
 
 use crate::frame::{
-    encode, Command, EncodeOptions, Frame, Headers, Item, ParseError, Parser, Version, HEARTBEAT,
+    encode, numbered, Command, EncodeOptions, Frame, Headers, Item, ParseError, Parser, Version,
+    HEARTBEAT,
 };
 
 use super::backoff::Backoff;
 use super::config::{url_host, Config, HostHeader, Millis};
 use super::error::{CommandError, ReceiptError};
 use super::event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat, Transmit};
+use super::ordered::Ordered;
 use super::queue::{AckRequest, OfflineQueue, Queued};
 use super::receipts::{Receipts, Waiter};
 use super::state::State;
@@ -94,7 +96,7 @@ pub struct Session {
     subscriptions: Subscriptions,
     receipts: Receipts,
     queue: OfflineQueue,
-    transactions: Vec<String>,
+    transactions: Ordered<String>,
     next_receipt: u64,
     next_transaction: u64,
     /// Reconnect attempts scheduled in the current streak: since `connect`, or since the end of the
@@ -133,7 +135,7 @@ impl Session {
             subscriptions: Subscriptions::default(),
             receipts: Receipts::default(),
             queue: OfflineQueue::default(),
-            transactions: Vec::new(),
+            transactions: Ordered::default(),
             next_receipt: 0,
             next_transaction: 0,
             streak: 0,
@@ -229,15 +231,15 @@ impl Session {
         self.receipts.len()
     }
 
-    /// Ids of the open transactions.
-    pub fn open_transactions(&self) -> &[String] {
-        &self.transactions
+    /// Ids of the open transactions, in the order they began.
+    pub fn open_transactions(&self) -> impl Iterator<Item = &str> {
+        self.transactions.iter().map(String::as_str)
     }
 
     /// A fresh receipt id (`rcpt-N`) not pending now.
     pub fn next_receipt_id(&mut self) -> String {
         loop {
-            let id = format!("rcpt-{}", self.next_receipt);
+            let id = numbered("rcpt-", self.next_receipt);
             self.next_receipt += 1;
             if !self.receipt_in_use(&id) {
                 return id;
@@ -254,9 +256,21 @@ impl Session {
     }
 
     /// The next event for the application.
+    ///
+    /// A MESSAGE is routed when polled: if its subscription ended since the frame was parsed (a
+    /// callback for an earlier frame of the same transport message unsubscribed), it comes as
+    /// [`Event::UnhandledMessage`], as a frame for an unknown subscription does.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        match self.events.pop_front()? {
+            Event::Message {
+                subscription,
+                frame,
+            } if !self.subscriptions.contains(&subscription) => {
+                Some(Event::UnhandledMessage(frame))
+            }
+            event => Some(event),
+        }
     }
 
     /// The next thing to do with the transport.
@@ -359,7 +373,7 @@ impl Session {
     /// Time passed: fire whatever is due at `now`. Calling it early or twice is harmless.
     pub fn handle_timeout(&mut self, now: Millis) {
         self.notice_suspension(now);
-        for expired in self.receipts.take_expired(now) {
+        while let Some(expired) = self.receipts.take_expired(now) {
             if expired.waiter == Waiter::User {
                 self.events.push_back(Event::ReceiptFailed {
                     id: expired.id,
@@ -643,7 +657,8 @@ impl Session {
             first_receipt: receipt,
         };
         if self.state == State::Connected {
-            self.send_subscribe(now, &mut subscription)?;
+            self.send_subscribe(now, &subscription)?;
+            subscription.first_receipt = None;
         }
         self.subscriptions.insert(subscription);
         Ok(id)
@@ -675,26 +690,7 @@ impl Session {
         if let Some(never_sent) = self.subscriptions.remove(id).and_then(|s| s.first_receipt) {
             self.fail_receipt(never_sent, ReceiptError::Discarded);
         }
-        self.unhandle_queued_messages(id);
         Ok(())
-    }
-
-    /// MESSAGE events for `id` already waiting in the event queue (a batch parsed from one transport
-    /// message) become [`Event::UnhandledMessage`], as frames for an unknown subscription do: a
-    /// callback that unsubscribes gets none of the rest of its batch.
-    fn unhandle_queued_messages(&mut self, id: &str) {
-        for event in self.events.iter_mut() {
-            if let Event::Message {
-                subscription,
-                frame,
-            } = event
-            {
-                if subscription == id {
-                    let frame = core::mem::replace(frame, Frame::new(Command::Message));
-                    *event = Event::UnhandledMessage(frame);
-                }
-            }
-        }
     }
 
     /// Publishes a message (SEND). Sent now when connected; queued while connecting or reconnecting
@@ -765,12 +761,12 @@ impl Session {
         self.notice_suspension(now);
         self.require_connected("begin")?;
         let id = match id {
-            Some(id) if self.transactions.iter().any(|t| t == id) => {
+            Some(id) if self.transactions.contains(id) => {
                 return Err(CommandError::DuplicateTransaction(id.to_owned()))
             }
             Some(id) => id.to_owned(),
             None => loop {
-                let id = format!("tx-{}", self.next_transaction);
+                let id = numbered("tx-", self.next_transaction);
                 self.next_transaction += 1;
                 if !self.transactions.contains(&id) {
                     break id;
@@ -778,7 +774,7 @@ impl Session {
             },
         };
         self.transaction_frame(now, Command::Begin, &id, headers)?;
-        self.transactions.push(id.clone());
+        self.transactions.insert(id.clone());
         Ok(id)
     }
 
@@ -956,13 +952,19 @@ impl Session {
     fn resubscribe(&mut self, now: Millis) {
         let mut subscriptions = core::mem::take(&mut self.subscriptions);
         let mut lost = Vec::new();
-        for subscription in subscriptions.iter_mut() {
+        subscriptions.for_each_in_order(|subscription| {
             // Checked encodable under the strictest offered version when made; only a `set_config`
             // offering a stricter version since can make this fail.
-            if let Err(CommandError::Encode(error)) = self.send_subscribe(now, subscription) {
-                lost.push((subscription.id.clone(), error));
+            match self.send_subscribe(now, subscription) {
+                Ok(()) => true,
+                Err(error) => {
+                    if let CommandError::Encode(error) = error {
+                        lost.push((subscription.id.clone(), error));
+                    }
+                    false
+                }
             }
-        }
+        });
         self.subscriptions = subscriptions;
         for (id, error) in lost {
             if let Some(receipt) = self.subscriptions.remove(&id).and_then(|s| s.first_receipt) {
@@ -989,7 +991,7 @@ impl Session {
     fn send_subscribe(
         &mut self,
         now: Millis,
-        subscription: &mut Subscription,
+        subscription: &Subscription,
     ) -> Result<(), CommandError> {
         let mut frame = Frame {
             command: Command::Subscribe,
@@ -999,9 +1001,7 @@ impl Session {
         if let Some(receipt) = &subscription.first_receipt {
             frame.headers.push("receipt", receipt);
         }
-        self.write_frame(now, &frame, false, false)?;
-        subscription.first_receipt = None;
-        Ok(())
+        self.write_frame(now, &frame, false, false)
     }
 
     fn flush_queue(&mut self, now: Millis) {
@@ -1130,7 +1130,7 @@ impl Session {
             }
         }
         if !self.transactions.is_empty() {
-            let aborted = std::mem::take(&mut self.transactions);
+            let aborted = self.transactions.take_all();
             self.events.push_back(Event::TransactionsAborted(aborted));
         }
     }
@@ -1212,7 +1212,7 @@ impl Session {
             Queued::Ack(request) => &request.frame,
         };
         if let Some(tx) = frame.headers.get("transaction") {
-            if !self.transactions.iter().any(|t| t == tx) {
+            if !self.transactions.contains(tx) {
                 return Err(CommandError::UnknownTransaction(tx.to_owned()));
             }
         }
@@ -1324,11 +1324,11 @@ impl Session {
             Command::Commit => "commit",
             _ => "abort",
         })?;
-        let Some(at) = self.transactions.iter().position(|t| t == id) else {
+        if !self.transactions.contains(id) {
             return Err(CommandError::UnknownTransaction(id.to_owned()));
-        };
+        }
         self.transaction_frame(now, command, id, headers)?;
-        self.transactions.remove(at);
+        self.transactions.remove(id);
         Ok(())
     }
 

@@ -35,8 +35,8 @@
 //! Every input and command first applies the app-suspension rule (a hide at least
 //! [`Config::suspend_after`] old means the transport is gone), so a driver never decides it. Events
 //! may be polled one at a time with application code run in between (a callback may call commands):
-//! commands act on the events not yet polled where it matters ([`Session::unsubscribe`] turns the
-//! queued MESSAGE events for that subscription into [`Event::UnhandledMessage`]).
+//! a MESSAGE is routed when polled, so after [`Session::unsubscribe`] the rest of a batch for that
+//! subscription comes as [`Event::UnhandledMessage`].
 //!
 //! ```
 //! use stomp_wasm::frame::{Command, Frame, Headers, EncodeOptions, Item, Parser};
@@ -86,6 +86,7 @@ mod config;
 mod engine;
 mod error;
 mod event;
+mod ordered;
 mod queue;
 mod receipts;
 mod state;
