@@ -7,6 +7,8 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 pub mod frame;
 pub mod session;
 #[cfg(target_arch = "wasm32")]

@@ -891,3 +891,87 @@ fn heartbeat_constant_is_one_line_feed() {
     parser.push(stomp_wasm::frame::HEARTBEAT).unwrap();
     assert_eq!(parser.next_item(), Some(Item::Heartbeat));
 }
+
+#[test]
+fn a_run_of_eols_drains_in_one_call_whatever_the_chunking() {
+    let mut parser = Parser::new();
+    parser.push(&[b'\n'; 5]).unwrap();
+    parser.push(b"\r").unwrap();
+    parser.push(b"\n\r\n\n").unwrap();
+    assert_eq!(parser.pending(), 8);
+    assert_eq!(parser.take_heartbeats(), 8);
+    assert_eq!((parser.take_heartbeats(), parser.pending()), (0, 0));
+    parser.push(b"SEND\n\n\0\n\n").unwrap();
+    assert_eq!(parser.take_heartbeats(), 0, "a frame is next");
+    assert!(matches!(parser.next_item(), Some(Item::Frame(_))));
+    assert_eq!(parser.take_heartbeats(), 2);
+    assert_eq!(parser.next_item(), None);
+}
+
+#[test]
+fn eight_mebibytes_of_eols_are_one_run() {
+    let mut parser = Parser::new();
+    parser.push(&vec![b'\n'; 8 << 20]).unwrap();
+    assert_eq!(parser.take_heartbeats(), 8 << 20);
+    assert_eq!(parser.next_item(), None);
+}
+
+#[test]
+fn a_bare_cr_after_a_run_of_eols_is_still_an_error_and_the_run_is_kept() {
+    let mut parser = Parser::new();
+    assert_eq!(
+        parser.push(b"\n\r\n\rX"),
+        Err(ParseError::BareCarriageReturn)
+    );
+    assert_eq!(parser.take_heartbeats(), 2);
+}
+
+#[test]
+fn only_the_first_connected_switches_the_version() {
+    let mut parser = Parser::new();
+    parser
+        .push(b"CONNECTED\nversion:1.1\n\n\0CONNECTED\nversion:1.0\n\n\0")
+        .unwrap();
+    assert_eq!(parser.current_version(), Version::V1_1);
+    parser.push(b"MESSAGE\nx:a\\cb\n\n\0").unwrap();
+    let frames: Vec<Item> = std::iter::from_fn(|| parser.next_item()).collect();
+    let Item::Frame(message) = &frames[2] else {
+        panic!("{frames:?}")
+    };
+    assert_eq!(message.headers.get("x"), Some("a:b"));
+    // A new connection follows its own first CONNECTED.
+    parser.reset();
+    parser.push(b"CONNECTED\nversion:1.0\n\n\0").unwrap();
+    assert_eq!(parser.current_version(), Version::V1_0);
+}
+
+#[test]
+fn lenient_before_version_keeps_undefined_escapes_until_the_version_is_known() {
+    let bytes = b"ERROR\nmessage:C:\\dir\\n\\q\\\n\n\0";
+    assert_eq!(
+        error(V12, bytes),
+        ParseError::InvalidEscape,
+        "strict by default"
+    );
+    let mut parser = Parser::new().lenient_before_version(true);
+    parser.push(bytes).unwrap();
+    let Some(Item::Frame(frame)) = parser.next_item() else {
+        panic!()
+    };
+    assert_eq!(frame.headers.get("message"), Some("C:\\dir\n\\q\\"));
+    // CONNECTED fixes the version: strict from then on.
+    parser
+        .push(b"CONNECTED\nversion:1.2\n\n\0ERROR\nmessage:\\q\n\n\0")
+        .unwrap_err();
+    // So does set_version, and reset goes back to what it was given.
+    let mut parser = Parser::new().lenient_before_version(true);
+    parser.set_version(Version::V1_2);
+    assert_eq!(parser.push(bytes), Err(ParseError::InvalidEscape));
+    parser.reset();
+    assert_eq!(parser.push(bytes), Err(ParseError::InvalidEscape));
+    let mut parser = Parser::new().lenient_before_version(true);
+    parser.push(b"CONNECTED\n\n\0").unwrap();
+    parser.reset();
+    parser.push(bytes).unwrap();
+    assert_eq!(parser.pending(), 1, "lenient again after a reset");
+}

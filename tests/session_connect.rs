@@ -539,3 +539,155 @@ fn connect_headers_made_unwritable_by_set_config_fail_that_attempt() {
     ));
     assert_eq!(h.session.state(), State::Reconnecting);
 }
+
+// ----- protocol edges (issue #11 point 13) -----
+
+#[test]
+fn connected_naming_a_version_not_offered_is_a_failed_attempt() {
+    let cases: [(Option<&str>, &[Version]); 4] = [
+        (Some("1.0"), &[Version::V1_2, Version::V1_1]),
+        (Some("1.2"), &[Version::V1_1]),
+        (Some("9.9"), &[Version::V1_2, Version::V1_1, Version::V1_0]),
+        (None, &[Version::V1_2, Version::V1_1]),
+    ];
+    for (named, offered) in cases {
+        let mut h = Harness::with(|c| c.accept_versions = offered.to_vec());
+        h.start();
+        h.accept(named, None);
+        assert_eq!(h.session.state(), State::Reconnecting, "{named:?}");
+        assert_eq!(h.session.version(), None);
+        assert!(h.actions().contains(&Action::Close));
+        let events = h.events_but_states();
+        assert!(
+            events.contains(&Event::ConnectFailed(ConnectFailure::VersionNotOffered {
+                version: named.map(str::to_owned)
+            })),
+            "{named:?}: {events:?}"
+        );
+        assert!(!events.iter().any(|e| matches!(e, Event::Connected { .. })));
+        assert_eq!(h.session.reconnect_attempts(), 1);
+    }
+}
+
+#[test]
+fn connected_without_version_is_fine_when_1_0_was_offered() {
+    let mut h = Harness::with(|c| c.accept_versions = vec![Version::V1_0]);
+    h.start();
+    h.accept(None, None);
+    assert_eq!(h.session.version(), Some(Version::V1_0));
+}
+
+#[test]
+fn a_second_connected_never_changes_the_escaping_mid_session() {
+    let mut h = Harness::new(config());
+    h.connected();
+    let id = h.session.subscribe(h.now, "/q", &headers(&[])).unwrap();
+    h.pump();
+    h.clear();
+    // A second CONNECTED naming 1.0, and a 1.2-escaped MESSAGE after it in the same chunk.
+    let mut bytes = b"CONNECTED\nversion:1.0\n\n\0".to_vec();
+    bytes.extend_from_slice(
+        format!("MESSAGE\nsubscription:{id}\nmessage-id:m\\c1\n\nhi\0").as_bytes(),
+    );
+    h.broker_bytes(&bytes);
+    let events = h.events();
+    assert!(matches!(&events[0], Event::UnhandledFrame(f) if f.command == Command::Connected));
+    let Event::Message { frame, .. } = &events[1] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        frame.headers.get("message-id"),
+        Some("m:1"),
+        "read under 1.2"
+    );
+    assert_eq!(events.len(), 2);
+    assert_eq!(h.session.state(), State::Connected);
+}
+
+#[test]
+fn an_error_before_connected_with_backslashes_is_the_connect_failures_error_frame() {
+    // A 1.0 broker escapes nothing: its ERROR text may hold any backslash.
+    let mut h = Harness::new(config());
+    h.start();
+    h.open();
+    h.clear();
+    h.broker_bytes(b"ERROR\nmessage:access refused for 'DOM\\alice' at C:\\x\\\n\nbad login\0");
+    let events = h.events_but_states();
+    let Some(Event::ConnectFailed(ConnectFailure::Error(frame))) =
+        events.iter().find(|e| matches!(e, Event::ConnectFailed(_)))
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        frame.headers.get("message"),
+        Some("access refused for 'DOM\\alice' at C:\\x\\")
+    );
+    assert_eq!(frame.body, b"bad login");
+    assert!(!events.iter().any(|e| matches!(e, Event::ProtocolError(_))));
+}
+
+#[test]
+fn after_connected_an_undefined_escape_is_still_a_protocol_error() {
+    let mut h = Harness::new(config());
+    h.connected();
+    h.broker_bytes(b"ERROR\nmessage:a\\qb\n\n\0");
+    assert!(h
+        .events()
+        .contains(&Event::ProtocolError(ParseError::InvalidEscape)));
+}
+
+#[test]
+fn a_subscription_made_under_1_2_must_be_writable_in_every_offered_version() {
+    // Issue #11 point 13: made while connected under 1.2, it was silently not re-sent to a 1.1
+    // broker. It is now refused when made, as it would be while disconnected.
+    let mut h = Harness::with(|c| c.accept_versions = vec![Version::V1_2, Version::V1_1]);
+    h.connected();
+    assert_eq!(
+        h.session
+            .subscribe(h.now, "/q", &headers(&[("x-note", "a\rb")])),
+        Err(CommandError::Encode(EncodeError::Unrepresentable {
+            in_value: true,
+            byte: b'\r'
+        }))
+    );
+    h.pump();
+    assert!(h.sent_frames().is_empty());
+    assert_eq!(h.session.subscription_ids().count(), 0);
+}
+
+#[test]
+fn a_re_subscribe_that_cannot_be_written_is_reported_lost() {
+    // Offered 1.2 only when made; then set_config offers 1.1 only and the broker speaks 1.1.
+    let mut h = Harness::with(|c| c.accept_versions = vec![Version::V1_2]);
+    h.start();
+    let id = h
+        .session
+        .subscribe(
+            h.now,
+            "/q",
+            &headers(&[("x-note", "a\rb"), ("receipt", "r-sub")]),
+        )
+        .unwrap();
+    let kept = h.session.subscribe(h.now, "/k", &headers(&[])).unwrap();
+    let mut changed = h.session.config().clone();
+    changed.accept_versions = vec![Version::V1_1];
+    h.session.set_config(changed);
+    h.accept(Some("1.1"), None);
+    assert_eq!(h.session.state(), State::Connected);
+    let frames = h.sent_frames();
+    assert_eq!(frames.len(), 1, "only the SUBSCRIBE that can be written");
+    assert_eq!(frames[0].headers.get("id"), Some(kept.as_str()));
+    let events = h.events_but_states();
+    assert!(events.contains(&Event::SubscriptionLost {
+        id: id.clone(),
+        error: EncodeError::Unrepresentable {
+            in_value: true,
+            byte: b'\r'
+        }
+    }));
+    assert!(events.contains(&Event::ReceiptFailed {
+        id: "r-sub".into(),
+        error: stomp_wasm::session::ReceiptError::Discarded
+    }));
+    assert_eq!(h.session.subscription_ids().collect::<Vec<_>>(), [kept]);
+}

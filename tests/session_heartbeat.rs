@@ -298,3 +298,14 @@ fn eol_after_a_frame_in_the_same_message_is_not_a_heartbeat() {
         .count();
     assert_eq!(beats, 1, "only the EOL that came alone is a heart-beat");
 }
+
+#[test]
+fn a_run_of_eols_in_one_message_is_one_heart_beat() {
+    let mut h = connected(0, 1_000, "1000,0");
+    h.broker_bytes(b"\n\n\r\n\n");
+    assert_eq!(h.events(), [Event::HeartbeatReceived]);
+    // One WebSocket message of 8 MiB of EOLs (issue #11 point 4): one event, not 8,388,608.
+    h.broker_bytes(&vec![b'\n'; 8 << 20]);
+    assert_eq!(h.events(), [Event::HeartbeatReceived]);
+    assert_eq!(h.session.state(), State::Connected);
+}

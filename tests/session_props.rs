@@ -242,8 +242,8 @@ impl Run {
     }
 
     fn pick_tx(&self, asked: bool) -> Option<String> {
-        let open = self.h.session.open_transactions();
-        (asked && !open.is_empty()).then(|| open[open.len() - 1].clone())
+        let last = self.h.session.open_transactions().last();
+        last.filter(|_| asked).map(str::to_owned)
     }
 
     /// Records a receipt asked for by a command that was accepted.
@@ -330,7 +330,8 @@ impl Run {
                 pick,
                 receipt,
             } => {
-                let open = self.h.session.open_transactions();
+                let open: Vec<String> =
+                    self.h.session.open_transactions().map(Into::into).collect();
                 let id = match open.len() {
                     0 => "tx-none".to_owned(),
                     n => open[pick % n].clone(),
@@ -439,7 +440,7 @@ impl Run {
             }
         }
         if !matches!(state, State::Connected | State::Disconnecting) {
-            assert!(self.h.session.open_transactions().is_empty());
+            assert!(self.h.session.open_transactions().next().is_none());
         }
         if matches!(state, State::Inactive | State::Failed) {
             assert_eq!(self.h.session.queued(), (0, 0), "{state} keeps a queue");

@@ -6,8 +6,8 @@ mod session_support;
 use session_support::{assert_frame, close_info, headers, Harness};
 use stomp_wasm::frame::{Command, EncodeError, Frame, Headers, Version};
 use stomp_wasm::session::{
-    AckTarget, Action, CommandError, Config, Event, ReceiptError, ReconnectPolicy, SendOptions,
-    SendOutcome, Session, State,
+    AckTarget, Action, CloseInfo, CommandError, Config, Event, ReceiptError, ReconnectPolicy,
+    SendOptions, SendOutcome, Session, State,
 };
 
 fn send_at(
@@ -340,7 +340,7 @@ fn user_disconnect_discards_the_queue_and_fails_its_receipts() {
                 error: ReceiptError::Discarded
             },
             Event::QueueDiscarded { frames: 2 },
-            Event::Disconnected,
+            Event::Disconnected { confirmed: false },
         ]
     );
     assert_eq!(h.session.queued(), (0, 0));
@@ -447,7 +447,7 @@ fn disconnect_sends_disconnect_with_a_receipt_and_closes_on_that_receipt() {
                 from: State::Disconnecting,
                 to: State::Inactive
             },
-            Event::Disconnected,
+            Event::Disconnected { confirmed: true },
         ]
     );
     assert_eq!(h.closes, [300]);
@@ -467,7 +467,9 @@ fn disconnect_closes_after_disconnect_timeout_without_a_receipt() {
     h.advance_to(5_100);
     assert_eq!(h.actions(), [Action::Close]);
     assert_eq!(h.session.state(), State::Inactive);
-    assert!(h.events().contains(&Event::Disconnected));
+    assert!(h
+        .events()
+        .contains(&Event::Disconnected { confirmed: false }));
 }
 
 #[test]
@@ -481,12 +483,16 @@ fn forced_disconnect_closes_at_once() {
     assert_eq!(
         h.events(),
         [
-            session_support::closed_by_client(),
+            Event::TransportClosed(CloseInfo {
+                code: 4001,
+                reason: "Quick discarding socket without waiting for the shutdown sequence.".into(),
+                clean: false,
+            }),
             Event::StateChanged {
                 from: State::Connected,
                 to: State::Inactive
             },
-            Event::Disconnected,
+            Event::Disconnected { confirmed: false },
         ]
     );
 }
@@ -545,7 +551,7 @@ fn broker_closing_during_disconnect_finishes_it() {
                 from: State::Disconnecting,
                 to: State::Inactive
             },
-            Event::Disconnected,
+            Event::Disconnected { confirmed: false },
         ]
     );
     h.advance(60_000);
@@ -605,7 +611,9 @@ fn disconnect_while_connecting_or_reconnecting_ends_at_once() {
     h.pump();
     assert_eq!(h.actions(), []);
     assert_eq!(h.session.state(), State::Inactive);
-    assert!(h.events().contains(&Event::Disconnected));
+    assert!(h
+        .events()
+        .contains(&Event::Disconnected { confirmed: false }));
     h.advance(60_000);
     assert_eq!(h.opens.len(), 1);
 }
@@ -628,7 +636,7 @@ fn disconnect_from_failed_ends_in_inactive_and_when_inactive_does_nothing() {
                 from: State::Failed,
                 to: State::Inactive
             },
-            Event::Disconnected
+            Event::Disconnected { confirmed: false }
         ]
     );
     h.session.disconnect(h.now, false).unwrap();
@@ -667,7 +675,9 @@ fn disconnect_that_cannot_be_written_closes_at_once_instead_of_hanging() {
     assert!(h.sent_frames().is_empty());
     assert_eq!(h.actions(), [Action::Close]);
     assert_eq!(h.session.state(), State::Inactive);
-    assert!(h.events().contains(&Event::Disconnected));
+    assert!(h
+        .events()
+        .contains(&Event::Disconnected { confirmed: false }));
 }
 
 #[test]

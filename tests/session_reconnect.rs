@@ -284,22 +284,76 @@ fn connection_timeouts_count_toward_max_reconnect_attempts() {
 }
 
 #[test]
-fn delay_resets_after_a_successful_connected() {
+fn delay_resets_only_after_a_connection_that_stayed_up_for_stable_after() {
     let mut h = harness(policy(ReconnectTimeMode::Exponential, 0.0));
+    assert_eq!(h.session.config().stable_after, 10_000, "the default");
     h.start();
     for _ in 0..3 {
         assert!(fail_and_wait(&mut h));
     }
     assert_eq!(h.scheduled_delays(), [1_000, 2_000, 4_000]);
+    // Up for just under `stable_after`: the streak goes on.
     h.accept(Some("1.2"), None);
-    assert_eq!(h.session.reconnect_attempts(), 0);
+    assert_eq!(
+        h.session.reconnect_attempts(),
+        3,
+        "CONNECTED alone resets nothing"
+    );
+    h.advance(9_999);
     h.broker_close(1006);
-    assert_eq!(h.scheduled_delays(), [1_000, 2_000, 4_000, 1_000]);
+    assert_eq!(h.scheduled_delays(), [1_000, 2_000, 4_000, 8_000]);
+    h.advance(8_000);
+    // Up for exactly `stable_after`: its end starts a new streak.
+    h.accept(Some("1.2"), None);
+    h.advance(10_000);
+    h.broker_close(1006);
+    assert_eq!(h.scheduled_delays(), [1_000, 2_000, 4_000, 8_000, 1_000]);
     assert!(h.log.contains(&Event::ReconnectScheduled {
         attempt: 1,
         delay: 1_000,
         at: h.now + 1_000
     }));
+}
+
+#[test]
+fn stable_after_zero_resets_at_any_end_after_connected() {
+    let mut h = Harness::with(|c| {
+        c.reconnect = policy(ReconnectTimeMode::Exponential, 0.0);
+        c.stable_after = 0;
+    });
+    h.start();
+    assert!(fail_and_wait(&mut h));
+    assert!(fail_and_wait(&mut h));
+    h.accept(Some("1.2"), None);
+    h.broker_close(1006);
+    assert_eq!(h.scheduled_delays(), [1_000, 2_000, 1_000]);
+}
+
+#[test]
+fn exponential_backoff_with_max_delay_zero_stays_at_the_base_delay() {
+    // As stompjs: the cap is max(maxReconnectDelay, reconnectDelay), never "no cap".
+    let mut h = harness(ReconnectPolicy {
+        max_delay: 0,
+        ..policy(ReconnectTimeMode::Exponential, 0.0)
+    });
+    h.start();
+    for _ in 0..70 {
+        assert!(fail_and_wait(&mut h));
+    }
+    assert_eq!(h.scheduled_delays(), [1_000; 70]);
+}
+
+#[test]
+fn a_max_delay_below_the_base_delay_is_the_base_delay() {
+    let mut h = harness(ReconnectPolicy {
+        max_delay: 300,
+        ..policy(ReconnectTimeMode::Exponential, 0.0)
+    });
+    h.start();
+    for _ in 0..3 {
+        assert!(fail_and_wait(&mut h));
+    }
+    assert_eq!(h.scheduled_delays(), [1_000; 3]);
 }
 
 #[test]
@@ -435,17 +489,22 @@ fn reconnect_now_is_an_error_when_inactive_and_a_no_op_when_busy_or_healthy() {
 }
 
 #[test]
-fn reconnect_now_while_connected_but_silent_past_one_interval_reconnects_at_once() {
+fn reconnect_now_while_connected_but_silent_past_the_tolerance_reconnects_at_once() {
     let mut h = Harness::with(|c| {
         c.heartbeat_incoming = 10_000;
+        c.heartbeat_tolerance = 1.5;
         c.reconnect = policy(ReconnectTimeMode::Linear, 0.0);
     });
     h.connect_with("1.2", "10000,0");
-    h.advance_to(10_000); // silent for exactly one interval: still fine
-    h.session.reconnect_now(h.now).unwrap();
-    h.pump();
-    assert_eq!(h.session.state(), State::Connected);
-    h.advance_to(10_001);
+    // The clock jumps without the timer firing (a throttled page): only reconnect_now runs.
+    for silent in [10_001, 15_000] {
+        h.now = silent; // silent past one interval, not past interval × tolerance: still fine
+        h.session.reconnect_now(h.now).unwrap();
+        h.pump();
+        assert_eq!(h.session.state(), State::Connected, "silent {silent} ms");
+        assert!(h.actions().is_empty());
+    }
+    h.now = 15_001;
     h.session.reconnect_now(h.now).unwrap();
     h.pump();
     assert_eq!(
@@ -462,60 +521,96 @@ fn reconnect_now_while_connected_but_silent_past_one_interval_reconnects_at_once
         .events()
         .contains(&Event::HeartbeatLost { last_received: 0 }));
     assert_eq!(h.session.state(), State::Connecting);
-    assert_eq!(open_times(&h), [0, 10_001]);
+    assert_eq!(open_times(&h), [0, 15_001]);
+}
+
+/// The broker accepts and then drops the connection `up` ms after CONNECTED, `cycles` times (or
+/// until the session stops reconnecting); returns the `ReconnectScheduled` attempts and delays.
+fn accept_then_drop(h: &mut Harness, cycles: usize, up: u64) -> Vec<(u32, u64)> {
+    h.session
+        .subscribe(h.now, "/topic/storm", &Headers::new())
+        .unwrap();
+    h.start();
+    let mut scheduled = Vec::new();
+    for cycle in 0..cycles {
+        h.advance(7); // the broker takes 7 ms to answer
+        h.accept(Some("1.2"), Some("0,0"));
+        assert_eq!(h.sent_commands(), [Command::Subscribe], "cycle {cycle}");
+        h.advance(up);
+        h.broker_close(1011);
+        match h.events_but_states().last() {
+            Some(Event::ReconnectScheduled { attempt, delay, at }) => {
+                assert_eq!(*at, h.now + delay);
+                scheduled.push((*attempt, *delay));
+                h.advance_to(*at);
+            }
+            _ => break,
+        }
+    }
+    scheduled
 }
 
 #[test]
-fn reconnect_storm_follows_policy_exactly() {
-    // The broker accepts, then drops the connection right after CONNECTED, 100 times. Each CONNECTED
-    // resets the streak, so every reconnect is attempt 1 with the policy's base delay, jittered by the
-    // seeded sequence in order; the attempt limit is never reached.
+fn a_broker_that_drops_right_after_connected_is_backed_off_exponentially() {
+    // Issue #11 point 7: each CONNECTED used to reset the streak, so this reconnected forever at the
+    // base delay. The connections never stay up for `stable_after`, so the streak goes on.
+    let policy = ReconnectPolicy {
+        max_delay: 30_000,
+        ..policy(ReconnectTimeMode::Exponential, 1.0)
+    };
+    let mut h = Harness::with(|c| c.reconnect = policy.clone());
+    let scheduled = accept_then_drop(&mut h, 100, 0);
+    let mut reference = ReferenceBackoff::new(42);
+    let expected: Vec<(u32, u64)> = (1..=100)
+        .map(|k| (k, reference.delay(&policy, k)))
+        .collect();
+    assert_eq!(scheduled, expected);
+    let bases: Vec<u64> = (1..=7)
+        .map(|k| ReferenceBackoff::base(&policy, k))
+        .collect();
+    assert_eq!(bases, [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    assert_eq!(h.opens.len(), 101);
+}
+
+#[test]
+fn a_broker_that_drops_right_after_connected_stays_at_the_linear_delay() {
+    let mut h = harness(policy(ReconnectTimeMode::Linear, 0.0));
+    let scheduled = accept_then_drop(&mut h, 20, 500);
+    let expected: Vec<(u32, u64)> = (1..=20).map(|k| (k, 1_000)).collect();
+    assert_eq!(scheduled, expected);
+}
+
+#[test]
+fn a_broker_that_drops_right_after_connected_uses_up_max_attempts() {
+    let mut h = harness(ReconnectPolicy {
+        max_attempts: 3,
+        ..policy(ReconnectTimeMode::Exponential, 0.0)
+    });
+    let scheduled = accept_then_drop(&mut h, 100, 9_999);
+    assert_eq!(scheduled, [(1, 1_000), (2, 2_000), (3, 4_000)]);
+    assert_eq!(h.session.state(), State::Failed);
+    assert!(h.log.contains(&Event::ReconnectFailed { attempts: 3 }));
+    assert_eq!(h.opens.len(), 4);
+}
+
+#[test]
+fn connections_that_stay_up_for_stable_after_reset_the_streak_every_time() {
+    // The same storm with connections that last 10 s: every reconnect is attempt 1, with the base
+    // delay jittered by the seeded sequence in order; the attempt limit is never reached.
     let policy = ReconnectPolicy {
         max_attempts: 3,
         max_delay: 30_000,
         ..policy(ReconnectTimeMode::Exponential, 1.0)
     };
-    let mut h = Harness::with(|c| {
-        c.reconnect = policy.clone();
-        c.heartbeat_outgoing = 0;
-        c.heartbeat_incoming = 0;
-    });
-    h.session
-        .subscribe(0, "/topic/storm", &Headers::new())
-        .unwrap();
-    h.start();
+    let mut h = Harness::with(|c| c.reconnect = policy.clone());
+    let scheduled = accept_then_drop(&mut h, 100, 10_000);
     let mut reference = ReferenceBackoff::new(42);
-    let mut expected_opens = vec![0];
-    for cycle in 0..100 {
-        h.advance(7); // the broker takes 7 ms to answer
-        h.accept(Some("1.2"), Some("0,0"));
-        assert_eq!(h.sent_commands(), [Command::Subscribe], "cycle {cycle}");
-        h.broker_close(1011);
-        let delay = reference.delay(&policy, 1);
-        assert_eq!(
-            h.events_but_states().last(),
-            Some(&Event::ReconnectScheduled {
-                attempt: 1,
-                delay,
-                at: h.now + delay
-            }),
-            "cycle {cycle}"
-        );
-        expected_opens.push(h.now + delay);
-        h.advance_to(h.now + delay);
-    }
-    assert_eq!(open_times(&h), expected_opens);
-    assert_eq!(h.opens.len(), 101);
+    let expected: Vec<(u32, u64)> = (0..100).map(|_| (1, reference.delay(&policy, 1))).collect();
+    assert_eq!(scheduled, expected);
     assert!(!h
         .log
         .iter()
         .any(|e| matches!(e, Event::ReconnectFailed { .. })));
-    let connected = h
-        .log
-        .iter()
-        .filter(|e| matches!(e, Event::Connected { .. }))
-        .count();
-    assert_eq!(connected, 100);
     assert_eq!(h.session.state(), State::Connecting);
 }
 
@@ -634,10 +729,7 @@ fn commands_illegal_in_a_state_are_typed_errors() {
     h.start();
     h.accept(Some("1.2"), None);
     h.session.disconnect(h.now, false).unwrap();
-    assert_eq!(
-        h.session.connect(h.now),
-        Err(invalid("connect", State::Disconnecting))
-    );
+    assert_eq!(h.session.connect(h.now), Ok(()), "remembered, not refused");
     assert_eq!(
         h.session.subscribe(h.now, "/q", &Headers::new()),
         Err(invalid("subscribe", State::Disconnecting))

@@ -4,7 +4,7 @@
 mod session_support;
 
 use session_support::{assert_frame, headers, Harness};
-use stomp_wasm::frame::{Command, Frame, Headers};
+use stomp_wasm::frame::{Command, EncodeOptions, Frame, Headers};
 use stomp_wasm::session::{CommandError, Event, ReceiptError, SendOptions, State};
 
 fn subscribe(h: &mut Harness, destination: &str, pairs: &[(&str, &str)]) -> String {
@@ -384,4 +384,50 @@ fn user_disconnect_forgets_subscriptions() {
     h.start();
     h.accept(Some("1.2"), None);
     assert!(h.sent_frames().is_empty());
+}
+
+#[test]
+fn unsubscribing_mid_batch_makes_the_rest_of_the_batch_for_it_unhandled() {
+    let mut h = Harness::new(session_support::config());
+    h.connected();
+    let a = subscribe(&mut h, "/queue/a", &[]);
+    let b = subscribe(&mut h, "/queue/b", &[]);
+    h.clear();
+    // One WebSocket message holding four MESSAGE frames: a, b, a, a.
+    let mut batch = Vec::new();
+    for (n, id) in [&a, &b, &a, &a].into_iter().enumerate() {
+        Frame::new(Command::Message)
+            .header("subscription", id)
+            .header("message-id", &format!("m-{n}"))
+            .body("x")
+            .encode(EncodeOptions::default(), &mut batch)
+            .unwrap();
+    }
+    h.session.handle_bytes(h.now, &batch);
+    // The driver polls one event and runs the callback, which unsubscribes.
+    let Some(Event::Message { subscription, .. }) = h.session.poll_event() else {
+        panic!("a MESSAGE first")
+    };
+    assert_eq!(subscription, a);
+    h.session.unsubscribe(h.now, &a, &Headers::new()).unwrap();
+    let rest: Vec<(bool, String)> = std::iter::from_fn(|| h.session.poll_event())
+        .map(|event| match event {
+            Event::Message { frame, .. } => (true, frame.headers.get("message-id").unwrap().into()),
+            Event::UnhandledMessage(frame) => {
+                assert_eq!(frame.headers.get("subscription"), Some(a.as_str()));
+                (false, frame.headers.get("message-id").unwrap().into())
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        rest,
+        [
+            (true, "m-1".to_owned()),
+            (false, "m-2".to_owned()),
+            (false, "m-3".to_owned())
+        ]
+    );
+    h.pump();
+    assert_eq!(h.sent_commands(), [Command::Unsubscribe]);
 }

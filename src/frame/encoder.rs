@@ -3,6 +3,7 @@
 //! the buffer as it found it, so a failed encode never leaves half a frame queued for the socket.
 
 use super::command::Command;
+use super::decimal::write_decimal;
 use super::error::EncodeError;
 use super::escape::Escaping;
 use super::headers::Headers;
@@ -98,7 +99,7 @@ fn write_frame(
         }
     } else if !body.is_empty() {
         out.extend_from_slice(b"content-length:");
-        write_decimal(body.len(), out);
+        write_decimal(out, body.len() as u64);
         out.push(b'\n');
     }
     out.push(b'\n');
@@ -122,18 +123,4 @@ fn refuse_padding(value: &str) -> Result<(), EncodeError> {
         }
     }
     Ok(())
-}
-
-fn write_decimal(mut n: usize, out: &mut Vec<u8>) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }

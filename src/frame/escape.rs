@@ -14,6 +14,9 @@ pub(crate) enum Escaping {
     V1_1,
     /// 1.2: `\r`, `\n`, `\c`, `\\`.
     V1_2,
+    /// Reading only, before the version is known: the 1.2 escapes are decoded, any other backslash
+    /// is kept as written (a 1.0 broker escapes nothing).
+    Lenient,
 }
 
 impl Escaping {
@@ -40,7 +43,12 @@ impl Escaping {
                 Some(b'n') => '\n',
                 Some(b'c') => ':',
                 Some(b'\\') => '\\',
-                Some(b'r') if self == Escaping::V1_2 => '\r',
+                Some(b'r') if self != Escaping::V1_1 => '\r',
+                _ if self == Escaping::Lenient => {
+                    out.push('\\');
+                    done = at + 1;
+                    continue;
+                }
                 _ => return Err(ParseError::InvalidEscape),
             };
             out.push(decoded);

@@ -26,6 +26,7 @@
 //! ```
 
 mod command;
+mod decimal;
 mod encoder;
 mod error;
 mod escape;
@@ -35,6 +36,8 @@ mod parser;
 mod version;
 
 pub use command::Command;
+pub(crate) use decimal::numbered;
+pub use decimal::push_decimal;
 pub use encoder::{encode, EncodeOptions, HEARTBEAT};
 pub use error::{EncodeError, ParseError};
 pub use headers::Headers;

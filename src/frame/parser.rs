@@ -6,8 +6,9 @@
 //! (at most `max_header_bytes`), the headers (at most `max_header_bytes` of text in `max_headers`
 //! entries), and one body (at most `max_body_bytes`, and never more than the octets received). Buffers
 //! grow geometrically as octets arrive, capped at their limit, so a `content-length` promise costs
-//! nothing until the body comes. Completed items wait in a queue until drained; runs of heart-beats
-//! take constant space there.
+//! nothing until the body comes. Completed items wait in a queue until drained; a run of heart-beats
+//! is scanned in one pass, takes constant space there, and drains in one call
+//! ([`Parser::take_heartbeats`]).
 
 use std::collections::VecDeque;
 
@@ -37,9 +38,11 @@ use super::{Frame, Item};
 /// ```
 ///
 /// Version rules: header escapes follow the parser's version ([`Parser::set_version`]; 1.2 until told
-/// otherwise). A CONNECTED frame switches the parser to the version it names (absent means 1.0), so
-/// frames that follow CONNECTED in the same chunk are already read under the negotiated version; turn
-/// that off with [`Parser::follow_connected`]. Under 1.0, header values are trimmed of leading and
+/// otherwise). The first CONNECTED frame switches the parser to the version it names (absent means
+/// 1.0), so frames that follow CONNECTED in the same chunk are already read under the negotiated
+/// version; a later CONNECTED changes nothing (a connection negotiates once); turn following off
+/// with [`Parser::follow_connected`]. With [`Parser::lenient_before_version`], an undefined escape
+/// read before the version is known is kept as written instead of being an error. Under 1.0, header values are trimmed of leading and
 /// trailing spaces and tabs, as 1.0 brokers padded them; 1.1 and 1.2 keep every octet.
 ///
 /// Leniencies, each deliberate: a raw `:` inside a header value is kept as part of the value (the first
@@ -56,6 +59,13 @@ pub struct Parser {
     version: Version,
     initial_version: Version,
     follow_connected: bool,
+    /// A CONNECTED has been followed since the last reset: later ones change nothing.
+    followed: bool,
+    /// Keep undefined escapes while the version is not known (see `lenient_before_version`).
+    lenient_before_version: bool,
+    /// The version was set by hand or by a CONNECTED; `initial_known` is what `reset` goes back to.
+    version_known: bool,
+    initial_known: bool,
     state: State,
     /// The part of a head line seen so far when a chunk ended inside it.
     line: Vec<u8>,
@@ -113,6 +123,10 @@ impl Parser {
             version: Version::V1_2,
             initial_version: Version::V1_2,
             follow_connected: true,
+            followed: false,
+            lenient_before_version: false,
+            version_known: false,
+            initial_known: false,
             state: State::Idle,
             line: Vec::new(),
             head_bytes: 0,
@@ -129,6 +143,8 @@ impl Parser {
     pub fn set_version(&mut self, version: Version) {
         self.version = version;
         self.initial_version = version;
+        self.version_known = true;
+        self.initial_known = true;
     }
 
     /// Builder form of [`set_version`](Parser::set_version).
@@ -143,6 +159,18 @@ impl Parser {
     #[must_use]
     pub fn follow_connected(mut self, follow: bool) -> Parser {
         self.follow_connected = follow;
+        self
+    }
+
+    /// Whether an undefined escape read before the version is known (no
+    /// [`set_version`](Parser::set_version), no CONNECTED followed yet) is kept as written — the
+    /// backslash and the octet after it — instead of being [`ParseError::InvalidEscape`] (default
+    /// `false`). For a client: the broker's ERROR before CONNECTED may come from a 1.0 broker, which
+    /// escapes nothing, so its text can hold any backslash. The escapes 1.2 defines are still
+    /// decoded.
+    #[must_use]
+    pub fn lenient_before_version(mut self, lenient: bool) -> Parser {
+        self.lenient_before_version = lenient;
         self
     }
 
@@ -161,6 +189,8 @@ impl Parser {
     pub fn reset(&mut self) {
         self.state = State::Idle;
         self.version = self.initial_version;
+        self.version_known = self.initial_known;
+        self.followed = false;
         self.items.clear();
         self.pending = 0;
         self.discard_partial();
@@ -221,17 +251,44 @@ impl Parser {
         Some(item)
     }
 
+    /// Drains the run of heart-beats at the front of the queue at once and returns how many there
+    /// were (0 when a frame, or nothing, is next). A consumer that treats a run of EOLs as one
+    /// heart-beat calls this before [`next_item`](Parser::next_item): a stream of a million EOLs
+    /// then costs one call, not a million.
+    ///
+    /// ```
+    /// use stomp_wasm::frame::{Item, Parser};
+    ///
+    /// let mut parser = Parser::new();
+    /// parser.push(&[b'\n'; 100_000]).unwrap();
+    /// parser.push(b"SEND\n\n\0\r\n").unwrap();
+    /// assert_eq!(parser.take_heartbeats(), 100_000);
+    /// assert!(matches!(parser.next_item(), Some(Item::Frame(_))));
+    /// assert_eq!(parser.take_heartbeats(), 1);
+    /// assert_eq!(parser.next_item(), None);
+    /// ```
+    pub fn take_heartbeats(&mut self) -> usize {
+        match self.items.front() {
+            Some(&Queued::Heartbeats(count)) => {
+                self.items.pop_front();
+                self.pending -= count;
+                count
+            }
+            _ => 0,
+        }
+    }
+
     /// How many complete items wait to be drained.
     pub fn pending(&self) -> usize {
         self.pending
     }
 
-    fn push_heartbeat(&mut self) {
-        self.pending += 1;
+    fn push_heartbeats(&mut self, beats: usize) {
+        self.pending += beats;
         if let Some(Queued::Heartbeats(count)) = self.items.back_mut() {
-            *count += 1;
+            *count += beats;
         } else {
-            self.items.push_back(Queued::Heartbeats(1));
+            self.items.push_back(Queued::Heartbeats(beats));
         }
     }
 
@@ -247,12 +304,12 @@ impl Parser {
     /// bytes. Returns 0 only when it changed state without consuming, so the loop always progresses.
     fn step(&mut self, input: &[u8]) -> Result<usize, ParseError> {
         match self.state {
-            State::Idle => Ok(match input[0] {
-                b'\n' => {
-                    self.push_heartbeat();
-                    1
+            State::Idle => Ok(match eol_run(input) {
+                (consumed, beats) if beats > 0 => {
+                    self.push_heartbeats(beats);
+                    consumed
                 }
-                b'\r' => {
+                _ if input[0] == b'\r' => {
                     self.state = State::IdleCr;
                     1
                 }
@@ -262,7 +319,7 @@ impl Parser {
                 }
             }),
             State::IdleCr if input[0] == b'\n' => {
-                self.push_heartbeat();
+                self.push_heartbeats(1);
                 self.state = State::Idle;
                 Ok(1)
             }
@@ -353,7 +410,11 @@ impl Parser {
             Version::V1_0 => value.trim_matches([' ', '\t']),
             _ => value,
         };
-        let escaping = Escaping::for_frame(command.is_escaped(), self.version);
+        let escaping = match Escaping::for_frame(command.is_escaped(), self.version) {
+            Escaping::None => Escaping::None,
+            _ if self.lenient_before_version && !self.version_known => Escaping::Lenient,
+            escaping => escaping,
+        };
         // Unescaping never lengthens text, and all header text came from head lines, so this reserve
         // stays within `max_header_bytes`.
         self.headers.reserve_within(
@@ -395,7 +456,9 @@ impl Parser {
         };
         self.head_bytes = 0;
         self.state = State::Idle;
-        if self.follow_connected && frame.command == Command::Connected {
+        if self.follow_connected && !self.followed && frame.command == Command::Connected {
+            self.followed = true;
+            self.version_known = true;
             self.version = match frame.headers.get("version") {
                 None => Version::V1_0,
                 Some(text) => Version::parse(text).unwrap_or(self.version),
@@ -403,6 +466,21 @@ impl Parser {
         }
         self.pending += 1;
         self.items.push_back(Queued::Frame(frame));
+    }
+}
+
+/// The run of whole EOLs (LF or CRLF) at the start of `input`: the octets it spans and how many EOLs.
+/// Stops before a CR that is not followed by LF within `input` (the octet-by-octet path handles it:
+/// a CR at the end of a chunk, or a bare CR).
+fn eol_run(input: &[u8]) -> (usize, usize) {
+    let (mut at, mut beats) = (0, 0);
+    loop {
+        match input.get(at..at + 2) {
+            _ if input.get(at) == Some(&b'\n') => at += 1,
+            Some(b"\r\n") => at += 2,
+            _ => return (at, beats),
+        }
+        beats += 1;
     }
 }
 

@@ -25,11 +25,8 @@ impl Backoff {
                 policy.delay.saturating_mul(1u64 << doublings)
             }
         };
-        let capped = if policy.max_delay > 0 {
-            base.min(policy.max_delay)
-        } else {
-            base
-        };
+        // As stompjs: the cap is never below the base delay (`maxReconnectDelay: 0` stays at it).
+        let capped = base.min(policy.max_delay.max(policy.delay));
         let jitter = policy.jitter.clamp(0.0, 1.0);
         if jitter == 0.0 {
             return capped;
@@ -87,6 +84,22 @@ mod tests {
         let delays: Vec<_> = (1..=6).map(|k| backoff.delay(&p, k)).collect();
         assert_eq!(delays, [1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
         assert_eq!(backoff.delay(&p, u32::MAX), 10_000);
+    }
+
+    #[test]
+    fn the_cap_is_never_below_the_base_delay() {
+        let mut backoff = Backoff::new(1);
+        for max_delay in [0, 1, 999] {
+            let p = ReconnectPolicy {
+                max_delay,
+                ..policy(ReconnectTimeMode::Exponential, 0.0)
+            };
+            let delays: Vec<_> = [1, 2, 10, 64, u32::MAX]
+                .into_iter()
+                .map(|k| backoff.delay(&p, k))
+                .collect();
+            assert_eq!(delays, [1_000; 5], "max_delay {max_delay}");
+        }
     }
 
     #[test]

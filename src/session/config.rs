@@ -26,24 +26,35 @@ pub enum HostHeader {
 /// How the delay between reconnect attempts grows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ReconnectTimeMode {
-    /// Every attempt waits `reconnect_delay`.
+    /// Every attempt waits `delay`.
     #[default]
     Linear,
-    /// Attempt k waits `reconnect_delay × 2^(k-1)`, capped by `max_reconnect_delay`.
+    /// Attempt k of a streak waits `delay × 2^(k-1)`, capped by `max(max_delay, delay)`.
     Exponential,
 }
 
 /// The reconnect policy.
+///
+/// Reconnect attempts come in *streaks*: attempt 1, 2, 3, … of a streak wait the delays of
+/// [`ReconnectTimeMode`], and `max_attempts` bounds a streak. A streak starts at
+/// [`Session::connect`](super::Session::connect) and ends only when a connection that stayed up for
+/// [`Config::stable_after`] ends (10 s by default) — not at CONNECTED. So a broker that answers
+/// CONNECTED and then ERROR or a close at once (a subscription it refuses, re-sent on every
+/// reconnect) is backed off like one that refuses the connection: exponential delays keep doubling
+/// up to the cap, linear ones stay at `delay`, and `max_attempts` ends in
+/// [`State::Failed`](super::State::Failed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReconnectPolicy {
     /// Base delay before a reconnect attempt; 0 turns reconnecting off.
     pub delay: Millis,
     /// Linear or exponential growth.
     pub mode: ReconnectTimeMode,
-    /// Upper bound for any delay (before jitter).
+    /// Upper bound for any delay (before jitter). As in @stomp/stompjs the bound is never below
+    /// `delay`: the effective cap is `max(max_delay, delay)`, so 0 with exponential growth means
+    /// "stay at `delay`".
     pub max_delay: Millis,
-    /// Reconnect attempts allowed in a row without reaching CONNECTED; 0 means no limit. When used
-    /// up, the session goes to [`State::Failed`](super::State::Failed).
+    /// Reconnect attempts allowed in a streak (see above); 0 means no limit. When used up, the
+    /// session goes to [`State::Failed`](super::State::Failed).
     pub max_attempts: u32,
     /// Fraction of each delay (0.0 to 1.0) drawn at random and taken off it: 0 waits the exact delay,
     /// 1 is "full jitter" (uniform between 0 and the delay). Spreads a fleet's reconnects after an outage.
@@ -99,6 +110,15 @@ pub struct Config {
     pub disconnect_timeout: Millis,
     /// The reconnect policy.
     pub reconnect: ReconnectPolicy,
+    /// How long a connection must stay up (from its CONNECTED) for its end to reset the reconnect
+    /// streak (see [`ReconnectPolicy`]). A connection that drops sooner counts as one more attempt
+    /// of the streak, so exponential backoff keeps growing and `max_attempts` is reached. 0 resets
+    /// at any end after CONNECTED.
+    pub stable_after: Millis,
+    /// How long after [`Session::handle_app_hidden`](super::Session::handle_app_hidden) the
+    /// platform is taken to have suspended the app and killed its transport (WeChat and other
+    /// mini-program hosts suspend a hidden app after about 5 s).
+    pub suspend_after: Millis,
     /// Queue SEND/ACK/NACK while not connected (flushed after re-subscribing); off makes them errors.
     pub queue_while_disconnected: bool,
     /// Most frames the offline queue holds.
@@ -127,6 +147,8 @@ impl Default for Config {
             receipt_timeout: 30_000,
             disconnect_timeout: 5_000,
             reconnect: ReconnectPolicy::default(),
+            stable_after: 10_000,
+            suspend_after: 5_000,
             queue_while_disconnected: true,
             max_queued_frames: 1_000,
             max_queued_bytes: 4 * 1024 * 1024,

@@ -4,13 +4,15 @@
 use std::collections::VecDeque;
 
 use crate::frame::{
-    encode, Command, EncodeOptions, Frame, Headers, Item, ParseError, Parser, Version, HEARTBEAT,
+    encode, numbered, Command, EncodeOptions, Frame, Headers, Item, ParseError, Parser, Version,
+    HEARTBEAT,
 };
 
 use super::backoff::Backoff;
 use super::config::{url_host, Config, HostHeader, Millis};
 use super::error::{CommandError, ReceiptError};
 use super::event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat, Transmit};
+use super::ordered::Ordered;
 use super::queue::{AckRequest, OfflineQueue, Queued};
 use super::receipts::{Receipts, Waiter};
 use super::state::State;
@@ -94,11 +96,20 @@ pub struct Session {
     subscriptions: Subscriptions,
     receipts: Receipts,
     queue: OfflineQueue,
-    transactions: Vec<String>,
+    transactions: Ordered<String>,
     next_receipt: u64,
     next_transaction: u64,
-    /// Reconnect attempts scheduled since the last CONNECTED (or since `connect`).
+    /// Reconnect attempts scheduled in the current streak: since `connect`, or since the end of the
+    /// last connection that stayed up for `stable_after`.
     streak: u32,
+    /// When the current connection got CONNECTED.
+    connected_at: Option<Millis>,
+    /// `connect` was called while disconnecting: start an attempt when the disconnect finishes.
+    connect_after_disconnect: bool,
+    /// When the app was hidden, while it is.
+    hidden_since: Option<Millis>,
+    /// The current hide has been taken as a suspension (the transport is gone).
+    suspended: bool,
     backoff: Backoff,
     events: VecDeque<Event>,
     actions: VecDeque<Action>,
@@ -109,7 +120,7 @@ impl Session {
     /// A new, inactive session.
     pub fn new(config: Config) -> Session {
         Session {
-            parser: Parser::with_limits(config.limits),
+            parser: Parser::with_limits(config.limits).lenient_before_version(true),
             backoff: Backoff::new(config.reconnect.seed),
             config,
             state: State::Inactive,
@@ -124,10 +135,14 @@ impl Session {
             subscriptions: Subscriptions::default(),
             receipts: Receipts::default(),
             queue: OfflineQueue::default(),
-            transactions: Vec::new(),
+            transactions: Ordered::default(),
             next_receipt: 0,
             next_transaction: 0,
             streak: 0,
+            connected_at: None,
+            connect_after_disconnect: false,
+            hidden_since: None,
+            suspended: false,
             events: VecDeque::new(),
             actions: VecDeque::new(),
             transmits: VecDeque::new(),
@@ -139,6 +154,19 @@ impl Session {
     /// The current state.
     pub fn state(&self) -> State {
         self.state
+    }
+
+    /// Whether the application wants the session connected, now or later (the last of
+    /// [`connect`](Session::connect) and [`disconnect`](Session::disconnect) was `connect`): every
+    /// state but `Inactive`, and `Disconnecting` only when a connect waits for the disconnect to
+    /// finish. `Failed` counts (a [`reconnect_now`](Session::reconnect_now) or an app shown starts
+    /// again). A driver keeps its page and app hooks installed while this is true.
+    pub fn wants_active(&self) -> bool {
+        match self.state {
+            State::Inactive => false,
+            State::Disconnecting => self.connect_after_disconnect,
+            State::Connecting | State::Connected | State::Reconnecting | State::Failed => true,
+        }
     }
 
     /// The configuration.
@@ -181,7 +209,9 @@ impl Session {
             .map(String::as_str)
     }
 
-    /// Reconnect attempts made since the last CONNECTED.
+    /// Reconnect attempts scheduled in the current streak: since [`connect`](Session::connect), or
+    /// since the end of the last connection that stayed up for
+    /// [`Config::stable_after`](super::Config::stable_after). A CONNECTED alone does not reset it.
     pub fn reconnect_attempts(&self) -> u32 {
         self.streak
     }
@@ -201,15 +231,15 @@ impl Session {
         self.receipts.len()
     }
 
-    /// Ids of the open transactions.
-    pub fn open_transactions(&self) -> &[String] {
-        &self.transactions
+    /// Ids of the open transactions, in the order they began.
+    pub fn open_transactions(&self) -> impl Iterator<Item = &str> {
+        self.transactions.iter().map(String::as_str)
     }
 
     /// A fresh receipt id (`rcpt-N`) not pending now.
     pub fn next_receipt_id(&mut self) -> String {
         loop {
-            let id = format!("rcpt-{}", self.next_receipt);
+            let id = numbered("rcpt-", self.next_receipt);
             self.next_receipt += 1;
             if !self.receipt_in_use(&id) {
                 return id;
@@ -226,9 +256,21 @@ impl Session {
     }
 
     /// The next event for the application.
+    ///
+    /// A MESSAGE is routed when polled: if its subscription ended since the frame was parsed (a
+    /// callback for an earlier frame of the same transport message unsubscribed), it comes as
+    /// [`Event::UnhandledMessage`], as a frame for an unknown subscription does.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        match self.events.pop_front()? {
+            Event::Message {
+                subscription,
+                frame,
+            } if !self.subscriptions.contains(&subscription) => {
+                Some(Event::UnhandledMessage(frame))
+            }
+            event => Some(event),
+        }
     }
 
     /// The next thing to do with the transport.
@@ -251,6 +293,7 @@ impl Session {
 
     /// The transport asked for by [`Action::Open`] is open: CONNECT goes out.
     pub fn handle_open(&mut self, now: Millis) {
+        self.notice_suspension(now);
         if self.transport != Transport::Opening {
             return;
         }
@@ -272,30 +315,30 @@ impl Session {
 
     /// Bytes arrived from the broker.
     pub fn handle_bytes(&mut self, now: Millis, bytes: &[u8]) {
+        self.notice_suspension(now);
         if self.transport != Transport::Open {
             return;
         }
         self.last_received = now;
         let result = self.parser.push(bytes);
         let (mut heartbeats, mut framed) = (0, false);
-        while let Some(item) = self.parser.next_item() {
-            if self.transport != Transport::Open {
-                break;
-            }
-            match item {
-                Item::Heartbeat => heartbeats += 1,
-                Item::Frame(frame) => {
+        while self.transport == Transport::Open {
+            // A run of EOLs is drained at once: a message of a million EOLs is one step here.
+            heartbeats += self.parser.take_heartbeats();
+            match self.parser.next_item() {
+                Some(Item::Frame(frame)) => {
                     framed = true;
                     self.handle_frame(now, frame);
                 }
+                Some(Item::Heartbeat) => heartbeats += 1,
+                None => break,
             }
         }
         // An EOL in the same transport message as a frame is that frame's trailing EOL (RabbitMQ
-        // ends every frame with `\0\n`), not a heart-beat. (Either way it counted as activity.)
-        if !framed && self.state == State::Connected {
-            for _ in 0..heartbeats {
-                self.events.push_back(Event::HeartbeatReceived);
-            }
+        // ends every frame with `\0\n`), not a heart-beat; and a run of EOLs is one heart-beat.
+        // (Either way it counted as activity.)
+        if heartbeats > 0 && !framed && self.state == State::Connected {
+            self.events.push_back(Event::HeartbeatReceived);
         }
         if let Err(error) = result {
             if self.transport == Transport::Open {
@@ -304,24 +347,33 @@ impl Session {
         }
     }
 
-    /// The transport closed (or failed to open).
+    /// The transport closed (or failed to open). While the app is hidden this is a suspension (see
+    /// [`handle_app_hidden`](Session::handle_app_hidden)), not a failure.
     pub fn handle_close(&mut self, now: Millis, info: CloseInfo) {
+        self.notice_suspension(now);
         if self.transport == Transport::None {
             return;
         }
         self.transport = Transport::None;
         self.events.push_back(Event::TransportClosed(info.clone()));
+        if self.hidden_since.is_some() {
+            // The platform closed it with the app in the background: a suspension.
+            self.suspended = true;
+            self.wait_suspended(now);
+            return;
+        }
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(info)),
             State::Connected => self.connection_lost(now),
-            State::Disconnecting => self.finish_disconnect(),
+            State::Disconnecting => self.finish_disconnect(now, false),
             State::Inactive | State::Reconnecting | State::Failed => {}
         }
     }
 
     /// Time passed: fire whatever is due at `now`. Calling it early or twice is harmless.
     pub fn handle_timeout(&mut self, now: Millis) {
-        for expired in self.receipts.take_expired(now) {
+        self.notice_suspension(now);
+        while let Some(expired) = self.receipts.take_expired(now) {
             if expired.waiter == Waiter::User {
                 self.events.push_back(Event::ReceiptFailed {
                     id: expired.id,
@@ -335,13 +387,13 @@ impl Session {
         }
         if self.timers.expire(Timer::Disconnect, now) && self.state == State::Disconnecting {
             self.close_transport();
-            self.finish_disconnect();
+            self.finish_disconnect(now, false);
         }
         if self.timers.expire(Timer::Reconnect, now) && self.state == State::Reconnecting {
             self.start_attempt(now);
         }
         if self.state == State::Connected {
-            if self.heartbeat_in_deadline().is_some_and(|d| d <= now) {
+            if self.is_silent_past_tolerance(now) {
                 self.heartbeat_lost(now);
             } else if self.heartbeat_out_deadline().is_some_and(|d| d <= now) {
                 self.push_transmit(now, HEARTBEAT.to_vec(), false);
@@ -351,9 +403,17 @@ impl Session {
 
     // ----- commands -----
 
-    /// Starts connecting (stompjs's `activate`). Allowed when inactive or failed.
+    /// Starts connecting (stompjs's `activate`). Allowed when inactive or failed; while
+    /// `Disconnecting` it is accepted and remembered (the last of any sequence of `connect` and
+    /// [`disconnect`](Session::disconnect) wins, as in @stomp/stompjs 7.4+): when the disconnect
+    /// finishes, after its usual events ([`Event::Disconnected`] included), a new attempt starts.
+    /// A later `disconnect` cancels the remembered connect. See [`wants_active`](Session::wants_active).
     pub fn connect(&mut self, now: Millis) -> Result<(), CommandError> {
-        if !matches!(self.state, State::Inactive | State::Failed) {
+        self.notice_suspension(now);
+        if !matches!(
+            self.state,
+            State::Inactive | State::Failed | State::Disconnecting
+        ) {
             return Err(self.invalid("connect"));
         }
         if self.config.broker_urls.is_empty() {
@@ -361,14 +421,21 @@ impl Session {
         }
         self.connect_frame()
             .encode(EncodeOptions::default(), &mut Vec::new())?;
+        if self.state == State::Disconnecting {
+            self.connect_after_disconnect = true;
+            return Ok(());
+        }
         self.streak = 0;
         self.start_attempt(now);
         Ok(())
     }
 
     /// Reconnects at once if waiting out a backoff, failed, or connected but silent for longer than
-    /// one incoming heart-beat interval: for "the network is back" and "the app is visible again".
+    /// the incoming heart-beat interval times `heartbeat_tolerance` (the same rule as the liveness
+    /// deadline, for when the timer could not fire: a throttled or frozen page): for "the network
+    /// is back" and "the page is visible again".
     pub fn reconnect_now(&mut self, now: Millis) -> Result<(), CommandError> {
+        self.notice_suspension(now);
         match self.state {
             State::Inactive => Err(self.invalid("reconnect_now")),
             State::Reconnecting => {
@@ -382,8 +449,7 @@ impl Session {
                 Ok(())
             }
             State::Connected => {
-                let incoming = self.heartbeat.incoming;
-                if incoming > 0 && now.saturating_sub(self.last_received) > incoming {
+                if self.is_silent_past_tolerance(now) {
                     self.heartbeat_lost(now);
                     if self.state == State::Reconnecting {
                         self.timers.stop(Timer::Reconnect);
@@ -401,19 +467,78 @@ impl Session {
     /// count as a failed attempt and schedules nothing. The session waits in `Reconnecting` for
     /// [`reconnect_now`](Session::reconnect_now) when the app is shown again.
     pub fn handle_suspend(&mut self, now: Millis) {
-        let _ = now;
+        self.notice_suspension(now);
+        self.suspend(now);
+    }
+
+    /// The app went to the background (a mini-program's `onAppHide`). For platforms that suspend
+    /// hidden apps and kill their sockets; not for a browser tab's visibility. From now on:
+    /// - a transport close is a suspension, not a failed attempt: the session waits in
+    ///   `Reconnecting` without scheduling or counting an attempt;
+    /// - once the hide is [`Config::suspend_after`](super::Config::suspend_after) old, the next
+    ///   input or command first takes the app as suspended (a thawed app runs its overdue timers,
+    ///   and maybe a publish, before it hears `onAppShow`): the transport is reported closed with
+    ///   code 1001 and the session waits as above, so what comes next is queued, not written to a
+    ///   dead socket.
+    ///
+    /// A second hide before a show keeps the first one's time.
+    pub fn handle_app_hidden(&mut self, now: Millis) {
+        self.notice_suspension(now);
+        if self.hidden_since.is_none() {
+            self.hidden_since = Some(now);
+        }
+    }
+
+    /// The app came back to the foreground (a mini-program's `onAppShow`): a suspended, dead
+    /// (silent past the heart-beat tolerance), backing-off or failed connection reconnects at once,
+    /// as [`reconnect_now`](Session::reconnect_now); a healthy one is left alone.
+    pub fn handle_app_shown(&mut self, now: Millis) {
+        self.notice_suspension(now);
+        self.hidden_since = None;
+        self.suspended = false;
+        if self.state != State::Inactive {
+            let _ = self.reconnect_now(now);
+        }
+    }
+
+    /// Whether the app is hidden (between [`handle_app_hidden`](Session::handle_app_hidden) and
+    /// [`handle_app_shown`](Session::handle_app_shown)).
+    pub fn app_hidden(&self) -> bool {
+        self.hidden_since.is_some()
+    }
+
+    /// The suspension rule, checked at the top of every input and command: a hide at least
+    /// `suspend_after` old means the platform suspended the app, once per hide.
+    fn notice_suspension(&mut self, now: Millis) {
+        let Some(since) = self.hidden_since else {
+            return;
+        };
+        if !self.suspended && now.saturating_sub(since) >= self.config.suspend_after {
+            self.suspended = true;
+            self.suspend(now);
+        }
+    }
+
+    /// The transport is gone because the app is suspended: report it closed (1001) and wait.
+    fn suspend(&mut self, now: Millis) {
         self.close_transport_with(CloseInfo {
             code: 1001,
             reason: "app suspended".to_owned(),
             clean: false,
         });
+        self.wait_suspended(now);
+    }
+
+    /// Waits in `Reconnecting` with nothing scheduled and no attempt counted, for the app to be
+    /// shown (or `reconnect_now`); a disconnect in progress is over.
+    fn wait_suspended(&mut self, now: Millis) {
         match self.state {
             State::Connecting | State::Connected | State::Reconnecting => {
-                self.end_connection();
+                self.end_connection(now);
                 self.timers.stop(Timer::Reconnect);
                 self.set_state(State::Reconnecting);
             }
-            State::Disconnecting => self.finish_disconnect(),
+            State::Disconnecting => self.finish_disconnect(now, false),
             State::Inactive | State::Failed => {}
         }
     }
@@ -421,6 +546,7 @@ impl Session {
     /// Drops the transport as if the network failed (stompjs's `forceDisconnect`); the reconnect
     /// policy then applies.
     pub fn drop_connection(&mut self, now: Millis) {
+        self.notice_suspension(now);
         if self.transport == Transport::None {
             return;
         }
@@ -428,16 +554,21 @@ impl Session {
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(dropped())),
             State::Connected => self.connection_lost(now),
-            State::Disconnecting => self.finish_disconnect(),
+            State::Disconnecting => self.finish_disconnect(now, false),
             _ => {}
         }
     }
 
     /// Ends the session (stompjs's `deactivate`): DISCONNECT with a receipt, then close on that
-    /// RECEIPT or after `disconnect_timeout`; `force`, or a DISCONNECT the negotiated version cannot
-    /// write, closes at once. Ends in [`Event::Disconnected`] unless already inactive. Subscriptions
-    /// are forgotten and the offline queue is discarded.
+    /// RECEIPT or after `disconnect_timeout`; a DISCONNECT the negotiated version cannot write
+    /// closes at once. `force` discards the transport at once, reported as stompjs's synthetic close
+    /// (`TransportClosed` with code 4001, not clean). Ends in [`Event::Disconnected`] (whose
+    /// `confirmed` says whether the broker's RECEIPT arrived) unless already inactive. Subscriptions
+    /// are forgotten, the offline queue is discarded, a pending reconnect is cancelled, and so is a
+    /// connect remembered while disconnecting.
     pub fn disconnect(&mut self, now: Millis, force: bool) -> Result<(), CommandError> {
+        self.notice_suspension(now);
+        self.connect_after_disconnect = false;
         match self.state {
             State::Inactive => Ok(()),
             State::Connected if !force && self.config.disconnect_timeout > 0 => {
@@ -456,7 +587,7 @@ impl Session {
                 if self.write_frame(now, &frame, false, false).is_err() {
                     // A disconnect header this version cannot write: never stay connected for it.
                     self.close_transport();
-                    self.finish_disconnect();
+                    self.finish_disconnect(now, false);
                     return Ok(());
                 }
                 self.receipts.insert(receipt, Waiter::Disconnect, None);
@@ -469,8 +600,19 @@ impl Session {
             }
             State::Disconnecting if !force => Ok(()),
             _ => {
-                self.close_transport();
-                self.finish_disconnect();
+                if force {
+                    // As stompjs discarding a socket: no closing handshake, a synthetic close.
+                    self.close_transport_with(CloseInfo {
+                        code: 4001,
+                        reason:
+                            "Quick discarding socket without waiting for the shutdown sequence."
+                                .to_owned(),
+                        clean: false,
+                    });
+                } else {
+                    self.close_transport();
+                }
+                self.finish_disconnect(now, false);
                 Ok(())
             }
         }
@@ -485,6 +627,7 @@ impl Session {
         destination: &str,
         headers: &Headers,
     ) -> Result<String, CommandError> {
+        self.notice_suspension(now);
         if self.state == State::Disconnecting {
             return Err(self.invalid("subscribe"));
         }
@@ -514,20 +657,23 @@ impl Session {
             first_receipt: receipt,
         };
         if self.state == State::Connected {
-            self.send_subscribe(now, &mut subscription)?;
+            self.send_subscribe(now, &subscription)?;
+            subscription.first_receipt = None;
         }
         self.subscriptions.insert(subscription);
         Ok(id)
     }
 
     /// Ends a subscription. UNSUBSCRIBE goes out if connected; otherwise the subscription is just
-    /// forgotten (and a receipt asked for fails with [`ReceiptError::Discarded`]).
+    /// forgotten (and a receipt asked for fails with [`ReceiptError::Discarded`]). MESSAGE events for
+    /// it not yet polled become [`Event::UnhandledMessage`].
     pub fn unsubscribe(
         &mut self,
         now: Millis,
         id: &str,
         headers: &Headers,
     ) -> Result<(), CommandError> {
+        self.notice_suspension(now);
         if !self.subscriptions.contains(id) {
             return Err(CommandError::UnknownSubscription(id.to_owned()));
         }
@@ -557,6 +703,7 @@ impl Session {
         body: Vec<u8>,
         options: SendOptions,
     ) -> Result<SendOutcome, CommandError> {
+        self.notice_suspension(now);
         if destination.is_empty() {
             return Err(CommandError::MissingHeader("destination"));
         }
@@ -584,6 +731,7 @@ impl Session {
         target: AckTarget,
         headers: &Headers,
     ) -> Result<SendOutcome, CommandError> {
+        self.notice_suspension(now);
         self.ack_or_nack(now, Command::Ack, target, headers)
     }
 
@@ -594,6 +742,7 @@ impl Session {
         target: AckTarget,
         headers: &Headers,
     ) -> Result<SendOutcome, CommandError> {
+        self.notice_suspension(now);
         if self.state == State::Connected && self.version == Some(Version::V1_0) {
             return Err(CommandError::NackUnsupported);
         }
@@ -609,14 +758,15 @@ impl Session {
         id: Option<&str>,
         headers: &Headers,
     ) -> Result<String, CommandError> {
+        self.notice_suspension(now);
         self.require_connected("begin")?;
         let id = match id {
-            Some(id) if self.transactions.iter().any(|t| t == id) => {
+            Some(id) if self.transactions.contains(id) => {
                 return Err(CommandError::DuplicateTransaction(id.to_owned()))
             }
             Some(id) => id.to_owned(),
             None => loop {
-                let id = format!("tx-{}", self.next_transaction);
+                let id = numbered("tx-", self.next_transaction);
                 self.next_transaction += 1;
                 if !self.transactions.contains(&id) {
                     break id;
@@ -624,17 +774,19 @@ impl Session {
             },
         };
         self.transaction_frame(now, Command::Begin, &id, headers)?;
-        self.transactions.push(id.clone());
+        self.transactions.insert(id.clone());
         Ok(id)
     }
 
     /// Commits an open transaction.
     pub fn commit(&mut self, now: Millis, id: &str, headers: &Headers) -> Result<(), CommandError> {
+        self.notice_suspension(now);
         self.end_transaction(now, Command::Commit, id, headers)
     }
 
     /// Aborts an open transaction.
     pub fn abort(&mut self, now: Millis, id: &str, headers: &Headers) -> Result<(), CommandError> {
+        self.notice_suspension(now);
         self.end_transaction(now, Command::Abort, id, headers)
     }
 
@@ -643,7 +795,8 @@ impl Session {
     fn start_attempt(&mut self, now: Millis) {
         // Bytes not drained for an earlier transport must never reach this one before CONNECT.
         self.transmits.clear();
-        self.parser = Parser::with_limits(self.config.limits);
+        // Before CONNECTED the version is unknown: an ERROR from a 1.0 broker is not escaped.
+        self.parser = Parser::with_limits(self.config.limits).lenient_before_version(true);
         self.version = None;
         self.heartbeat = NegotiatedHeartbeat::default();
         self.transport = Transport::Opening;
@@ -725,7 +878,9 @@ impl Session {
                     _ => self.events.push_back(Event::UnhandledMessage(frame)),
                 }
             }
-            (State::Connected | State::Disconnecting, Command::Receipt) => self.on_receipt(frame),
+            (State::Connected | State::Disconnecting, Command::Receipt) => {
+                self.on_receipt(now, frame)
+            }
             (State::Connected | State::Disconnecting, Command::Error) => {
                 if let Some(id) = frame.headers.get("receipt-id") {
                     if let Some(pending) = self.receipts.take(id) {
@@ -741,7 +896,7 @@ impl Session {
                 // The spec has the broker close after ERROR; do not wait for it.
                 self.close_transport();
                 match self.state {
-                    State::Disconnecting => self.finish_disconnect(),
+                    State::Disconnecting => self.finish_disconnect(now, false),
                     _ => self.connection_lost(now),
                 }
             }
@@ -750,11 +905,17 @@ impl Session {
     }
 
     fn on_connected(&mut self, now: Millis, frame: Frame) {
-        let version = match frame.headers.get("version") {
-            None => Version::V1_0,
-            Some(text) => Version::parse(text)
-                .or_else(|| self.config.accept_versions.iter().copied().max())
-                .unwrap_or(Version::V1_2),
+        // No `version` header means 1.0; a version we did not offer cannot be spoken.
+        let named = frame.headers.get("version");
+        let version = match named {
+            None => Some(Version::V1_0),
+            Some(text) => Version::parse(text),
+        };
+        let Some(version) = version.filter(|v| self.offers(*v)) else {
+            let version = named.map(str::to_owned);
+            self.close_transport();
+            self.failed_attempt(now, ConnectFailure::VersionNotOffered { version });
+            return;
         };
         self.parser.set_version(version);
         let (sx, sy) = frame
@@ -773,7 +934,9 @@ impl Session {
         self.version = Some(version);
         self.server_headers = frame.headers.clone();
         self.timers.stop(Timer::Connect);
-        self.streak = 0;
+        // The streak is not reset here: only a connection that stays up for `stable_after` ends it
+        // (see `end_connection`), so a broker that accepts and then drops at once is backed off.
+        self.connected_at = Some(now);
         // Heart-beating starts with the connection: the outgoing interval counts from now.
         self.last_sent = now;
         self.set_state(State::Connected);
@@ -787,18 +950,48 @@ impl Session {
     }
 
     fn resubscribe(&mut self, now: Millis) {
-        let mut subscriptions = std::mem::take(&mut self.subscriptions);
-        for subscription in subscriptions.iter_mut() {
-            // Checked encodable under the strictest offered version when made: this cannot fail.
-            let _ = self.send_subscribe(now, subscription);
-        }
+        let mut subscriptions = core::mem::take(&mut self.subscriptions);
+        let mut lost = Vec::new();
+        subscriptions.for_each_in_order(|subscription| {
+            // Checked encodable under the strictest offered version when made; only a `set_config`
+            // offering a stricter version since can make this fail.
+            match self.send_subscribe(now, subscription) {
+                Ok(()) => true,
+                Err(error) => {
+                    if let CommandError::Encode(error) = error {
+                        lost.push((subscription.id.clone(), error));
+                    }
+                    false
+                }
+            }
+        });
         self.subscriptions = subscriptions;
+        for (id, error) in lost {
+            if let Some(receipt) = self.subscriptions.remove(&id).and_then(|s| s.first_receipt) {
+                self.fail_receipt(receipt, ReceiptError::Discarded);
+            }
+            self.events.push_back(Event::SubscriptionLost { id, error });
+        }
+    }
+
+    /// Whether CONNECT offers `version` (an empty list offers every version).
+    fn offers(&self, version: Version) -> bool {
+        let offered = &self.config.accept_versions;
+        offered.is_empty() || offered.contains(&version)
+    }
+
+    /// The strictest version CONNECT offers: what a frame made before CONNECTED must be writable in.
+    fn strictest_offered(&self) -> Version {
+        Version::ALL
+            .into_iter()
+            .find(|v| self.offers(*v))
+            .unwrap_or(Version::V1_0)
     }
 
     fn send_subscribe(
         &mut self,
         now: Millis,
-        subscription: &mut Subscription,
+        subscription: &Subscription,
     ) -> Result<(), CommandError> {
         let mut frame = Frame {
             command: Command::Subscribe,
@@ -808,9 +1001,7 @@ impl Session {
         if let Some(receipt) = &subscription.first_receipt {
             frame.headers.push("receipt", receipt);
         }
-        self.write_frame(now, &frame, false, false)?;
-        subscription.first_receipt = None;
-        Ok(())
+        self.write_frame(now, &frame, false, false)
     }
 
     fn flush_queue(&mut self, now: Millis) {
@@ -839,12 +1030,12 @@ impl Session {
         }
     }
 
-    fn on_receipt(&mut self, frame: Frame) {
+    fn on_receipt(&mut self, now: Millis, frame: Frame) {
         let id = frame.headers.get("receipt-id").unwrap_or("");
         match self.receipts.take(id) {
             Some(pending) if pending.waiter == Waiter::Disconnect => {
                 self.close_transport();
-                self.finish_disconnect();
+                self.finish_disconnect(now, true);
             }
             Some(pending) => self.events.push_back(Event::Receipt {
                 id: pending.id,
@@ -867,7 +1058,7 @@ impl Session {
         self.close_transport();
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Protocol(error)),
-            State::Disconnecting => self.finish_disconnect(),
+            State::Disconnecting => self.finish_disconnect(now, false),
             _ => self.connection_lost(now),
         }
     }
@@ -883,13 +1074,13 @@ impl Session {
         if !self.config.broker_urls.is_empty() {
             self.url_index = (self.url_index + 1) % self.config.broker_urls.len();
         }
-        self.end_connection();
+        self.end_connection(now);
         self.schedule_reconnect(now);
     }
 
     /// An established connection ended without the user asking: reconnect to the same URL.
     fn connection_lost(&mut self, now: Millis) {
-        self.end_connection();
+        self.end_connection(now);
         self.schedule_reconnect(now);
     }
 
@@ -920,8 +1111,14 @@ impl Session {
         });
     }
 
-    /// Settles what belonged to the connection that just ended: receipts and transactions.
-    fn end_connection(&mut self) {
+    /// Settles what belonged to the connection that just ended: receipts and transactions. A
+    /// connection that stayed up for `stable_after` ends the reconnect streak.
+    fn end_connection(&mut self, now: Millis) {
+        if let Some(since) = self.connected_at.take() {
+            if now.saturating_sub(since) >= self.config.stable_after {
+                self.streak = 0;
+            }
+        }
         self.timers.stop(Timer::Connect);
         self.timers.stop(Timer::Disconnect);
         for pending in self.receipts.take_all() {
@@ -933,13 +1130,15 @@ impl Session {
             }
         }
         if !self.transactions.is_empty() {
-            let aborted = std::mem::take(&mut self.transactions);
+            let aborted = self.transactions.take_all();
             self.events.push_back(Event::TransactionsAborted(aborted));
         }
     }
 
-    fn finish_disconnect(&mut self) {
-        self.end_connection();
+    /// The user's disconnect is over (`confirmed`: by the broker's RECEIPT). A connect asked for
+    /// meanwhile starts now.
+    fn finish_disconnect(&mut self, now: Millis, confirmed: bool) {
+        self.end_connection(now);
         self.timers.stop_all();
         self.discard_queue();
         for subscription in self.subscriptions.take_all() {
@@ -948,7 +1147,11 @@ impl Session {
             }
         }
         self.set_state(State::Inactive);
-        self.events.push_back(Event::Disconnected);
+        self.events.push_back(Event::Disconnected { confirmed });
+        if core::mem::take(&mut self.connect_after_disconnect) {
+            self.streak = 0;
+            self.start_attempt(now);
+        }
     }
 
     fn discard_queue(&mut self) {
@@ -1009,7 +1212,7 @@ impl Session {
             Queued::Ack(request) => &request.frame,
         };
         if let Some(tx) = frame.headers.get("transaction") {
-            if !self.transactions.iter().any(|t| t == tx) {
+            if !self.transactions.contains(tx) {
                 return Err(CommandError::UnknownTransaction(tx.to_owned()));
             }
         }
@@ -1121,11 +1324,11 @@ impl Session {
             Command::Commit => "commit",
             _ => "abort",
         })?;
-        let Some(at) = self.transactions.iter().position(|t| t == id) else {
+        if !self.transactions.contains(id) {
             return Err(CommandError::UnknownTransaction(id.to_owned()));
-        };
+        }
         self.transaction_frame(now, command, id, headers)?;
-        self.transactions.remove(at);
+        self.transactions.remove(id);
         Ok(())
     }
 
@@ -1166,25 +1369,17 @@ impl Session {
         self.transmits.push_back(Transmit { bytes, binary });
     }
 
-    /// Refuses a frame that some offered version could not encode, so that a queued frame never
-    /// fails later: the strictest offered version decides (1.0 escapes nothing; 1.1 has no `\r`).
+    /// Refuses a frame that some offered version could not encode, so that a queued frame or a
+    /// subscription never fails later, whatever version the next CONNECTED names: the strictest
+    /// offered version decides (1.0 escapes nothing; 1.1 has no `\r`), even while connected under a
+    /// laxer one (the next connection may be to an older broker).
     fn check_encodable(&self, command: Command, headers: &Headers) -> Result<(), CommandError> {
-        let strictest = match self.version.filter(|_| self.state == State::Connected) {
-            Some(version) => version,
-            None => self
-                .config
-                .accept_versions
-                .iter()
-                .copied()
-                .min()
-                .unwrap_or(Version::V1_2),
-        };
         let mut scratch = Vec::new();
         encode(
             command,
             headers,
             &[],
-            EncodeOptions::new(strictest),
+            EncodeOptions::new(self.strictest_offered()),
             &mut scratch,
         )?;
         Ok(())
@@ -1219,6 +1414,11 @@ impl Session {
             command,
             state: self.state,
         }
+    }
+
+    /// Whether the broker has been silent past the liveness tolerance at `now`.
+    fn is_silent_past_tolerance(&self, now: Millis) -> bool {
+        self.heartbeat_in_deadline().is_some_and(|d| d <= now)
     }
 
     fn heartbeat_out_deadline(&self) -> Option<Millis> {

@@ -36,6 +36,16 @@ pub enum Event {
     },
     /// A MESSAGE whose `subscription` names no live subscription.
     UnhandledMessage(Frame),
+    /// A subscription could not be sent again on a new connection: its SUBSCRIBE cannot be written
+    /// in the negotiated version (possible only when `set_config` offered a stricter version after
+    /// it was made). It is forgotten; a receipt it still held fails with
+    /// [`ReceiptError::Discarded`].
+    SubscriptionLost {
+        /// The subscription id.
+        id: String,
+        /// Why the SUBSCRIBE cannot be written.
+        error: EncodeError,
+    },
     /// The broker confirmed the frame that asked for this receipt.
     Receipt {
         /// The receipt id.
@@ -59,8 +69,10 @@ pub enum Event {
     StompError(Frame),
     /// A connect attempt failed (it counts toward `max_attempts`).
     ConnectFailed(ConnectFailure),
-    /// An EOL heart-beat from the broker: an EOL that arrived in a transport message of its own
-    /// (EOLs in the same message as a frame are its trailing EOLs, not heart-beats).
+    /// A heart-beat from the broker: a transport message holding only EOLs. At most one per
+    /// [`handle_bytes`](super::Session::handle_bytes) call, however many EOLs the message holds (a
+    /// run of EOLs is one heart-beat); EOLs in the same message as a frame are its trailing EOLs,
+    /// not heart-beats.
     HeartbeatReceived,
     /// The broker was silent past the tolerance: the session closes and reconnects per policy.
     HeartbeatLost {
@@ -81,7 +93,12 @@ pub enum Event {
         frames: usize,
     },
     /// A graceful or forced disconnect the user asked for has finished.
-    Disconnected,
+    Disconnected {
+        /// Whether the broker confirmed it: the RECEIPT for DISCONNECT arrived. False when the
+        /// disconnect was forced, timed out, or the connection ended otherwise first (stompjs
+        /// calls `onDisconnect` only when true).
+        confirmed: bool,
+    },
     /// A reconnect attempt will start at `at`.
     ReconnectScheduled {
         /// Attempt number in the current streak (1 for the first).
@@ -120,6 +137,12 @@ pub enum ConnectFailure {
     Protocol(ParseError),
     /// The CONNECT frame could not be encoded (a connect header holds a line break).
     InvalidConnectHeaders(EncodeError),
+    /// CONNECTED named a version CONNECT did not offer (or had no `version` header, which means
+    /// 1.0, when 1.0 was not offered).
+    VersionNotOffered {
+        /// The `version` header, if any.
+        version: Option<String>,
+    },
 }
 
 /// How a transport closed, as the platform reports it.

@@ -9,11 +9,19 @@
 //!
 //! # The contract
 //! [`Session`] has four kinds of methods (after `quinn-proto`'s `Connection`):
-//! - getters (`&self`): [`state`](Session::state), [`version`](Session::version), …
-//! - inputs, `handle_*(now, …)`: the transport opened, bytes arrived, it closed, time passed;
+//! - getters (`&self`): [`state`](Session::state), [`version`](Session::version),
+//!   [`wants_active`](Session::wants_active) (keep page and app hooks while true), …
+//! - inputs, `handle_*(now, …)`: the transport opened ([`handle_open`](Session::handle_open)),
+//!   bytes arrived ([`handle_bytes`](Session::handle_bytes)), it closed
+//!   ([`handle_close`](Session::handle_close)), time passed
+//!   ([`handle_timeout`](Session::handle_timeout)), the app was hidden or shown
+//!   ([`handle_app_hidden`](Session::handle_app_hidden), [`handle_app_shown`](Session::handle_app_shown):
+//!   mini-programs), the platform refused a transport for a suspended app
+//!   ([`handle_suspend`](Session::handle_suspend));
 //! - commands, called by the application: [`connect`](Session::connect),
 //!   [`subscribe`](Session::subscribe), [`send`](Session::send), [`ack`](Session::ack),
-//!   [`disconnect`](Session::disconnect), …; each returns a typed [`CommandError`] if refused;
+//!   [`disconnect`](Session::disconnect), [`reconnect_now`](Session::reconnect_now) (the network
+//!   is back, the page is visible), …; each returns a typed [`CommandError`] if refused;
 //! - outputs, `poll_*`: drain them after every input or command, in any order —
 //!   [`poll_action`](Session::poll_action) (open or close the transport),
 //!   [`poll_transmit`](Session::poll_transmit) (bytes to write, in order),
@@ -23,6 +31,12 @@
 //!
 //! The driver keeps at most one transport: it opens one on [`Action::Open`] and reports only that
 //! one's events; on [`Action::Close`] it closes it and reports nothing more from it.
+//!
+//! Every input and command first applies the app-suspension rule (a hide at least
+//! [`Config::suspend_after`] old means the transport is gone), so a driver never decides it. Events
+//! may be polled one at a time with application code run in between (a callback may call commands):
+//! a MESSAGE is routed when polled, so after [`Session::unsubscribe`] the rest of a batch for that
+//! subscription comes as [`Event::UnhandledMessage`].
 //!
 //! ```
 //! use stomp_wasm::frame::{Command, Frame, Headers, EncodeOptions, Item, Parser};
@@ -72,6 +86,7 @@ mod config;
 mod engine;
 mod error;
 mod event;
+mod ordered;
 mod queue;
 mod receipts;
 mod state;

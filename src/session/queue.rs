@@ -2,7 +2,9 @@
 //! the escaping and the ACK header form, is only known after CONNECTED), bounded by frame count and
 //! bytes. Overflow is the caller's error; nothing is dropped silently.
 
-use std::collections::VecDeque;
+use alloc::collections::{BTreeSet, VecDeque};
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use crate::frame::{Command, Frame};
 
@@ -52,6 +54,9 @@ impl Queued {
 pub(crate) struct OfflineQueue {
     items: VecDeque<Queued>,
     bytes: usize,
+    /// The `receipt` headers of the queued frames (unique: a receipt id is claimed once), so the
+    /// receipt-in-use check does not scan the queue.
+    receipts: BTreeSet<String>,
 }
 
 impl OfflineQueue {
@@ -73,6 +78,9 @@ impl OfflineQueue {
             });
         }
         self.bytes += size;
+        if let Some(receipt) = item.receipt() {
+            self.receipts.insert(receipt.into());
+        }
         self.items.push_back(item);
         Ok(())
     }
@@ -80,6 +88,9 @@ impl OfflineQueue {
     pub(crate) fn pop(&mut self) -> Option<Queued> {
         let item = self.items.pop_front()?;
         self.bytes -= item.size();
+        if let Some(receipt) = item.receipt() {
+            self.receipts.remove(receipt);
+        }
         Some(item)
     }
 
@@ -92,11 +103,12 @@ impl OfflineQueue {
     }
 
     pub(crate) fn has_receipt(&self, id: &str) -> bool {
-        self.items.iter().any(|item| item.receipt() == Some(id))
+        self.receipts.contains(id)
     }
 
     pub(crate) fn take_all(&mut self) -> Vec<Queued> {
         self.bytes = 0;
+        self.receipts.clear();
         self.items.drain(..).collect()
     }
 }

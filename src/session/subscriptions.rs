@@ -1,7 +1,14 @@
 //! The subscription registry: every live subscription with the exact headers of its SUBSCRIBE, so that
 //! each (re)connect can send the same SUBSCRIBE again, with the same id, in the order they were made.
+//! Lookups by id (every MESSAGE does one) are O(log n) whatever the number of subscriptions.
 
-use crate::frame::Headers;
+use alloc::collections::BTreeSet;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::frame::{numbered, Headers};
+
+use super::ordered::{Keyed, Ordered};
 
 /// A live subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,9 +20,17 @@ pub(crate) struct Subscription {
     pub(crate) first_receipt: Option<String>,
 }
 
+impl Keyed for Subscription {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Subscriptions {
-    live: Vec<Subscription>,
+    live: Ordered<Subscription>,
+    /// The `first_receipt`s of the live subscriptions, for the receipt-in-use check.
+    first_receipts: BTreeSet<String>,
     next_id: u64,
 }
 
@@ -23,7 +38,7 @@ impl Subscriptions {
     /// A fresh `sub-N` id not used by a live subscription.
     pub(crate) fn generate_id(&mut self) -> String {
         loop {
-            let id = format!("sub-{}", self.next_id);
+            let id = numbered("sub-", self.next_id);
             self.next_id += 1;
             if !self.contains(&id) {
                 return id;
@@ -32,20 +47,34 @@ impl Subscriptions {
     }
 
     pub(crate) fn contains(&self, id: &str) -> bool {
-        self.live.iter().any(|s| s.id == id)
+        self.live.contains(id)
     }
 
     pub(crate) fn insert(&mut self, subscription: Subscription) {
-        self.live.push(subscription);
+        if let Some(receipt) = &subscription.first_receipt {
+            self.first_receipts.insert(receipt.clone());
+        }
+        self.live.insert(subscription);
     }
 
     pub(crate) fn remove(&mut self, id: &str) -> Option<Subscription> {
-        let at = self.live.iter().position(|s| s.id == id)?;
-        Some(self.live.remove(at))
+        let subscription = self.live.remove(id)?;
+        if let Some(receipt) = &subscription.first_receipt {
+            self.first_receipts.remove(receipt);
+        }
+        Some(subscription)
     }
 
-    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Subscription> {
-        self.live.iter_mut()
+    /// Every live subscription in the order made, for sending them all again; `sent` is called
+    /// for each one and returns whether its SUBSCRIBE went out (its first receipt is then spent).
+    pub(crate) fn for_each_in_order(&mut self, mut sent: impl FnMut(&Subscription) -> bool) {
+        for subscription in self.live.iter_mut() {
+            if sent(subscription) {
+                if let Some(receipt) = subscription.first_receipt.take() {
+                    self.first_receipts.remove(&receipt);
+                }
+            }
+        }
     }
 
     pub(crate) fn ids(&self) -> impl Iterator<Item = &str> {
@@ -53,12 +82,11 @@ impl Subscriptions {
     }
 
     pub(crate) fn has_receipt(&self, id: &str) -> bool {
-        self.live
-            .iter()
-            .any(|s| s.first_receipt.as_deref() == Some(id))
+        self.first_receipts.contains(id)
     }
 
     pub(crate) fn take_all(&mut self) -> Vec<Subscription> {
-        std::mem::take(&mut self.live)
+        self.first_receipts.clear();
+        self.live.take_all()
     }
 }

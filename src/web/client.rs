@@ -1103,6 +1103,10 @@ impl Inner {
                     EventName::UnhandledMessage,
                 ));
             }
+            Event::SubscriptionLost { id, error } => {
+                self.debug
+                    .log(|| format!("subscription {id} could not be sent again: {error}"));
+            }
             Event::UnhandledMessage(frame) => {
                 let message = self.frame_value(frame);
                 calls.push(Call::Emit(EventName::UnhandledMessage, vec![message]));
@@ -1168,6 +1172,7 @@ impl Inner {
                     ConnectFailure::Closed(info) => format!("closed ({})", info.code),
                     ConnectFailure::Protocol(error) => error.to_string(),
                     ConnectFailure::InvalidConnectHeaders(error) => error.to_string(),
+                    ConnectFailure::VersionNotOffered { .. } => "version not offered".to_owned(),
                 };
                 self.debug
                     .log(|| format!("connect attempt failed: {reason}"));
@@ -1218,7 +1223,7 @@ impl Inner {
                 let _ = Reflect::set(&detail, &"frames".into(), &(frames as u32).into());
                 calls.push(Call::Emit(EventName::QueueDiscarded, vec![detail.into()]));
             }
-            Event::Disconnected => {
+            Event::Disconnected { .. } => {
                 // Deactivated: the page and app hooks go until the next activate().
                 self.lifecycle = None;
                 self.resume = None;

@@ -547,11 +547,7 @@ impl ReferenceBackoff {
                 .delay
                 .saturating_mul(1u64 << attempt.saturating_sub(1).min(63)),
         };
-        if policy.max_delay > 0 {
-            base.min(policy.max_delay)
-        } else {
-            base
-        }
+        base.min(policy.max_delay.max(policy.delay))
     }
 
     /// The delay before `attempt`.
