@@ -3,13 +3,22 @@
 //!
 //! - [`frame`]: the codec, a streaming parser and an encoder. No JS, no I/O, no clock.
 //! - [`session`]: the sans-IO protocol engine: inputs and time in, frames, events and actions out.
-//! - `web` (wasm32 only): the JS `Client`, transports and timers, built with wasm-bindgen.
+//! - `web` (wasm32 only): the driver (session, socket, timer, hooks) and, with the `js` feature, the
+//!   wasm half of the npm package's JS `Client`.
+//!
+//! `no_std` + `alloc`: the npm package's wasm is built without std (its panic machinery and
+//! formatting are most of a small module's size); `std` (on by default) only adds `std`-dependent
+//! conveniences.
+#![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 extern crate alloc;
 
 pub mod frame;
+#[cfg(all(target_arch = "wasm32", feature = "npm", not(feature = "std")))]
+mod npm;
 pub mod session;
+mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,5 +1,5 @@
 // stomp-wasm for mini-programs: the API of the web build, plus the loader.
-export * from './stomp_wasm';
+export * from './api';
 
 /** What `WXWebAssembly` / `TTWebAssembly` look like to the loader. */
 export interface MiniProgramWebAssembly {

@@ -38,10 +38,6 @@ impl DebugLog {
         self.config = config;
     }
 
-    pub(crate) fn enabled(&self) -> bool {
-        self.config.enabled
-    }
-
     /// Queues the line `make` builds, if the log is on.
     pub(crate) fn log(&mut self, make: impl FnOnce() -> String) {
         if self.config.enabled {

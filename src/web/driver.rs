@@ -23,6 +23,10 @@ use core::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsValue;
 
+// TEMPORARY until the session's fmt-free `message()` lands.
+trait TempMessage { fn message(&self) -> String; }
+impl<T: core::fmt::Display> TempMessage for T { fn message(&self) -> String { alloc::string::ToString::to_string(self) } }
+
 use crate::frame::{Headers, Version};
 use crate::session::{
     AckTarget, Action, CloseInfo, CommandError, Config as SessionConfig, Event, SendOptions,
@@ -106,6 +110,16 @@ impl DriverConfig {
             .collect()
     }
 
+    /// The session's configuration as the driver runs it: with a socket factory and no broker URL,
+    /// one empty URL (the factory decides where to connect; the session still needs a URL to rotate).
+    fn session_config(&self) -> SessionConfig {
+        let mut session = self.session.clone();
+        if session.broker_urls.is_empty() && matches!(self.socket, SocketKind::Factory(_)) {
+            session.broker_urls.push(String::new());
+        }
+        session
+    }
+
     /// The socket kind to open now.
     fn kind(&self) -> Kind {
         let mini = |platform| Kind::MiniProgram(platform, self.handshake());
@@ -139,7 +153,7 @@ pub enum Notice {
     /// [`Driver::before_connect_done`] and this generation.
     BeforeConnect(u64),
     /// The socket reported an error, or could not be opened or written to. The platform's own event
-    /// object, if any, is [`Driver::socket_event`].
+    /// object, if any, is [`Driver::take_socket_event`].
     SocketError(String),
     /// A debug log line.
     Debug(String),
@@ -174,7 +188,7 @@ impl DriverError {
     /// A message naming the problem, built without `core::fmt`.
     pub fn message(&self) -> String {
         match self {
-            DriverError::Command(error) => super::messages::command_error(error),
+            DriverError::Command(error) => error.message(),
             DriverError::Reentrant => String::from("the client was called while it was busy"),
         }
     }
@@ -239,7 +253,7 @@ impl Driver {
         let mut log = DebugLog::default();
         log.configure(config.debug.clone());
         let core = Core {
-            session: Session::new(config.session.clone()),
+            session: Session::new(config.session_config()),
             config,
             transport: None,
             generation: 0,
@@ -282,7 +296,7 @@ impl Driver {
     pub fn configure(&self, config: DriverConfig) -> Result<(), DriverError> {
         self.command(|core, _| {
             core.log.configure(config.debug.clone());
-            core.session.set_config(config.session.clone());
+            core.session.set_config(config.session_config());
             if core.config.timer != config.timer && !core.session.state().is_active() {
                 core.timer = None;
             }
@@ -423,9 +437,14 @@ impl Driver {
             .unwrap_or(JsValue::UNDEFINED)
     }
 
-    /// The platform's event object of the last socket close or error.
-    pub fn socket_event(&self) -> JsValue {
-        self.peek(|core| core.socket_event.clone())
+    /// The platform's event object of the last socket close or error not yet taken: what the
+    /// socket reported with the `TransportClosed` event or `SocketError` notice being handled (none
+    /// when the session closed the socket itself).
+    pub fn take_socket_event(&self) -> JsValue {
+        self.shared
+            .core
+            .try_borrow_mut()
+            .map(|mut core| core::mem::replace(&mut core.socket_event, JsValue::UNDEFINED))
             .unwrap_or(JsValue::UNDEFINED)
     }
 

@@ -1,22 +1,22 @@
-//! The browser and mini-program layer: the only wasm-bindgen code. Thin drivers that feed the
-//! session, drain its outputs and translate them to JS: the exported `Client` and its options,
-//! received messages as plain objects, the transports, the deadline timer, and the resume (visibility/online) hooks. No STOMP
-//! rule is decided here; if one is, it belongs in `crate::session`.
+//! The browser and mini-program layer (wasm32 only), in two parts:
+//!
+//! - the **driver** ([`Driver`]): runs the session with a real socket, timer and page/app hooks; Rust
+//!   types in and out — what Rust front ends use, and what the JS edge delegates to;
+//! - the **JS edge** (feature `js`): `ClientCore`, the wasm half of the npm package's `Client`, whose JS
+//!   half (`src/web/edge/*.js`) owns the stompjs surface.
+//!
+//! No STOMP rule is decided here; if one is, it belongs in [`crate::session`].
 
-mod client;
-mod debug;
-#[allow(missing_docs)] // wasm-bindgen generates undocumented items for exported enums
-mod enums;
-mod lifecycle;
-mod listeners;
-mod message;
-mod options;
-mod resume;
+mod clock;
+pub(crate) mod debug;
+pub mod driver;
+#[cfg(feature = "js")]
+mod edge;
+mod hooks;
 mod timer;
-mod transport;
-mod types;
+pub mod transport;
 
-pub use client::{Client, StompSubscription, StompTransaction};
-pub use enums::{
-    ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions,
-};
+pub use debug::DebugConfig;
+pub use driver::{Driver, DriverConfig, DriverError, Handler, Notice, SocketKind};
+pub use timer::TimerStrategy;
+pub use transport::Platform;

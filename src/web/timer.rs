@@ -66,9 +66,7 @@ enum Backend {
 
 struct WorkerTimer {
     worker: web_sys::Worker,
-    /// Set by the worker's first message.
-    proven: Rc<Cell<bool>>,
-    /// Set by its `error` event or by the watchdog.
+    /// Set by its `error` event, or by the watchdog when its first message never came.
     failed: Rc<Cell<bool>>,
     _keep: [JsValue; 2],
 }
@@ -214,7 +212,8 @@ fn start_worker(fire: &Function) -> Result<WorkerTimer, String> {
     let _ = web_sys::Url::revoke_object_url(&url);
     let worker = worker?;
 
-    let (proven, failed) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
+    let proven = Rc::new(Cell::new(false));
+    let failed = Rc::new(Cell::new(false));
     let on_message = {
         let (proven, fire) = (proven.clone(), fire.clone());
         Closure::<dyn FnMut()>::new(move || {
@@ -240,7 +239,6 @@ fn start_worker(fire: &Function) -> Result<WorkerTimer, String> {
     let _ = set_timeout(on_failure.unchecked_ref(), WORKER_PROOF);
     Ok(WorkerTimer {
         worker,
-        proven,
         failed,
         _keep: [on_message, on_failure],
     })

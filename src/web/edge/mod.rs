@@ -17,6 +17,10 @@ use core::cell::RefCell;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
+// TEMPORARY until the session's fmt-free `message()` lands.
+trait TempMessage { fn message(&self) -> String; }
+impl<T: core::fmt::Display> TempMessage for T { fn message(&self) -> String { alloc::string::ToString::to_string(self) } }
+
 use crate::frame::{Frame, Headers, Version};
 use crate::session::{
     AckTarget, ConnectFailure, Event, HostHeader, ReconnectTimeMode, SendOptions, State,
@@ -75,7 +79,7 @@ pub struct ClientCore {
 
 /// Turns notices into calls on the JS client.
 struct JsHandler {
-    target: RefCell<Option<JsClient>>,
+    target: RefCell<Option<JsValue>>,
     /// Packed headers of the frame being handed over (reused: no allocation per message).
     scratch: RefCell<String>,
 }
@@ -139,6 +143,7 @@ fn state_code(state: State) -> f64 {
 
 #[wasm_bindgen]
 impl ClientCore {
+    /// A core with the default options, inactive.
     #[wasm_bindgen(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> ClientCore {
@@ -161,7 +166,7 @@ impl ClientCore {
     fn bind(&self, target: &JsValue) {
         if let Ok(mut slot) = self.handler.target.try_borrow_mut() {
             if slot.is_none() {
-                *slot = Some(target.clone().unchecked_into());
+                *slot = Some(target.clone());
             }
         }
     }
@@ -187,22 +192,26 @@ impl ClientCore {
         self.driver.configure(config).map_err(error)
     }
 
+    /// `activate()`.
     pub fn activate(&self, target: &JsValue) -> Result<(), JsValue> {
         self.bind(target);
         self.driver.activate().map_err(error)
     }
 
+    /// `deactivate({force})`.
     pub fn deactivate(&self, target: &JsValue, force: bool) -> Result<(), JsValue> {
         self.bind(target);
         self.driver.deactivate(force).map_err(error)
     }
 
+    /// `forceDisconnect()`.
     #[wasm_bindgen(js_name = forceDisconnect)]
     pub fn force_disconnect(&self, target: &JsValue) -> Result<(), JsValue> {
         self.bind(target);
         self.driver.force_disconnect().map_err(error)
     }
 
+    /// `reconnectNow()`.
     #[wasm_bindgen(js_name = reconnectNow)]
     pub fn reconnect_now(&self, target: &JsValue) -> Result<(), JsValue> {
         self.bind(target);
@@ -275,6 +284,7 @@ impl ClientCore {
             .map_err(error)
     }
 
+    /// `unsubscribe(id, headers)`.
     pub fn unsubscribe(&self, target: &JsValue, id: &str, headers: &str) -> Result<(), JsValue> {
         self.bind(target);
         self.driver.unsubscribe(id, &unpack(headers)).map_err(error)
@@ -302,6 +312,7 @@ impl ClientCore {
             .map_err(error)
     }
 
+    /// `begin(id?)`: the transaction id.
     pub fn begin(&self, target: &JsValue, id: &str, headers: &str) -> Result<String, JsValue> {
         self.bind(target);
         let id = (!id.is_empty()).then_some(id);
@@ -337,10 +348,12 @@ impl ClientCore {
         self.driver.state().as_str().into()
     }
 
+    /// The negotiated version while connected.
     pub fn version(&self) -> Option<String> {
         self.driver.version().map(|v| v.as_str().into())
     }
 
+    /// The CONNECTED frame's headers, packed.
     #[wasm_bindgen(js_name = serverHeaders)]
     pub fn server_headers(&self) -> String {
         let mut out = String::new();
@@ -348,10 +361,18 @@ impl ClientCore {
         out
     }
 
+    /// The platform socket while one is open.
     pub fn socket(&self) -> JsValue {
         self.driver.socket()
     }
 
+    /// The platform event of the socket close or error being reported (then forgotten).
+    #[wasm_bindgen(js_name = takeSocketEvent)]
+    pub fn take_socket_event(&self) -> JsValue {
+        self.driver.take_socket_event()
+    }
+
+    /// Whether the timer runs in a Web Worker.
     #[wasm_bindgen(js_name = usesWorker)]
     pub fn uses_worker(&self) -> bool {
         self.driver.uses_worker_timer()
@@ -459,7 +480,8 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
 
 impl JsHandler {
     fn target(&self) -> Option<JsClient> {
-        self.target.try_borrow().ok().and_then(|t| t.clone())
+        let target = self.target.try_borrow().ok()?.clone()?;
+        Some(target.unchecked_into())
     }
 
     fn event(&self, kind: u32, a: &str, b: &str, n: f64, m: f64) {
@@ -529,7 +551,12 @@ impl JsHandler {
                         reason.push(')');
                         reason
                     }
-                    other => other.message(),
+                    ConnectFailure::Protocol(error) => error.message(),
+                    ConnectFailure::InvalidConnectHeaders(error) => error.message(),
+                    ConnectFailure::VersionNotOffered { version } => concat(&[
+                        "the broker chose a version that was not offered: ",
+                        version.as_deref().unwrap_or("1.0 (no version header)"),
+                    ]),
                 };
                 self.event(CONNECT_FAILED, &reason, "", 0.0, 0.0)
             }
@@ -586,7 +613,12 @@ impl Handler for JsHandler {
     }
 
     fn idle(&self, driver: &Driver) {
-        if !driver.with_session(|s| s.wants_active()).unwrap_or(false) {
+        // Nothing can happen by itself any more (no socket, no timer, no hook) once the session is
+        // at rest and does not want to be connected.
+        let at_rest = driver
+            .with_session(|s| matches!(s.state(), State::Inactive | State::Failed) && !s.wants_active())
+            .unwrap_or(false);
+        if at_rest {
             if let Ok(mut target) = self.target.try_borrow_mut() {
                 *target = None;
             }

@@ -5,7 +5,6 @@
  * object cannot be reached. UTF-8 only (the WHATWG semantics for it: U+FFFD for ill-formed input, or a
  * TypeError with `fatal`; the BOM skipped unless `ignoreBOM`; `stream`), plus `encodeInto`.
  */
-'use strict';
 
 function utf8Encode(input) {
   var s = String(input === undefined ? '' : input);
@@ -230,10 +229,6 @@ if (target) {
   }
 }
 
-module.exports = {
-  TextEncoder: NativeEncoder || (target && target.TextEncoder) || Utf8TextEncoder,
-  TextDecoder: NativeDecoder || (target && target.TextDecoder) || Utf8TextDecoder,
-  Utf8TextEncoder: Utf8TextEncoder,
-  Utf8TextDecoder: Utf8TextDecoder,
-  installed: installed,
-};
+const EncoderClass = NativeEncoder || (target && target.TextEncoder) || Utf8TextEncoder;
+const DecoderClass = NativeDecoder || (target && target.TextDecoder) || Utf8TextDecoder;
+export { EncoderClass as TextEncoder, DecoderClass as TextDecoder, Utf8TextEncoder, Utf8TextDecoder, installed };

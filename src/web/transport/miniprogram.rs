@@ -7,7 +7,7 @@
 use alloc::string::String;
 
 use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::frame::Headers;
 use crate::session::CloseInfo;
@@ -114,11 +114,11 @@ impl MiniProgramSocket {
         }
         // A callback makes uni return a SocketTask rather than a Promise; `fail` is enough (and no
         // `new Function`: WeChat forbids code generation).
-        let fail = handlers.make(|sink, error| {
+        let fail = handlers.make_with(move |sink, error| {
             let detail = err_msg(&error);
             let suspended = detail.contains("suspend");
             sink(SocketEvent::OpenFailed {
-                message: concat(&["connectSocket failed: ", &detail]),
+                message: concat(&[name, ".connectSocket failed: ", &detail]),
                 suspended,
             })
         });

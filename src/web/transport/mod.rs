@@ -92,6 +92,11 @@ impl Handlers {
 
     /// A one-argument JS function calling `f(sink, argument)` until [`detach`](Handlers::detach).
     pub(crate) fn make(&self, f: fn(&Sink, JsValue)) -> JsValue {
+        self.make_with(f)
+    }
+
+    /// [`make`](Handlers::make) for a closure.
+    pub(crate) fn make_with(&self, f: impl Fn(&Sink, JsValue) + 'static) -> JsValue {
         let (detached, sink) = (self.detached.clone(), self.sink.clone());
         Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             if !detached.get() {

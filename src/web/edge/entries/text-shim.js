@@ -1,6 +1,3 @@
 // Injected by scripts/bundle.mjs into the mini-program build: every use of TextEncoder/TextDecoder
 // (the glue's and the client's) reads these, the runtime's own where it has them.
-import polyfill from '../text-polyfill.js';
-
-export const TextEncoder = polyfill.TextEncoder;
-export const TextDecoder = polyfill.TextDecoder;
+export { TextEncoder, TextDecoder } from '../text-polyfill.js';
