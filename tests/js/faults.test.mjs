@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startTestBroker } from '../support/test-broker.mjs';
@@ -27,7 +28,15 @@ after(async () => {
   await chromium?.stop();
   broker?.stop();
   // The scenario × outcome table, for the notes (and for whoever reads the log).
-  for (const row of table) console.log(`# ${row}`);
+  for (const row of table) console.log(row);
+});
+
+test('tools/test-broker: its own unit tests pass (scenario parsing, framing, negotiation, records)', () => {
+  const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+  const run = spawnSync('cargo', ['test', '--release', '--quiet', '--manifest-path', join(ROOT, 'tools', 'test-broker', 'Cargo.toml')],
+    { cwd: ROOT, env, encoding: 'utf8' });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  assert.match(run.stdout, /test result: ok\. [1-9]\d* passed/);
 });
 
 for (const [scenario, check] of CHECKS) {

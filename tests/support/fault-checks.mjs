@@ -150,6 +150,27 @@ export async function errorAfterSubscribe(env) {
   return recover(client, watch, 'stompError after SUBSCRIBE, close, reconnect');
 }
 
+/**
+ * CONNECTED, then at once ERROR and close, on every attempt (issue #11, item 7): CONNECTED alone must not
+ * reset the backoff, so exponential delays keep doubling up to maxReconnectDelay and maxReconnectAttempts
+ * is reached. Then the user points the client at a working URL and it connects.
+ */
+export async function errorRightAfterConnected(env) {
+  const { client, watch } = start(env, 'error-close', { at: 'connected', faulty: undefined }, {
+    reconnectDelay: 100, reconnectTimeMode: env.ReconnectionTimeMode.EXPONENTIAL, maxReconnectDelay: 800,
+    maxReconnectAttempts: 4,
+  });
+  await watch.next('reconnectFailed', { timeout: 8000 });
+  const delays = watch.all('reconnectScheduled').map(([detail]) => detail.delay);
+  expect(delays.join() === '100,200,400,800', `exponential delays double up to the cap: [${delays}]`);
+  expect(watch.count('stompError') === 5, `one ERROR per connection, five connections: ${watch.summary()}`);
+  await shutdown(client);
+  client.brokerURL = env.broker.url('ok', { id: env.id });
+  client.activate();
+  await watch.next('connect', { count: watch.count('connect') + 1 });
+  return recover(client, watch, `delays [${delays}], reconnectFailed after 4 attempts`);
+}
+
 /** Frames accepted, no RECEIPT: the receipt Promise rejects after receiptTimeout, receiptFailed. */
 export async function noReceipt(env) {
   const { client, watch } = start(env, 'no-receipt', {}, { receiptTimeout: 500 });
@@ -233,6 +254,7 @@ export const CHECKS = [
   ['CONNECTED then silence', 'silentAfterConnected'],
   ['ERROR then close (instead of CONNECTED)', 'errorThenClose'],
   ['ERROR then close (after SUBSCRIBE)', 'errorAfterSubscribe'],
+  ['CONNECTED then ERROR and close, every time (backoff)', 'errorRightAfterConnected'],
   ['frames accepted, no RECEIPT', 'noReceipt'],
   ['1 byte per 100 ms', 'slowDrip'],
   ['flood of EOLs (8 MiB)', 'eolFlood'],

@@ -306,6 +306,22 @@ export async function reconnectSeed(env) {
   return { outcome: `seed 42: [${a}] twice; seed 7: [${c}]` };
 }
 
+/** heartbeatIncoming/heartbeatOutgoing negotiate with the peer's offer: EOLs both ways, no loss. */
+export async function heartbeats(env) {
+  const { client: c, watch } = client(env, 'ok', { hb: '200,200' }, { heartbeatIncoming: 200, heartbeatOutgoing: 200 });
+  c.activate();
+  await watch.next('connect');
+  await watch.next('heartbeatReceived', { count: 3, timeout: 5000 });
+  await until(async () => (await env.broker.records(env.id))[0].heartbeats >= 3, 5000, 'three EOLs from the client');
+  expect(watch.count('heartbeatLost') === 0 && watch.count('webSocketClose') === 0, `no loss: ${watch.summary()}`);
+  const [record] = await env.broker.records(env.id);
+  expect(header(framesOf(record, 'CONNECT')[0], 'heart-beat') === '200,200', 'CONNECT offers 200,200');
+  await roundTrip(c);
+  await shutdown(c);
+  expectNoFaults();
+  return { outcome: `heart-beats both ways (${record.heartbeats} from the client so far), none lost` };
+}
+
 // ----- limits on received frames -----
 
 async function frameLimit(env, option, value, limit, under, over) {
@@ -419,6 +435,7 @@ export const CHECKS = [
   ['a 1.0-only peer: no escaping, ACK by message-id, no NACK, receipts', 'stomp10', false],
   ['connectionTimeout fails an unanswered CONNECT', 'connectionTimeout', true],
   ['reconnectSeed makes reconnectJitter repeatable', 'reconnectSeed', true],
+  ['heartbeatIncoming/heartbeatOutgoing negotiate with the peer', 'heartbeats', true],
   ['maxBodyBytes limits received bodies', 'maxBodyBytes', false],
   ['maxHeaders limits received header counts', 'maxHeaders', false],
   ['maxHeaderBytes limits received heads', 'maxHeaderBytes', false],
