@@ -23,7 +23,8 @@ impl<T: core::fmt::Display> TempMessage for T { fn message(&self) -> String { al
 
 use crate::frame::{Frame, Headers, Version};
 use crate::session::{
-    AckTarget, ConnectFailure, Event, HostHeader, ReconnectTimeMode, SendOptions, State,
+    AckTarget, CommandError, ConnectFailure, Event, HostHeader, ReconnectTimeMode, SendOptions,
+    State,
 };
 use crate::text::{concat, push_u64};
 
@@ -84,8 +85,34 @@ struct JsHandler {
     scratch: RefCell<String>,
 }
 
+/// A refused command as JS throws it: a TypeError where stompjs throws one (not connected, or not
+/// allowed in this state), else an Error; either names the option or frame at fault.
 fn error(error: DriverError) -> JsValue {
-    js_sys::Error::new(&error.message()).into()
+    let message = js_names(error.message());
+    match error {
+        DriverError::Command(CommandError::InvalidState { .. } | CommandError::NotConnected) => {
+            js_sys::TypeError::new(&message).into()
+        }
+        _ => js_sys::Error::new(&message).into(),
+    }
+}
+
+/// The session names limits as its `Config` fields do (`max_queued_frames`); JS users know them by
+/// their option names.
+fn js_names(mut message: String) -> String {
+    const NAMES: [(&str, &str); 5] = [
+        ("max_queued_frames", "maxQueuedFrames"),
+        ("max_queued_bytes", "maxQueuedBytes"),
+        ("max_header_bytes", "maxHeaderBytes"),
+        ("max_headers", "maxHeaders"),
+        ("max_body_bytes", "maxBodyBytes"),
+    ];
+    for (rust, js) in NAMES {
+        if message.contains(rust) {
+            message = message.replace(rust, js);
+        }
+    }
+    message
 }
 
 fn type_error(message: &str) -> JsValue {
@@ -563,7 +590,7 @@ impl JsHandler {
             Event::HeartbeatReceived => self.event(HEARTBEAT_RECEIVED, "", "", 0.0, 0.0),
             Event::HeartbeatLost { .. } => self.event(HEARTBEAT_LOST, "", "", 0.0, 0.0),
             Event::ProtocolError(error) => {
-                self.event(SOCKET_ERROR, &error.message(), "protocol", 0.0, 0.0)
+                self.event(SOCKET_ERROR, &js_names(error.message()), "protocol", 0.0, 0.0)
             }
             Event::TransportClosed(info) => {
                 let clean = if info.clean { "1" } else { "" };
