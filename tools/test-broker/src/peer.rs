@@ -204,7 +204,7 @@ impl Peer {
             .get("heart-beat")
             .and_then(parse_heartbeat)
             .unwrap_or((0, 0));
-        if version != Version::V1_0 {
+        if version != Version::V1_0 && self.scenario.heartbeat_header {
             connected.headers.push("heart-beat", &format!("{sx},{sy}"));
         }
         connected

@@ -25,7 +25,8 @@
 //! - `at=connect|connected|subscribe|send`: when a one-shot fault fires (instead of CONNECTED, right
 //!   after it, after the first SUBSCRIBE, after the first SEND; defaults per scenario);
 //! - `versions=1.2,1.1`: the versions the broker speaks (default all three);
-//! - `hb=sx,sy`: the broker's heart-beat offer, as in CONNECTED (default `0,0`); the broker sends EOLs
+//! - `hb=sx,sy`: the broker's heart-beat offer, as in CONNECTED (default `0,0`; `none`: no `heart-beat`
+//!   header at all); the broker sends EOLs
 //!   every max(sx, client's cy) ms when both are non-zero;
 //! - `ws=text|binary`: the WebSocket message kind for outgoing frames (default text; frames that are not
 //!   UTF-8 always go binary);
@@ -155,6 +156,8 @@ pub struct Scenario {
     pub versions: Vec<Version>,
     /// The broker's heart-beat offer (sx, sy).
     pub heartbeat: (u64, u64),
+    /// Whether CONNECTED carries a `heart-beat` header at all (`hb=none` leaves it out).
+    pub heartbeat_header: bool,
     /// Outgoing message kind.
     pub ws: WsKind,
     /// Subprotocol answer.
@@ -208,6 +211,7 @@ impl Scenario {
                 Fault::Silent => (1000, 0),
                 _ => (0, 0),
             },
+            heartbeat_header: true,
             ws: WsKind::Text,
             subprotocol: Subprotocol::Auto,
             chunk: 1,
@@ -241,6 +245,7 @@ impl Scenario {
                 versions.dedup();
                 self.versions = versions;
             }
+            "hb" if value == "none" => self.heartbeat_header = false,
             "hb" => {
                 let (sx, sy) = value.split_once(',').ok_or_else(bad)?;
                 self.heartbeat = (

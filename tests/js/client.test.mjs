@@ -1,0 +1,459 @@
+// The package's Client at its JS API, as users call it (issue #11): every option readable and
+// writable, the values users really pass (numbers, booleans, undefined, symbols, Proxies, getters that
+// call back into the client, huge strings) through every method — and afterwards the client still
+// round-trips a message; re-entrant calls from callbacks and getters; the @stomp/stompjs 7.4+ lifecycle
+// against RabbitMQ. Node, through pkg/node (what `require('stomp-wasm')` gives).
+// Needs pkg/ (scripts/build-pkg), the RabbitMQ test broker (scripts/broker start) and builds the test
+// broker in tools/test-broker; `make test` provides all three.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import fc from 'fast-check';
+import { OPTIONS, CALLBACKS } from '../../src/web/edge/options.js';
+import { startTestBroker } from '../support/test-broker.mjs';
+import { Watch, roundTrip, freshDestination, until, within } from '../support/client-watch.mjs';
+
+globalThis.WebSocket = WebSocket;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const { Client, ActivationState, ReconnectionTimeMode, Versions, TickerStrategy } = await import('../../pkg/node/index.mjs');
+
+const RABBIT = 'ws://127.0.0.1:15674/ws';
+const LOGIN = { login: 'guest', passcode: 'guest' };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Anything that escapes the client (an exception thrown from one of its callbacks into a socket or
+// timer handler, a Promise nobody was told about) fails the file.
+const escaped = [];
+process.on('uncaughtException', (error) => escaped.push(`uncaught: ${error && error.stack}`));
+process.on('unhandledRejection', (error) => escaped.push(`unhandled rejection: ${error && error.stack}`));
+
+let broker;
+before(async () => {
+  broker = await startTestBroker();
+});
+after(() => {
+  broker?.stop();
+  assert.deepEqual(escaped, [], 'nothing escaped the client');
+});
+
+/** A client on the RabbitMQ test broker, connected. */
+async function connected(options = {}) {
+  const client = new Client({ brokerURL: RABBIT, connectHeaders: LOGIN, reconnectDelay: 200, heartbeatIncoming: 0, heartbeatOutgoing: 0, ...options });
+  const watch = new Watch(client);
+  client.activate();
+  await watch.next('connect');
+  return { client, watch };
+}
+
+async function stop(client) {
+  await within(client.deactivate(), 10000, 'deactivate()');
+}
+
+/** The error a function throws (or the reason a Promise rejects with). */
+async function failure(fn) {
+  try {
+    await fn();
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected it to throw');
+}
+
+// A value of the right type for each option kind (for read-back checks).
+const GOOD = {
+  urls: ['ws://127.0.0.1:1/a', 'ws://127.0.0.1:2/b'],
+  headers: { login: 'a', passcode: 'b', x: 5 },
+  versions: ['1.1', '1.0'],
+  strings: ['x-token'],
+  ms: 1234,
+  count: 7,
+  multiplier: 3,
+  fraction: 0.5,
+  bool: true,
+  mode: ReconnectionTimeMode.EXPONENTIAL,
+  fn: () => {},
+};
+const goodValue = ([, kind]) => (kind.startsWith('enum:') ? kind.slice(5).split('|').pop() : GOOD[kind]);
+
+describe('options', () => {
+  test('every option is readable and writable as a property, reads back what was set, and undefined restores the default', () => {
+    const client = new Client();
+    for (const spec of OPTIONS) {
+      const [name, , def] = spec;
+      if (name === 'debug') assert.equal(typeof client.debug, 'function', 'debug is a callable function by default');
+      else assert.deepEqual(client[name], def, `${name} default`);
+      const value = goodValue(spec);
+      client[name] = value;
+      assert.equal(client[name], value, `${name} reads back what was set`);
+      client[name] = undefined;
+      if (name !== 'debug') assert.deepEqual(client[name], def, `${name} back to its default`);
+    }
+    for (const [name] of CALLBACKS) {
+      assert.equal(typeof client[name], 'function', `${name} is a function by default (stompjs: a no-op)`);
+      const fn = () => {};
+      client[name] = fn;
+      assert.equal(client[name], fn);
+    }
+  });
+
+  test('configure() takes the keys given and leaves the others as they were', () => {
+    const headers = { login: 'me' };
+    const client = new Client({ connectHeaders: headers, reconnectDelay: 100 });
+    client.configure({});
+    assert.equal(client.connectHeaders, headers);
+    client.configure({ heartbeatIncoming: 0 });
+    assert.equal(client.connectHeaders, headers);
+    assert.equal(client.reconnectDelay, 100);
+    assert.equal(client.heartbeatIncoming, 0);
+  });
+
+  test('a wrong value is a TypeError naming the option, and nothing of that configure() applies', () => {
+    const wrong = { urls: 5, headers: 'x', versions: ['2.0'], strings: 'x', ms: -1, count: 1.5, multiplier: 0.5, fraction: 2, bool: 'yes', mode: 3, fn: 'not a function' };
+    for (const spec of OPTIONS) {
+      const [name, kind] = spec;
+      const value = kind.startsWith('enum:') ? 'nope' : wrong[kind];
+      const client = new Client({ reconnectDelay: 100 });
+      assert.throws(() => client.configure({ reconnectDelay: 200, [name]: value }), (e) => e instanceof TypeError && e.message.includes(name), `${name} = ${String(value)}`);
+      assert.equal(client.reconnectDelay, 100, `configure() with a bad ${name} applied nothing`);
+      assert.throws(() => { client[name] = value; }, (e) => e instanceof TypeError && e.message.includes(name));
+    }
+    assert.throws(() => new Client({ brokerUrl: RABBIT }), /unknown option 'brokerUrl'/);
+    assert.throws(() => new Client(5), TypeError);
+  });
+
+  test('numbers given as numeric strings are read as numbers (as stompjs\'s arithmetic would)', () => {
+    const client = new Client({ heartbeatIncoming: '2500' });
+    assert.equal(client.heartbeatIncoming, 2500);
+  });
+
+  test('client.debug can be wrapped, and then receives the log', async () => {
+    const client = new Client({ brokerURL: RABBIT, connectHeaders: LOGIN });
+    const original = client.debug;
+    const lines = [];
+    client.debug = (line) => {
+      lines.push(line);
+      original(line);
+    };
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    await stop(client);
+    assert.ok(lines.some((l) => l.startsWith('>>> CONNECT')), lines.join('\n'));
+    assert.ok(lines.every((l) => !l.includes('guest') || !/passcode:guest/.test(l)), 'passcode never shown');
+  });
+
+  test('the broker URL is shown without its credentials or query values', async () => {
+    const lines = [];
+    const client = new Client({ brokerURL: 'ws://alice:s3cret@127.0.0.1:1/ws?access_token=tok123', reconnectDelay: 0, debug: (l) => lines.push(l) });
+    client.activate();
+    await until(() => client.connectionState === 'inactive', 5000, 'the failed attempt');
+    const text = lines.join('\n');
+    assert.ok(text.includes('opening ws://[redacted]@127.0.0.1:1/ws?access_token=[redacted]'), text);
+    assert.ok(!text.includes('s3cret') && !text.includes('tok123'), text);
+  });
+});
+
+describe('values users really pass', () => {
+  test('numbers and booleans in headers are sent as strings (stompjs: String(value)); undefined leaves the header out', async () => {
+    const { client } = await connected();
+    const message = await roundTrip(client, { headers: { priority: 5, persistent: true, 'x-none': undefined } });
+    assert.equal(message.headers.priority, '5');
+    assert.equal(message.headers.persistent, 'true');
+    assert.ok(!('x-none' in message.headers));
+    // The same in connectHeaders (passcode: 1234 must not break the client either) and subscribe headers.
+    const destination = freshDestination();
+    const got = new Promise((resolve) => client.subscribe(destination, resolve, { 'prefetch-count': 1 }));
+    await client.publish({ destination, body: 'x' });
+    await within(got, 5000, 'the message with a numeric prefetch-count');
+    await stop(client);
+    const numeric = new Client({ brokerURL: RABBIT, connectHeaders: { login: 'guest', passcode: 1234 }, reconnectDelay: 0 });
+    const watch = new Watch(numeric);
+    numeric.activate();
+    await watch.next('stompError'); // RabbitMQ refuses the passcode "1234": an ERROR, not a broken client
+    await stop(numeric);
+  });
+
+  test('publish() rejects bad parameters with a TypeError naming the field, and the client goes on', async () => {
+    const { client } = await connected();
+    const cases = [
+      [undefined, /publish\(\) takes/],
+      [{ body: 'x' }, /'destination' must be a string/],
+      [{ destination: 5 }, /'destination' must be a string/],
+      [{ destination: '/queue/x', body: {} }, /'body' must be a string/],
+      [{ destination: '/queue/x', binaryBody: 'x' }, /'binaryBody' must be a Uint8Array/],
+      [{ destination: '/queue/x', headers: 'x' }, /'headers' must be an object/],
+      [{ destination: '/queue/x', headers: { a: Symbol('s') } }, /symbol/],
+      [{ destination: '/queue/x', headers: { a: 'x\0y' } }, /NUL/],
+      [{ destination: '/queue/x', receipt: 'yes' }, /'receipt' must be a boolean/],
+      [{ destination: '/queue/x', header: {} }, /unknown parameter 'header'/],
+    ];
+    for (const [params, pattern] of cases) {
+      const error = await failure(() => client.publish(params));
+      assert.ok(error instanceof TypeError, `${JSON.stringify(params)}: ${error}`);
+      assert.match(error.message, pattern);
+    }
+    // Numbers and booleans as bodies are sent as text, as stompjs's string concatenation does.
+    const destination = freshDestination();
+    const got = new Promise((resolve) => client.subscribe(destination, resolve));
+    await client.publish({ destination, body: 42 });
+    assert.equal((await within(got, 5000, 'numeric body')).body, '42');
+    await roundTrip(client);
+    await stop(client);
+  });
+
+  test('getters and Proxies on the parameters may call the client back; user code never runs while the client is busy', async () => {
+    const { client } = await connected();
+    const destination = freshDestination();
+    const received = [];
+    client.subscribe(destination, (m) => received.push(m.body));
+    let nested;
+    const params = {
+      destination,
+      get body() {
+        // Re-entrant: publish from inside a getter of another publish's parameters.
+        nested = client.publish({ destination, body: 'from the getter' });
+        return 'outer';
+      },
+      get headers() {
+        return { state: client.connectionState, connected: client.connected };
+      },
+    };
+    await client.publish(params);
+    await nested;
+    const proxy = new Proxy({ destination, body: 'through a Proxy' }, {
+      get(target, key) {
+        if (key === 'headers') client.reconnectDelay = 300; // a setter call from inside publish()
+        return target[key];
+      },
+    });
+    await client.publish(proxy);
+    await until(() => received.length === 3, 5000, 'three messages');
+    assert.deepEqual(received.sort(), ['from the getter', 'outer', 'through a Proxy'].sort());
+    // A getter that throws rejects that publish only.
+    const error = await failure(() => client.publish({ get destination() { throw new RangeError('boom'); } }));
+    assert.ok(error instanceof RangeError);
+    await roundTrip(client);
+    await stop(client);
+  });
+
+  test('hostile values through every method (property-based): TypeErrors or Errors only, and afterwards a round trip works', async () => {
+    const hostile = fc.oneof(
+      fc.constantFrom(undefined, null, 0, -1, NaN, Infinity, true, false, '', '\0', 5n, Symbol('s'), [], {}, () => {}, new Date(0), new Uint8Array(3)),
+      fc.string(),
+      fc.integer(),
+      fc.constant('x'.repeat(1 << 20)),
+      fc.constant(new Proxy({}, { get() { throw new Error('proxy get'); }, ownKeys() { throw new Error('proxy keys'); } })),
+      fc.constant({ get destination() { throw new Error('getter'); } }),
+      fc.constant({ toString() { throw new Error('toString'); } }),
+    );
+    const { client, watch } = await connected({ debug: () => {} });
+    const calls = [
+      (a, b, c) => client.publish(a),
+      (a, b, c) => client.publish({ destination: a, body: b, headers: c }),
+      (a, b, c) => client.subscribe(a, b, c),
+      (a, b, c) => client.subscribe('/queue/hostile', () => {}, { id: a, ack: b }),
+      (a, b) => client.unsubscribe(a, b),
+      (a, b, c) => client.ack(a, b, c),
+      (a, b, c) => client.nack(a, b, c),
+      (a) => client.begin(a),
+      (a) => client.commit(a),
+      (a) => client.abort(a),
+      (a, b) => client.watchForReceipt(a, b),
+      (a, b) => client.on(a, b),
+      (a, b) => client.off(a, b),
+      (a) => client.configure(a),
+      (a) => { client.heartbeatToleranceMultiplier = a; },
+      (a) => { client.connectHeaders = a; },
+      (a) => { client.onConnect = a; },
+      (a) => { client.stompVersions = a; },
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.nat(calls.length - 1), hostile, hostile, hostile, async (which, a, b, c) => {
+        try {
+          await calls[which](a, b, c);
+        } catch (error) {
+          assert.ok(error instanceof Error, `call ${which} threw a non-Error: ${String(error)}`);
+          assert.ok(!/unreachable|RuntimeError|borrow|unwrap/i.test(`${error.name} ${error.message}`), `call ${which}: ${error.stack}`);
+        }
+      }),
+      { numRuns: 400, seed: 20261126 },
+    );
+    // Whatever those did to the options, put back what the round trip needs, then prove it works.
+    client.configure({ connectHeaders: LOGIN, stompVersions: Versions.default, heartbeatToleranceMultiplier: 2 });
+    client.onConnect = () => {};
+    if (!client.connected) await until(() => client.connected, 10000, `connected again (${watch.summary()})`);
+    await roundTrip(client);
+    await stop(client);
+  });
+
+  test('callbacks may call any method; one that throws is reported and breaks nothing', async () => {
+    const lines = [];
+    const client = new Client({ brokerURL: RABBIT, connectHeaders: LOGIN, debug: (l) => lines.push(l) });
+    const destination = freshDestination();
+    const got = [];
+    client.onConnect = () => {
+      client.subscribe(destination, (m) => {
+        got.push(m.body);
+        client.publish({ destination: freshDestination(), body: 'from a callback' });
+        throw new Error('a throwing subscription callback');
+      });
+      client.publish({ destination, body: 'one' });
+      throw new Error('a throwing onConnect');
+    };
+    client.on('connect', () => client.configure({ reconnectDelay: 100 }));
+    client.activate();
+    await until(() => got.length === 1, 5000, 'the message');
+    assert.ok(lines.some((l) => l.includes('onConnect callback threw: Error: a throwing onConnect')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes('subscription callback threw')));
+    await roundTrip(client);
+    await stop(client);
+  });
+});
+
+describe('re-entrancy from callbacks', () => {
+  test('a subscription callback that unsubscribes receives none of the rest of its batch; those go to onUnhandledMessage', async () => {
+    const id = `batch-${Date.now()}`;
+    const client = new Client({ brokerURL: broker.url('ok', { id }), reconnectDelay: 0 });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    const delivered = [];
+    const subscription = client.subscribe('/queue/batch', (m) => {
+      delivered.push(m.body);
+      subscription.unsubscribe();
+    });
+    const unhandled = [];
+    client.onUnhandledMessage = (m) => unhandled.push(m.body);
+    await until(async () => (await broker.records(id))[0]?.frames?.some((f) => f.command === 'SUBSCRIBE'), 5000, 'the SUBSCRIBE');
+    const frame = (n) => `MESSAGE\ndestination:/queue/batch\nsubscription:${subscription.id}\nmessage-id:m${n}\ncontent-length:1\n\n${n}\0`;
+    await broker.inject(id, frame(1) + frame(2) + frame(3));
+    await until(() => unhandled.length === 2, 5000, `the rest of the batch as unhandled (${watch.summary()})`);
+    assert.deepEqual(delivered, ['1']);
+    assert.deepEqual(unhandled, ['2', '3']);
+    await stop(client);
+  });
+});
+
+describe('lifecycle (@stomp/stompjs 7.4+ semantics), against RabbitMQ', () => {
+  test('the last of any sequence of activate()/deactivate() wins', async () => {
+    for (const sequence of [['activate', 'deactivate'], ['activate', 'deactivate', 'activate'], ['activate', 'activate', 'deactivate', 'deactivate', 'activate'], ['deactivate', 'activate', 'deactivate']]) {
+      const client = new Client({ brokerURL: RABBIT, connectHeaders: LOGIN, reconnectDelay: 200 });
+      const watch = new Watch(client);
+      const settled = [];
+      for (const step of sequence) {
+        if (step === 'activate') client.activate();
+        else settled.push(client.deactivate());
+      }
+      await within(Promise.all(settled), 10000, `deactivate() Promises of ${sequence}`);
+      if (sequence[sequence.length - 1] === 'activate') {
+        await until(() => client.connected, 10000, `${sequence}: connected (${watch.summary()})`);
+        await sleep(300);
+        assert.equal(watch.count('connect'), 1, `${sequence}: connects once`);
+        await roundTrip(client);
+        await stop(client);
+      } else {
+        await sleep(500);
+        assert.equal(client.connectionState, 'inactive', `${sequence}: inactive`);
+        assert.equal(client.webSocket, undefined, 'no socket');
+      }
+    }
+  });
+
+  test('activate() right after a broker-side close connects once', async () => {
+    const { client, watch } = await connected({ reconnectDelay: 2000 });
+    execFileSync(`${ROOT}/scripts/broker`, ['close-all', 'lifecycle test'], { stdio: 'ignore' });
+    await watch.next('webSocketClose');
+    client.activate(); // already active (reconnecting): nothing to do
+    client.reconnectNow();
+    await watch.next('connect', { count: 2 });
+    await sleep(2500);
+    assert.equal(watch.count('connect'), 2, `one reconnect (${watch.summary()})`);
+    await stop(client);
+  });
+
+  test('deactivate() from inside beforeConnect leaves the client inactive with no socket', async () => {
+    const client = new Client({ brokerURL: RABBIT, connectHeaders: LOGIN });
+    let settled;
+    client.beforeConnect = (c) => {
+      settled = c.deactivate();
+    };
+    client.activate();
+    await within(settled, 5000, 'the deactivate() from beforeConnect');
+    await sleep(300);
+    assert.equal(client.connectionState, 'inactive');
+    assert.equal(client.webSocket, undefined);
+  });
+
+  test('an async beforeConnect may change connectHeaders (read again before each attempt)', async () => {
+    const client = new Client({ brokerURL: RABBIT, connectHeaders: { login: 'guest', passcode: 'wrong' }, reconnectDelay: 100 });
+    const watch = new Watch(client);
+    let calls = 0;
+    client.beforeConnect = async () => {
+      calls += 1;
+      await sleep(20);
+      if (calls === 2) client.connectHeaders.passcode = 'guest'; // a mutation, as stompjs users do
+    };
+    client.activate();
+    await watch.next('connect');
+    assert.equal(calls, 2);
+    await stop(client);
+  });
+
+  test('deactivate({force: true}) discards the socket at once: no DISCONNECT, no onDisconnect, an unclean close, and it settles', async () => {
+    const { client, watch } = await connected();
+    let onDisconnect = 0;
+    client.onDisconnect = () => { onDisconnect += 1; };
+    const socket = client.webSocket;
+    const sent = [];
+    const send = socket.send.bind(socket);
+    socket.send = (data, ...rest) => { sent.push(String(data)); return send(data, ...rest); };
+    await within(client.deactivate({ force: true }), 2000, 'a forced deactivate');
+    assert.equal(client.connectionState, 'inactive');
+    assert.ok(!sent.some((d) => d.startsWith('DISCONNECT')), 'no DISCONNECT round trip');
+    assert.equal(onDisconnect, 0, 'no onDisconnect');
+    const [event] = await watch.next('webSocketClose');
+    assert.equal(event.wasClean, false, `an unclean close (${JSON.stringify(event)})`);
+    assert.equal(event.code, 4001);
+  });
+
+  test('a graceful deactivate() gets onDisconnect (the broker confirmed it)', async () => {
+    const { client } = await connected();
+    let frames = 0;
+    client.onDisconnect = (frame) => { frames += frame.command === 'RECEIPT' ? 1 : 0; };
+    await stop(client);
+    assert.equal(frames, 1);
+  });
+
+  test('deactivate() while waiting to reconnect cancels the reconnect', async () => {
+    const client = new Client({ brokerURL: 'ws://127.0.0.1:1/nothing', reconnectDelay: 300 });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('reconnectScheduled');
+    await within(client.deactivate(), 2000, 'deactivate');
+    const attempts = watch.count('connectFailed');
+    await sleep(800);
+    assert.equal(watch.count('connectFailed'), attempts, 'no attempt after deactivate()');
+    assert.equal(client.connectionState, 'inactive');
+  });
+
+  test('a broker that sends no heart-beat header at all is fine', async () => {
+    const id = `no-hb-${Date.now()}`;
+    const client = new Client({ brokerURL: broker.url('ok', { id, hb: 'none' }), reconnectDelay: 0 });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    await roundTrip(client);
+    await stop(client);
+  });
+
+  test('the enums have stompjs values', () => {
+    assert.equal(ActivationState.ACTIVE, 0);
+    assert.equal(ActivationState[2], 'INACTIVE');
+    assert.equal(ReconnectionTimeMode.EXPONENTIAL, 1);
+    assert.equal(TickerStrategy.Worker, 'worker');
+    assert.equal(new Versions(['1.2', '1.1']).supportedVersions(), '1.2,1.1');
+    assert.deepEqual(Versions.default.protocolVersions(), ['v12.stomp', 'v11.stomp', 'v10.stomp']);
+  });
+});
