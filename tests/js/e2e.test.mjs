@@ -10,13 +10,14 @@
 // Starts its own static server (scripts/demo-server.mjs) on a free port.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { startDemoServer } from '../../scripts/demo-server.mjs';
+import { ping } from '../support/ws-peer.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'target', 'e2e');
@@ -34,11 +35,7 @@ let browser;
 
 before(async () => {
   assert.ok(statSync(join(ROOT, 'pkg', 'web', 'stomp_wasm.js')).isFile(), 'pkg/ is built (scripts/build-pkg)');
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'stomp-ping.mjs'), BROKER_URL, '5000'], { stdio: 'pipe' });
-  } catch (error) {
-    assert.fail(`the broker does not answer at ${BROKER_URL} (scripts/broker start): ${error.stderr}`);
-  }
+  await ping(BROKER_URL, 5000).catch((error) => assert.fail(`the broker does not answer at ${BROKER_URL} (scripts/broker start): ${error.message}`));
   mkdirSync(OUT, { recursive: true });
   demo = await startDemoServer({
     port: 0,

@@ -13,7 +13,7 @@ import vm from 'node:vm';
 import { brotliCompressSync, brotliDecompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { makePackageRoot, createRuntime } from '../miniprogram/runtime.mjs';
-import { connectPeer } from '../miniprogram/peer.mjs';
+import { connectPeer } from '../support/ws-peer.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MP = process.env.MINIPROGRAM_DIR ?? join(ROOT, 'pkg', 'miniprogram');
@@ -587,7 +587,7 @@ describe('the example project (www/miniprogram)', () => {
     const rt = createRuntime({ root, platform: 'wx', ios: true });
     const agent = await connectPeer(BROKER);
     const inbox = [];
-    agent.subscribe('/topic/cs.visitor.*', (message) => inbox.push(message));
+    await agent.subscribe('/topic/cs.visitor.*', (message) => inbox.push(message));
     let app;
     try {
       rt.require('/app.js');
