@@ -143,6 +143,11 @@ export class Parser {
     return this.state !== 'idle' && this.state !== 'idleCr';
   }
 
+  /** Whether the stream is between frames with nothing half-read (no frame begun, no lone CR). */
+  get atBoundary() {
+    return this.state === 'idle';
+  }
+
   push(chunk) {
     const items = [];
     if (this.error) return { items, error: this.error };
