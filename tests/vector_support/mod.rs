@@ -18,7 +18,10 @@ pub const FILES: [(&str, &str); 8] = [
     ("chunking.json", include_str!("../vectors/chunking.json")),
     ("escapes.json", include_str!("../vectors/escapes.json")),
     ("headers.json", include_str!("../vectors/headers.json")),
-    ("heartbeats.json", include_str!("../vectors/heartbeats.json")),
+    (
+        "heartbeats.json",
+        include_str!("../vectors/heartbeats.json"),
+    ),
     ("limits.json", include_str!("../vectors/limits.json")),
     ("unicode.json", include_str!("../vectors/unicode.json")),
     ("versions.json", include_str!("../vectors/versions.json")),
