@@ -1,9 +1,13 @@
 // The shared STOMP test peer (tests/support/stomp-peer.js) checked against every vector in
 // tests/vectors/, so that the peer the other suites lean on reads the wire as the spec (and the Rust codec)
 // does: each vector under three chunkings, then every vector frame written back by the encoder under each
-// version that can express it and read again unchanged. Also the fake broker's version negotiation.
+// version that can express it and read again unchanged. Also the fake broker's version negotiation, and
+// that the module loads in a browser page as it is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { chromium } from 'playwright-core';
 import { Parser, encodeFrame, fakeBroker, StompEncodeError, VERSIONS, bodyText, header } from '../support/stomp-peer.js';
 import { loadVectors, chunkings, comparable } from '../support/vectors.mjs';
 
@@ -127,4 +131,45 @@ test('the fake broker answers a DISCONNECT without a receipt by closing, not by 
   socket.send('DISCONNECT\n\n\0');
   assert.equal(broker.commands(), 'CONNECT,DISCONNECT');
   assert.equal(closed.code, 1000);
+});
+
+test('the codec and the fake broker load in a browser page as they are (no Node-only imports)', { timeout: 60000 }, async () => {
+  const source = readFileSync(new URL('../support/stomp-peer.js', import.meta.url));
+  const server = createServer((req, res) => {
+    if (req.url === '/stomp-peer.js') {
+      res.setHeader('Content-Type', 'text/javascript');
+      res.end(source);
+    } else {
+      res.setHeader('Content-Type', 'text/html');
+      res.end('<!doctype html><meta charset="utf-8"><title>peer</title>');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    const result = await page.evaluate(async () => {
+      const peer = await import('/stomp-peer.js');
+      const { items, error } = new peer.Parser().push('MESSAGE\ncontent-length:3\nk:a\\cb\n\n\0\0\0\0\n');
+      const broker = peer.fakeBroker();
+      const socket = broker.factory();
+      const answers = [];
+      socket.onmessage = ({ data }) => answers.push(data.split('\n')[0]);
+      socket.send('CONNECT\naccept-version:1.1\n\n\0');
+      return { frame: [items[0].command, items[0].headers, Array.from(items[0].body)], rest: items.slice(1), error, answers };
+    });
+    assert.deepEqual(result, {
+      frame: ['MESSAGE', [['content-length', '3'], ['k', 'a:b']], [0, 0, 0]],
+      rest: ['heartbeat'],
+      error: null,
+      answers: ['CONNECTED'],
+    });
+  } finally {
+    await browser.close();
+    server.close();
+  }
 });
