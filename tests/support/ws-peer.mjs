@@ -1,13 +1,8 @@
 // The project's one STOMP test peer, part 2 (Node only): its faces on the network, built on the codec of
 // stomp-peer.js. `connectPeer` is another party on the broker (the "agent" of the e2e and mini-program
 // tests: sends with receipts, subscribes and waits for the broker's RECEIPT, reads MESSAGEs honouring
-// content-length and escapes); `ping` is the broker check `scripts/broker` runs, also as a command:
-//
-//   node tests/support/ws-peer.mjs ping [url] [timeout-ms]     (defaults ws://127.0.0.1:15674/ws, 3000)
-//
-// exit 0 when the broker answered CONNECT with CONNECTED, 1 when not (the reason on stderr), 2 for a
-// non-loopback URL. Loopback URLs only, always.
-import { pathToFileURL } from 'node:url';
+// content-length and escapes); `ping` is the broker check `scripts/broker` runs (as the command
+// broker-ping.mjs). Loopback URLs only, always.
 import WebSocket from 'ws';
 import { Parser, encodeFrame, header, bodyText, VERSIONS } from './stomp-peer.js';
 
@@ -181,30 +176,4 @@ export async function ping(url = BROKER_URL, timeoutMs = 3000) {
   const server = header(peer.connected, 'server');
   await peer.close();
   return { version, server };
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [command, url = BROKER_URL, timeout = '3000'] = process.argv.slice(2);
-  if (command !== 'ping') {
-    console.error('usage: node tests/support/ws-peer.mjs ping [url] [timeout-ms]');
-    process.exit(2);
-  }
-  try {
-    assertLoopback(url);
-  } catch (error) {
-    console.error(`stomp-ping: ${error.message}`);
-    process.exit(2);
-  }
-  const limit = setTimeout(() => {
-    console.error(`stomp-ping: ${url}: no answer within ${timeout} ms`);
-    process.exit(1);
-  }, Number(timeout) + 1000);
-  ping(url, Number(timeout)).then(({ version }) => {
-    console.log(`stomp-ping: ${url}: CONNECTED (version ${version})`);
-    process.exit(0);
-  }, (error) => {
-    clearTimeout(limit);
-    console.error(`stomp-ping: ${error.message}`);
-    process.exit(1);
-  });
 }
