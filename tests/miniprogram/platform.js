@@ -13,8 +13,9 @@
  *                          the app spent suspended
  * and enforces the call shapes (violations are recorded, and most also fail the call as the platform
  * would), the socket limit, and hide → suspend → show. Each SocketTask records which API object made it
- * (`api`) and in which callback (`cause`: 'onAppShow', 'timer', 'SocketTask.onClose', … or 'host' for the
- * test's own calls), so a test can tell a reconnect made by onAppShow from one made by the backoff.
+ * (`through`) and in which callback (`cause`: 'onAppShow', 'SocketTask.onClose', 'timer set in
+ * SocketTask.onClose', 'onAppShow (microtask)', … or 'host' for the test's own calls), so a test can tell
+ * a reconnect made by onAppShow from one made by the backoff.
  */
 (function (bridge, config) {
   'use strict';
@@ -108,7 +109,8 @@
     } else {
       timers.delete(timer.id);
     }
-    runGuarded(timer.fn, timer.args, 'timer');
+    // A timer set while a platform callback ran carries that callback on: 'timer set in onAppShow'.
+    runGuarded(timer.fn, timer.args, timer.origin === 'host' ? 'timer' : 'timer set in ' + timer.origin);
   }
 
   // Re-arms every timer's host timer for the clock as it is now (after a jump).
@@ -139,7 +141,7 @@
   function addTimer(fn, ms, args, repeat) {
     if (typeof fn !== 'function') throw new TypeError('setTimeout: the callback must be a function');
     var delay = Math.max(0, Number(ms) || 0);
-    var timer = { id: nextTimerId++, fn: fn, args: args, due: Date.now() + delay, interval: repeat ? Math.max(1, delay) : 0 };
+    var timer = { id: nextTimerId++, fn: fn, args: args, due: Date.now() + delay, interval: repeat ? Math.max(1, delay) : 0, origin: cause() };
     timers.set(timer.id, timer);
     arm(timer);
     return timer.id;
