@@ -208,7 +208,7 @@ mod fake {
     use wasm_bindgen::prelude::wasm_bindgen;
     use wasm_bindgen::JsValue;
 
-    #[wasm_bindgen(module = "/tests/web/fake_socket.js")]
+    #[wasm_bindgen(module = "/tests/support/stomp-peer.js")]
     extern "C" {
         #[wasm_bindgen(catch, js_name = factoryMayReadTheClient)]
         pub async fn factory_may_read_the_client(make: &Function) -> Result<JsValue, JsValue>;

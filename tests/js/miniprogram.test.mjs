@@ -2,6 +2,13 @@
 // Douyin runtime (tests/miniprogram/): static gates on the artefacts, the loader, and the Client against
 // the loopback RabbitMQ through the platform's SocketTask, including hide → suspend → show.
 // Needs pkg/ (scripts/build-pkg) and the broker (scripts/broker start); `make test` provides both.
+//
+// Every test that makes a runtime fails on what the runtime swallowed: an exception thrown in one of its
+// timers or socket callbacks, a platform call-shape violation, a publish that rejected unexpectedly, or a
+// deactivate({ force: true }) that rejects or does not settle (see `runtime` and `teardown`). Nothing here
+// waits for a fixed time: a test waits for an event (a RECEIPT on the SUBSCRIBE, a barrier RECEIPT on the
+// same connection, a marker message behind the ones it counts), and the app's 5 s in the background before
+// WeChat suspends it is the harness's clock moved on (`rt.control.advance`), not a real sleep.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,7 +20,7 @@ import vm from 'node:vm';
 import { brotliCompressSync, brotliDecompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { makePackageRoot, createRuntime } from '../miniprogram/runtime.mjs';
-import { connectPeer } from '../miniprogram/peer.mjs';
+import { connectPeer } from '../support/ws-peer.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MP = process.env.MINIPROGRAM_DIR ?? join(ROOT, 'pkg', 'miniprogram');
@@ -24,6 +31,8 @@ const RUN = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 // The same budgets as scripts/build-miniprogram.
 const BUDGET_SHIPPED = 262144;
 const BUDGET_WASM_BR = 122880;
+/** WeChat suspends an app about this long after it is hidden. */
+const SUSPENDED_AFTER_MS = 5000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let pkg;
@@ -33,7 +42,7 @@ before(() => {
 });
 after(() => pkg?.dispose());
 
-/** Polls `condition` every 10 ms; fails after `ms` with `what` and `context()`. */
+/** Polls `condition` every 10 ms of real time; fails after `ms` with `what` and `context()`. */
 async function until(condition, ms, what, context = () => '') {
   const start = Date.now();
   while (!condition()) {
@@ -42,23 +51,79 @@ async function until(condition, ms, what, context = () => '') {
   }
 }
 
-/** A runtime with the package loaded and initialised. */
-async function start(options = {}) {
+/**
+ * A runtime (createRuntime's options; the package root by default), checked and torn down after test `t`
+ * by `teardown`. `rt.track(h)` adds a client to deactivate and check; `rt.onTeardown(fn)` adds a closer
+ * (a peer connection).
+ */
+function runtime(t, options = {}) {
   const rt = createRuntime({ root: pkg.root, ...options });
+  const tracked = { clients: [], closers: [] };
+  rt.track = (h) => {
+    tracked.clients.push(h);
+    return h;
+  };
+  rt.onTeardown = (fn) => tracked.closers.push(fn);
+  t.after(() => teardown(rt, tracked));
+  return rt;
+}
+
+/**
+ * After each test (also after a failed one, whose own error node:test keeps): every tracked client is
+ * deactivated with { force: true }, which must settle, and fulfilled, within 3 s; then the test fails if
+ * a publish rejected that the test did not take (h.takeRejections()), if the runtime caught an exception
+ * in a timer or callback, or if the platform saw a call-shape violation.
+ */
+async function teardown(rt, { clients, closers }) {
+  const problems = [];
+  for (const h of clients) {
+    try {
+      await settles(h.client.deactivate({ force: true }), 3000, 'teardown: deactivate({ force: true })');
+    } catch (error) {
+      problems.push(`teardown: deactivate({ force: true }) failed: ${error?.stack ?? error}`);
+    }
+    const rejections = Array.from(h.rejections ?? []);
+    if (rejections.length) problems.push(`publish rejections the test did not expect:\n  ${rejections.join('\n  ')}`);
+  }
+  for (const close of closers) {
+    try {
+      await close();
+    } catch (error) {
+      problems.push(`teardown: ${error?.message ?? error}`);
+    }
+  }
+  if (rt.uncaught.length) problems.push(`exceptions thrown in the runtime's timers and callbacks:\n${rt.uncaught.join('\n')}`);
+  const violations = rt.violations();
+  if (violations.length) problems.push(`platform call-shape violations:\n  ${violations.join('\n  ')}`);
+  const context = problems.length ? describeRun(rt, clients[0]) : '';
+  rt.dispose();
+  if (problems.length) throw new Error(`${problems.join('\n')}\n${context}`);
+}
+
+/** A checked runtime with the package loaded and initialised; `make(json)` makes a tracked client. */
+async function start(t, options = {}) {
+  const rt = runtime(t, options);
   const app = rt.require('/app.js');
   await app.init(options.wasmPath ?? '/libs/stomp_wasm_bg.wasm.br');
-  return { rt, app };
+  return { rt, app, make: (json) => rt.track(app.makeClient(json)) };
+}
+
+/** A peer on the broker (the other party), closed after the test. */
+async function peerFor(rt) {
+  const peer = await connectPeer(BROKER);
+  rt.onTeardown(() => peer.close());
+  return peer;
 }
 
 function describeRun(rt, h) {
-  const events = h ? Array.from(h.events, (e) => `${e.type}${e.detail === null ? '' : `(${e.detail})`}`).join(' ') : '';
+  const events = h?.events ? Array.from(h.events, (e) => `${e.type}${e.detail === null ? '' : `(${e.detail})`}`).join(' ') : '';
   return [
     `events: ${events}`,
     `tasks: ${JSON.stringify(rt.control.tasks())}`,
     `violations: ${JSON.stringify(rt.violations())}`,
     `uncaught: ${rt.uncaught.join('\n')}`,
     `platform log: ${Array.from(rt.control.log).join(', ')}`,
-    h?.debug.length ? `debug (last 30):\n  ${Array.from(h.debug).slice(-30).join('\n  ')}` : '',
+    h?.debug?.length ? `debug (last 30):\n  ${Array.from(h.debug).slice(-30).join('\n  ')}` : '',
   ].join('\n');
 }
 
@@ -90,15 +155,28 @@ async function settles(promise, ms, what) {
   }
 }
 
-/** Stops the client without masking the test's own failure, and tears the runtime down. */
-async function stop(rt, h) {
-  try {
-    if (h) await settles(h.client.deactivate({ force: true }), 3000, 'deactivate({ force: true })');
-  } catch {
-    // The test has failed already (a client broken by then may neither trap nor settle).
-  }
-  rt.dispose();
+let receipts = 0;
+/** SUBSCRIBE with a receipt, resolving once the broker's RECEIPT for it arrived (the subscription exists). */
+async function subscribed(rt, h, destination, headers = {}) {
+  const receipt = `sub-${++receipts}`;
+  h.subscribe(destination, JSON.stringify({ ...headers, receipt }));
+  await until(() => h.events.some((e) => e.type === 'receipt' && e.detail === receipt), 5000, `the RECEIPT for the SUBSCRIBE to ${destination}`, () => describeRun(rt, h));
 }
+
+/**
+ * A RECEIPT on the client's current connection for a SEND issued now: once it is back, the broker has
+ * handled every frame the client sent before (the re-SUBSCRIBEs after a reconnect, say).
+ */
+async function barrier(rt, h) {
+  const n = h.barrier();
+  await until(() => h.events.some((e) => e.type === 'barrier' && e.detail === n), 5000, `barrier receipt ${n}`, () => describeRun(rt, h));
+}
+
+/** A SocketTask's cause when onAppShow made it: in the listener, a microtask after it, or a timer it set. */
+const MADE_BY_ON_APP_SHOW = /^onAppShow|set in onAppShow( \(microtask\))?$/;
+
+/** The events recorded since the index `from`. */
+const since = (h, from) => Array.from(h.events).slice(from);
 
 function clientOptions(extra = {}) {
   return JSON.stringify({ brokerURL: BROKER, connectHeaders: LOGIN, debugLog: true, ...extra });
@@ -135,9 +213,9 @@ describe('mini-program build: static gates', () => {
     }
   });
 
-  test('the loader and glue evaluate with no TextEncoder, TextDecoder, WebAssembly or window; the polyfill fills only the gaps', { timeout: 30000 }, async () => {
-    const bare = createRuntime({ root: pkg.root, allowCodeGeneration: false });
-    try {
+  test('the loader and glue evaluate with no TextEncoder, TextDecoder, WebAssembly or window; the polyfill fills only the gaps', { timeout: 30000 }, async (t) => {
+    const bare = runtime(t, { allowCodeGeneration: false });
+    {
       assert.deepEqual(bare.typeofGlobals(['WebAssembly', 'TextEncoder', 'TextDecoder', 'window', 'document', 'process', 'require']), {
         WebAssembly: 'undefined', TextEncoder: 'undefined', TextDecoder: 'undefined', window: 'undefined',
         document: 'undefined', process: 'undefined', require: 'undefined',
@@ -151,17 +229,13 @@ describe('mini-program build: static gates', () => {
       // Strings cross the boundary through the polyfill, both ways (an unknown option's name comes back).
       bare.context.lib = lib;
       assert.match(bare.eval(`try { new lib.Client({ 'опция-你好-👋': 1 }); 'no error' } catch (e) { e.message }`), /опция-你好-👋/);
-    } finally {
-      bare.dispose();
     }
-    const native = createRuntime({ root: pkg.root });
-    try {
+    const native = runtime(t);
+    {
       native.eval('globalThis.TextEncoder = function TextEncoder() {}; globalThis.TextDecoder = function TextDecoder() { this.decode = function () { return ""; }; };');
       native.require('stomp-wasm');
       assert.equal(native.eval('TextDecoder.name + " " + TextEncoder.name'), 'TextDecoder TextEncoder', 'existing ones are kept');
       assert.deepEqual(Array.from(native.require('/miniprogram_npm/stomp-wasm/text-polyfill.js').installed), []);
-    } finally {
-      native.dispose();
     }
   });
 
@@ -265,65 +339,50 @@ describe('mini-program build: static gates', () => {
 // ---- the loader ---------------------------------------------------------------------------------------
 
 describe('mini-program loader', () => {
-  test('init takes a package path only; a URL, bytes, a relative or a missing path fail clearly; retry works', { timeout: 30000 }, async () => {
-    const rt = createRuntime({ root: pkg.root, platform: 'wx' });
-    try {
-      const lib = rt.require('stomp-wasm');
-      await assert.rejects(lib.init({ wasmPath: rt.eval('new ArrayBuffer(8)') }), /wasmPath must be the path of stomp_wasm_bg\.wasm/);
-      await assert.rejects(lib.init({}), /wasmPath/);
-      await assert.rejects(lib.init({ wasmPath: 'https://cdn.example/stomp_wasm_bg.wasm' }), /only paths inside the code package/);
-      await assert.rejects(lib.init({ wasmPath: './libs/stomp_wasm_bg.wasm' }), /start at the package root/);
-      await assert.rejects(lib.init({ wasmPath: '/nowhere/stomp_wasm_bg.wasm.br' }), /could not instantiate "\/nowhere\/stomp_wasm_bg\.wasm\.br": .*no such file/);
-      assert.equal(lib.isInitialized(), false);
-      const first = lib.init({ wasmPath: '/libs/stomp_wasm_bg.wasm' });
-      assert.equal(lib.init('/libs/other.wasm'), first, 'a second call returns the first Promise');
-      await first;
-      assert.equal(lib.isInitialized(), true);
-      assert.deepEqual(Array.from(rt.control.hiddenGlobals), []);
-    } finally {
-      rt.dispose();
-    }
+  test('init takes a package path only; a URL, bytes, a relative or a missing path fail clearly; retry works', { timeout: 30000 }, async (t) => {
+    const rt = runtime(t, { platform: 'wx' });
+    const lib = rt.require('stomp-wasm');
+    await assert.rejects(lib.init({ wasmPath: rt.eval('new ArrayBuffer(8)') }), /wasmPath must be the path of stomp_wasm_bg\.wasm/);
+    await assert.rejects(lib.init({}), /wasmPath/);
+    await assert.rejects(lib.init({ wasmPath: 'https://cdn.example/stomp_wasm_bg.wasm' }), /only paths inside the code package/);
+    await assert.rejects(lib.init({ wasmPath: './libs/stomp_wasm_bg.wasm' }), /start at the package root/);
+    await assert.rejects(lib.init({ wasmPath: '/nowhere/stomp_wasm_bg.wasm.br' }), /could not instantiate "\/nowhere\/stomp_wasm_bg\.wasm\.br": .*no such file/);
+    assert.equal(lib.isInitialized(), false);
+    // The URL and the relative path are call-shape violations on purpose; the teardown must not count them.
+    assert.equal(rt.control.violations.length, 2, JSON.stringify(rt.violations()));
+    rt.control.violations.length = 0;
+    const first = lib.init({ wasmPath: '/libs/stomp_wasm_bg.wasm' });
+    assert.equal(lib.init('/libs/other.wasm'), first, 'a second call returns the first Promise');
+    await first;
+    assert.equal(lib.isInitialized(), true);
+    assert.deepEqual(Array.from(rt.control.hiddenGlobals), []);
   });
 
-  test('without WXWebAssembly / TTWebAssembly, init says which base library is needed', { timeout: 30000 }, async () => {
-    const rt = createRuntime({ root: pkg.root, platform: 'wx' });
-    try {
-      rt.eval('delete globalThis.WXWebAssembly');
-      await assert.rejects(rt.require('stomp-wasm').init({ wasmPath: '/libs/stomp_wasm_bg.wasm.br' }), /neither WXWebAssembly \(WeChat base library >= 2\.13\.0\) nor TTWebAssembly/);
-    } finally {
-      rt.dispose();
-    }
+  test('without WXWebAssembly / TTWebAssembly, init says which base library is needed', { timeout: 30000 }, async (t) => {
+    const rt = runtime(t, { platform: 'wx' });
+    rt.eval('delete globalThis.WXWebAssembly');
+    await assert.rejects(rt.require('stomp-wasm').init({ wasmPath: '/libs/stomp_wasm_bg.wasm.br' }), /neither WXWebAssembly \(WeChat base library >= 2\.13\.0\) nor TTWebAssembly/);
   });
 
-  test('Douyin: TTWebAssembly; a base library without brotli takes the plain .wasm', { timeout: 30000 }, async () => {
-    const rt = createRuntime({ root: pkg.root, platform: 'tt', brotli: false });
-    try {
-      const lib = rt.require('stomp-wasm');
-      await assert.rejects(lib.init({ wasmPath: '/libs/stomp_wasm_bg.wasm.br' }), /not a \.wasm file/);
-      await lib.init({ wasmPath: '/libs/stomp_wasm_bg.wasm' });
-      rt.context.lib = lib;
-      assert.equal(rt.eval(`typeof new lib.Client({ brokerURL: 'ws://127.0.0.1:15674/ws' }).activate`), 'function');
-    } finally {
-      rt.dispose();
-    }
+  test('Douyin: TTWebAssembly; a base library without brotli takes the plain .wasm', { timeout: 30000 }, async (t) => {
+    const rt = runtime(t, { platform: 'tt', brotli: false });
+    const lib = rt.require('stomp-wasm');
+    await assert.rejects(lib.init({ wasmPath: '/libs/stomp_wasm_bg.wasm.br' }), /not a \.wasm file/);
+    await lib.init({ wasmPath: '/libs/stomp_wasm_bg.wasm' });
+    rt.context.lib = lib;
+    assert.equal(rt.eval(`typeof new lib.Client({ brokerURL: 'ws://127.0.0.1:15674/ws' }).activate`), 'function');
   });
 
-  test('webSocketFactory over a SocketTask (the browser-style path) round-trips a message', { timeout: 30000 }, async () => {
-    const { rt, app } = await start({ platform: 'wx' });
-    const h = app.makeClient(clientOptions({ factory: 'wx', reconnectDelay: 0 }));
-    try {
-      activate(h);
-      await until(() => h.count('connect') === 1, 5000, 'CONNECTED', () => describeRun(rt, h));
-      const topic = `/topic/mp-factory-${RUN}`;
-      h.subscribe(topic);
-      await sleep(100);
-      h.publish(JSON.stringify({ destination: topic, body: '工厂 🏭' }));
-      await until(() => h.messages[topic]?.length === 1, 5000, 'the message', () => describeRun(rt, h));
-      assert.equal(h.messages[topic][0].body, '工厂 🏭');
-      assert.deepEqual(rt.violations(), []);
-    } finally {
-      await stop(rt, h);
-    }
+  test('webSocketFactory over a SocketTask (the browser-style path) round-trips a message', { timeout: 30000 }, async (t) => {
+    const { rt, make } = await start(t, { platform: 'wx' });
+    const h = make(clientOptions({ factory: 'wx', reconnectDelay: 0 }));
+    activate(h);
+    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', () => describeRun(rt, h));
+    const topic = `/topic/mp-factory-${RUN}`;
+    await subscribed(rt, h, topic);
+    h.publish(JSON.stringify({ destination: topic, body: '工厂 🏭' }));
+    await until(() => h.messages[topic]?.length === 1, 5000, 'the message', () => describeRun(rt, h));
+    assert.equal(h.messages[topic][0].body, '工厂 🏭');
   });
 });
 
@@ -340,61 +399,57 @@ const PLATFORMS = [
 for (const variant of PLATFORMS) {
   const { platform } = variant;
   describe(`mini-program runtime: ${platform}${variant.ios ? ' (iOS mode)' : ''}`, () => {
-    test('connect, subscribe, Chinese + emoji text and a binary body, heart-beats, deactivate', { timeout: 30000 }, async () => {
-      const { rt, app } = await start(variant);
-      const h = app.makeClient(clientOptions({
+    test('connect, subscribe, Chinese + emoji text and a binary body, heart-beats, deactivate', { timeout: 30000 }, async (t) => {
+      const { rt, make } = await start(t, variant);
+      const h = make(clientOptions({
         connectHeaders: { ...LOGIN, Authorization: 'Bearer mini-program' },
         heartbeatIncoming: 1000,
         heartbeatOutgoing: 1000,
         reconnectDelay: 0,
       }));
       const context = () => describeRun(rt, h);
-      try {
-        activate(h);
-        await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
-        const [task] = rt.control.tasks();
-        assert.equal(task.url, BROKER);
-        assert.deepEqual(Array.from(task.protocols), ['v12.stomp', 'v11.stomp', 'v10.stomp']);
-        assert.equal(task.header?.Authorization, 'Bearer mini-program', 'Authorization goes on the handshake');
-        const topic = `/topic/mp-${platform}-${RUN}`;
-        h.subscribe(topic);
-        await sleep(100);
-        const text = '你好，世界 👋🏽 — 中文 + emoji ✓';
-        const binary = [0, 1, 2, 0xff, 0xfe, 0xc3, 0x28, 0x80, 10, 0];
-        h.publish(JSON.stringify({ destination: topic, body: text }));
-        h.publish(JSON.stringify({ destination: topic, headers: { 'content-type': 'application/octet-stream' } }), binary);
-        await until(() => h.messages[topic]?.length === 2, 5000, 'both messages', context);
-        const [first, second] = h.messages[topic];
-        assert.equal(first.body, text);
-        assert.equal(first.binary, false);
-        assert.equal(second.binary, true);
-        assert.deepEqual(Array.from(second.bytes), binary);
-        // Heart-beats both ways at 1 s.
-        await until(() => rt.control.tasks()[0].sent.filter((s) => s === 'heart-beat').length >= 2 && h.count('heartbeatReceived') >= 2,
-          5000, 'two heart-beats each way', context);
-        assert.equal(h.count('heartbeatLost'), 0);
-        assert.equal(h.client.connected, true);
-        assert.equal(rt.control.tasks().length, 1, 'one socket');
-        const lifecycle = rt.control.lifecycle();
-        assert.deepEqual([lifecycle.show, lifecycle.hide], [1, 1], 'onAppShow/onAppHide registered once');
-        await settles(h.client.deactivate(), 6000, 'deactivate()');
-        await until(() => rt.control.tasks()[0].status === 'closed', 2000, 'the socket closed', context);
-        const closed = rt.control.tasks()[0];
-        assert.ok(closed.closeCalls.every((c) => c.code === 1000), 'closed with 1000');
-        assert.deepEqual([rt.control.lifecycle().show, rt.control.lifecycle().hide], [0, 0], 'the hooks are removed on deactivate');
-        assert.deepEqual(rt.violations(), [], 'call shapes');
-        assert.deepEqual(rt.uncaught, []);
-      } finally {
-        await stop(rt, h);
-      }
+      activate(h);
+      await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+      const [task] = rt.control.tasks();
+      assert.equal(task.url, BROKER);
+      assert.equal(task.through, platform, `opened through ${platform}.connectSocket`);
+      assert.deepEqual(Array.from(task.protocols), ['v12.stomp', 'v11.stomp', 'v10.stomp']);
+      assert.equal(task.header?.Authorization, 'Bearer mini-program', 'Authorization goes on the handshake');
+      const topic = `/topic/mp-${platform}-${RUN}`;
+      await subscribed(rt, h, topic);
+      const text = '你好，世界 👋🏽 — 中文 + emoji ✓';
+      const binary = [0, 1, 2, 0xff, 0xfe, 0xc3, 0x28, 0x80, 10, 0];
+      h.publish(JSON.stringify({ destination: topic, body: text }));
+      h.publish(JSON.stringify({ destination: topic, headers: { 'content-type': 'application/octet-stream' } }), binary);
+      await until(() => h.messages[topic]?.length === 2, 5000, 'both messages', context);
+      const [first, second] = h.messages[topic];
+      assert.equal(first.body, text);
+      assert.equal(first.binary, false);
+      assert.equal(second.binary, true);
+      assert.deepEqual(Array.from(second.bytes), binary);
+      // Heart-beats both ways at 1 s (the broker's, in real time).
+      await until(() => rt.control.tasks()[0].sent.filter((s) => s === 'heart-beat').length >= 2 && h.count('heartbeatReceived') >= 2,
+        5000, 'two heart-beats each way', context);
+      assert.equal(h.count('heartbeatLost'), 0);
+      assert.equal(h.client.connected, true);
+      assert.equal(rt.control.tasks().length, 1, 'one socket');
+      const lifecycle = rt.control.lifecycle();
+      assert.deepEqual([lifecycle.show, lifecycle.hide], [1, 1], 'onAppShow/onAppHide registered once');
+      await settles(h.client.deactivate(), 6000, 'deactivate()');
+      await until(() => rt.control.tasks()[0].status === 'closed', 2000, 'the socket closed', context);
+      const closed = rt.control.tasks()[0];
+      assert.ok(closed.closeCalls.every((c) => c.code === 1000), 'closed with 1000');
+      assert.deepEqual([rt.control.lifecycle().show, rt.control.lifecycle().hide], [0, 0], 'the hooks are removed on deactivate');
     });
 
-    test('hide → 5 s → suspend → show: reconnects at once, resubscribes, a message queued while suspended arrives exactly once', { timeout: 30000 }, async () => {
-      const { rt, app } = await start(variant);
-      const h = app.makeClient(clientOptions({
-        heartbeatIncoming: 2000,
+    test('hide → 5 s → suspend → show: onAppShow reconnects, resubscribes, a message queued while suspended arrives exactly once', { timeout: 30000 }, async (t) => {
+      const { rt, make } = await start(t, variant);
+      const h = make(clientOptions({
+        // Outgoing heart-beats show JS running while hidden; the broker's (every 10 s, real time) keep the
+        // client's 20 s liveness deadline out of the 5 s the clock moves on before the suspension.
+        heartbeatIncoming: 10000,
         heartbeatOutgoing: 2000,
-        reconnectDelay: 10000, // a reconnect within seconds of the show comes from onAppShow, not the backoff
+        reconnectDelay: 10000, // the backoff would wait 10 s: the reconnect must come from onAppShow
         maxReconnectAttempts: 3,
       }));
       const context = () => describeRun(rt, h);
@@ -403,173 +458,231 @@ for (const variant of PLATFORMS) {
       // expires a minute after its last use, so test runs leave no queues behind.
       const QUEUE_ARGS = { 'x-expires': '60000' };
       const topic = `/topic/mp-${platform}-${RUN}-live`;
-      const peer = await connectPeer(BROKER);
-      try {
-        activate(h);
-        await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
-        // Acknowledged one by one: a message the broker pushes into the dying connection is redelivered.
-        h.subscribe(queue, JSON.stringify({ ...QUEUE_ARGS, ack: 'client-individual' }));
-        h.subscribe(topic);
-        await sleep(150);
-        await peer.send(queue, 'before hide', QUEUE_ARGS);
-        await until(() => h.messages[queue]?.length === 1, 5000, 'the first queue message', context);
+      const peer = await peerFor(rt);
+      activate(h);
+      await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+      // Acknowledged one by one: a message the broker pushes into the dying connection is redelivered.
+      await subscribed(rt, h, queue, { ...QUEUE_ARGS, ack: 'client-individual' });
+      await subscribed(rt, h, topic);
+      await peer.send(queue, 'before hide', QUEUE_ARGS);
+      await until(() => h.messages[queue]?.length === 1, 5000, 'the first queue message', context);
 
-        // A timer the app sets as it goes to the background: it comes due while the app is suspended,
-        // so it runs when the app thaws, before onAppShow, while the socket is dead.
-        h.publishLater(5600, JSON.stringify({ destination: queue, body: 'queued while suspended 📦', headers: QUEUE_ARGS }));
-        rt.control.hide();
-        await sleep(5000); // WeChat suspends about 5 s after the hide; JS and heart-beats run until then
-        assert.equal(h.client.connected, true, 'still connected while hidden, before the suspension');
-        assert.equal(h.count('heartbeatLost'), 0);
-        rt.control.suspend(variant.withOnClose);
-        await peer.send(queue, 'sent by a peer while suspended', QUEUE_ARGS);
-        await sleep(300);
-        const before = rt.control.tasks().length;
-        const shownAt = Date.now();
-        // Thaw (the clock jumps 30 s), 50 ms of runningState=suspend, then onAppShow.
-        await rt.control.show(30000, 50);
-        await until(() => h.count('connect') === 2, 4000, 'the reconnect after onAppShow', context);
-        const reconnectMs = Date.now() - shownAt;
-        await until(() => h.messages[queue]?.length >= 3, 4000, 'the queued and the peer message', context);
-        await peer.send(topic, 'live after the show');
-        await until(() => h.messages[topic]?.length === 1, 4000, 'a topic message after the show (resubscribed)', context);
-        await sleep(1500); // anything sent twice would have arrived by now
-        const bodies = Array.from(h.messages[queue], (m) => m.body).sort();
-        assert.deepEqual(bodies, ['before hide', 'queued while suspended 📦', 'sent by a peer while suspended'].sort(), context());
-        assert.ok(reconnectMs < 3000, `reconnected ${reconnectMs} ms after the show`);
-        assert.equal(h.count('publishFromTimer'), 1);
-        const after = rt.control.tasks().slice(before - 1);
-        for (const task of after.filter((t) => t.status === 'refused')) {
-          assert.match(task.refusal, /runningState=suspend/);
-        }
-        assert.notEqual(String(h.client.connectionState), 'failed');
-        assert.ok(rt.control.openSockets() === 1, `one open socket, not ${rt.control.openSockets()}`);
-        assert.deepEqual(rt.violations(), [], 'call shapes');
-        assert.deepEqual(rt.uncaught, []);
-      } finally {
-        peer.close();
-        await stop(rt, h);
-      }
+      // A timer the app sets as it goes to the background: it comes due while the app is suspended,
+      // so it runs when the app thaws, before onAppShow, while the socket is dead.
+      h.publishLater(SUSPENDED_AFTER_MS + 600, JSON.stringify({ destination: queue, body: 'queued while suspended 📦', headers: QUEUE_ARGS }));
+      rt.control.hide();
+      const beatsBefore = rt.control.tasks()[0].sent.filter((s) => s === 'heart-beat').length;
+      await rt.control.advance(SUSPENDED_AFTER_MS); // WeChat suspends about 5 s after the hide; JS runs until then
+      assert.ok(rt.control.tasks()[0].sent.filter((s) => s === 'heart-beat').length >= beatsBefore + 2, `heart-beats went out while hidden\n${context()}`);
+      assert.equal(h.client.connected, true, 'still connected while hidden, before the suspension');
+      assert.equal(h.count('heartbeatLost'), 0);
+      assert.equal(h.count('publishFromTimer'), 0, 'the app\'s timer is not due yet');
+      rt.control.suspend(variant.withOnClose);
+      await peer.send(queue, 'sent by a peer while suspended', QUEUE_ARGS);
+      const tasksBefore = rt.control.tasks().length;
+      // Thaw (the clock jumps 30 s), 50 ms of runningState=suspend, then onAppShow.
+      await rt.control.show(30000, 50);
+      await until(() => h.count('connect') === 2, 4000, 'the reconnect after onAppShow', context);
+      const opened = rt.control.tasks().slice(tasksBefore);
+      for (const task of opened.filter((t) => t.status === 'refused')) assert.match(task.refusal, /runningState=suspend/);
+      const reconnect = opened.filter((t) => t.status !== 'refused');
+      assert.equal(reconnect.length, 1, `one new socket after the show\n${context()}`);
+      assert.match(reconnect[0].cause, MADE_BY_ON_APP_SHOW, `the reconnect was made by onAppShow, not by ${reconnect[0].cause}`);
+      assert.equal(h.count('publishFromTimer'), 1);
+      await until(() => h.messages[queue]?.length >= 3, 4000, 'the queued and the peer message', context);
+      // The re-SUBSCRIBE to the topic is on the broker once a RECEIPT on the same connection is back.
+      await barrier(rt, h);
+      await peer.send(topic, 'live after the show');
+      await until(() => h.messages[topic]?.length === 1, 4000, 'a topic message after the show (resubscribed)', context);
+      // Anything delivered twice would come before a marker sent behind everything else.
+      await peer.send(queue, 'marker', QUEUE_ARGS);
+      await until(() => h.messages[queue].some((m) => m.body === 'marker'), 4000, 'the marker', context);
+      const bodies = Array.from(h.messages[queue], (m) => m.body).sort();
+      assert.deepEqual(bodies, ['before hide', 'marker', 'queued while suspended 📦', 'sent by a peer while suspended'].sort(), context());
+      assert.notEqual(String(h.client.connectionState), 'failed');
+      assert.equal(rt.control.openSockets(), 1, 'one open socket');
     });
 
-    test('the 6th socket is refused with a clear error; the client connects when a slot frees', { timeout: 30000 }, async () => {
-      const { rt, app } = await start(variant);
+    test('the 6th socket is refused with a clear error; the client connects when a slot frees', { timeout: 30000 }, async (t) => {
+      const { rt, app, make } = await start(t, variant);
       const raw = Array.from({ length: 5 }, () => app.openRawSocket(platform, BROKER));
-      const h = app.makeClient(clientOptions({ reconnectDelay: 300 }));
+      const h = make(clientOptions({ reconnectDelay: 300 }));
       const context = () => describeRun(rt, h);
-      try {
-        await until(() => raw.every((r) => r.open), 5000, 'five sockets open', context);
-        activate(h);
-        await until(() => h.count('webSocketError') >= 1, 3000, 'the refusal', context);
-        const error = h.events.find((e) => e.type === 'webSocketError').detail;
-        assert.match(error, new RegExp(`${platform}\\.connectSocket`), 'names the platform');
-        assert.match(error, /exceed max task count/, 'carries the errMsg');
-        assert.equal(h.count('connect'), 0);
-        raw[0].task.close({ code: 1000, reason: 'make room' });
-        await until(() => h.count('connect') === 1, 5000, 'CONNECTED once a slot is free', context);
-        assert.deepEqual(rt.violations(), [], 'call shapes');
-      } finally {
-        await stop(rt, h);
-      }
+      await until(() => raw.every((r) => r.open), 5000, 'five sockets open', context);
+      activate(h);
+      await until(() => h.count('webSocketError') >= 1, 3000, 'the refusal', context);
+      const error = h.events.find((e) => e.type === 'webSocketError').detail;
+      assert.match(error, new RegExp(`${platform}\\.connectSocket`), 'names the platform');
+      assert.match(error, /exceed max task count/, 'carries the errMsg');
+      assert.equal(h.count('connect'), 0);
+      raw[0].task.close({ code: 1000, reason: 'make room' });
+      await until(() => h.count('connect') === 1, 5000, 'CONNECTED once a slot is free', context);
+      rt.onTeardown(() => raw.slice(1).forEach((r) => r.task.close({ code: 1000, reason: 'done' })));
     });
   });
 }
 
-describe('mini-program runtime: lifecycle options', () => {
-  test('a reconnect that comes due while suspended fails with runningState=suspend and is not counted', { timeout: 30000 }, async () => {
-    const { rt, app } = await start({ platform: 'wx' });
+describe('mini-program runtime: lifecycle', () => {
+  test('a reconnect that comes due while suspended fails with runningState=suspend and is not counted', { timeout: 30000 }, async (t) => {
+    const { rt, make } = await start(t, { platform: 'wx' });
     // One attempt allowed: had the refused one counted, the client would give up ('failed').
-    const h = app.makeClient(clientOptions({ reconnectDelay: 8000, maxReconnectAttempts: 1 }));
+    const h = make(clientOptions({ reconnectDelay: 8000, maxReconnectAttempts: 1 }));
     const context = () => describeRun(rt, h);
-    try {
-      activate(h);
-      await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
-      rt.control.dropTask(1); // the network drops the socket: the client waits out its 8 s backoff...
-      await until(() => h.count('reconnectScheduled') === 1, 2000, 'the backoff', context);
-      rt.control.hide(); // ...while the app goes to the background and is suspended 5 s later
-      await sleep(5000);
-      rt.control.suspend(false);
-      await sleep(200);
-      await rt.control.show(30000, 150); // the backoff timer fires in the thaw, before onAppShow
-      await until(() => h.count('connect') === 2, 4000, 'the reconnect after onAppShow', context);
-      const refused = rt.control.tasks().filter((t) => t.status === 'refused');
-      assert.equal(refused.length, 1, `one attempt refused in the thaw\n${context()}`);
-      assert.match(refused[0].refusal, /runningState=suspend/);
-      assert.ok(h.events.some((e) => e.type === 'webSocketError' && /wx\.connectSocket.*runningState=suspend/.test(e.detail)),
-        'reported through onWebSocketError, naming the platform and errMsg');
-      assert.equal(h.count('reconnectFailed'), 0);
-      assert.equal(h.client.connected, true);
-      assert.deepEqual(rt.violations(), []);
-    } finally {
-      await stop(rt, h);
-    }
+    activate(h);
+    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+    rt.control.dropTask(1); // the network drops the socket: the client waits out its 8 s backoff...
+    await until(() => h.count('reconnectScheduled') === 1, 2000, 'the backoff', context);
+    rt.control.hide(); // ...while the app goes to the background and is suspended 5 s later
+    await rt.control.advance(SUSPENDED_AFTER_MS);
+    assert.equal(rt.control.tasks().length, 1, 'the 8 s backoff has not run out in the 5 s before the suspension');
+    rt.control.suspend(false);
+    await rt.control.show(30000, 150); // the backoff timer fires in the thaw, before onAppShow
+    await until(() => h.count('connect') === 2, 4000, 'the reconnect after onAppShow', context);
+    const refused = rt.control.tasks().filter((task) => task.status === 'refused');
+    assert.equal(refused.length, 1, `one attempt refused in the thaw\n${context()}`);
+    assert.match(refused[0].refusal, /runningState=suspend/);
+    assert.match(refused[0].cause, /^timer set in SocketTask\.onClose/, 'the refused attempt was the backoff timer\'s');
+    assert.ok(h.events.some((e) => e.type === 'webSocketError' && /wx\.connectSocket.*runningState=suspend/.test(e.detail)),
+      'reported through onWebSocketError, naming the platform and errMsg');
+    assert.equal(h.count('reconnectFailed'), 0);
+    assert.equal(h.client.connected, true);
   });
 
-  test('without heart-beats or onClose, a show after ≥ 5 s hidden still reconnects and resubscribes', { timeout: 30000 }, async () => {
-    const { rt, app } = await start({ platform: 'wx' });
+  test('without heart-beats or onClose, a show after ≥ 5 s hidden still reconnects and resubscribes', { timeout: 30000 }, async (t) => {
+    const { rt, make } = await start(t, { platform: 'wx' });
     // Nothing tells the client its socket died: no heart-beats, and the platform reports no close.
-    const h = app.makeClient(clientOptions({ heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 }));
+    const h = make(clientOptions({ heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 }));
     const context = () => describeRun(rt, h);
     const topic = `/topic/mp-silent-${RUN}`;
-    const peer = await connectPeer(BROKER);
-    try {
-      activate(h);
-      await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
-      h.subscribe(topic);
-      rt.control.hide();
-      await sleep(5000);
-      rt.control.suspend(false);
-      await sleep(200);
-      await rt.control.show(60000, 50);
-      await until(() => h.count('connect') === 2, 3000, 'the reconnect on onAppShow', context);
-      await sleep(100);
-      await peer.send(topic, 'after a silent death');
-      await until(() => h.messages[topic]?.length === 1, 4000, 'a message on the restored subscription', context);
-      assert.equal(rt.control.openSockets(), 1);
-      assert.deepEqual(rt.violations(), []);
-    } finally {
-      peer.close();
-      await stop(rt, h);
-    }
+    const peer = await peerFor(rt);
+    activate(h);
+    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+    await subscribed(rt, h, topic);
+    rt.control.hide();
+    await rt.control.advance(SUSPENDED_AFTER_MS);
+    rt.control.suspend(false);
+    await rt.control.show(60000, 50);
+    await until(() => h.count('connect') === 2, 3000, 'the reconnect on onAppShow', context);
+    const reconnect = rt.control.tasks().at(-1);
+    assert.match(reconnect.cause, MADE_BY_ON_APP_SHOW, `the reconnect was made by onAppShow, not by ${reconnect.cause}`);
+    await barrier(rt, h); // the re-SUBSCRIBE is on the broker
+    await peer.send(topic, 'after a silent death');
+    await until(() => h.messages[topic]?.length === 1, 4000, 'a message on the restored subscription', context);
+    assert.equal(rt.control.openSockets(), 1);
   });
 
-  test('hidden briefly (< 5 s) and shown: the connection is kept', { timeout: 30000 }, async () => {
-    const { rt, app } = await start({ platform: 'wx' });
-    const h = app.makeClient(clientOptions({ reconnectDelay: 10000 }));
-    try {
-      activate(h);
-      await until(() => h.count('connect') === 1, 5000, 'CONNECTED', () => describeRun(rt, h));
-      rt.control.hide();
-      await sleep(800);
-      await rt.control.show();
-      await sleep(500);
-      assert.equal(h.count('connect'), 1, 'no reconnect');
-      assert.equal(rt.control.tasks().length, 1, 'no new socket');
-      assert.equal(h.client.connected, true);
-    } finally {
-      await stop(rt, h);
-    }
+  test('hidden briefly (< 5 s by the clock) and shown: the connection is kept', { timeout: 30000 }, async (t) => {
+    const { rt, make } = await start(t, { platform: 'wx' });
+    const h = make(clientOptions({ heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 }));
+    const context = () => describeRun(rt, h);
+    activate(h);
+    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+    rt.control.hide();
+    await rt.control.advance(SUSPENDED_AFTER_MS - 100);
+    const mark = h.events.length;
+    await rt.control.show();
+    // A RECEIPT on the first socket, asked for after onAppShow ran: whatever the show started is under way.
+    await barrier(rt, h);
+    assert.deepEqual(since(h, mark).map((e) => e.type), ['barrier'], `nothing but the barrier after the show\n${context()}`);
+    assert.equal(h.count('connect'), 1, 'no reconnect');
+    assert.equal(rt.control.tasks().length, 1, 'no new socket');
+    assert.equal(h.client.connected, true);
   });
 
-  test('appLifecycle: false registers no hooks', { timeout: 30000 }, async () => {
-    const { rt, app } = await start({ platform: 'wx' });
-    const h = app.makeClient(clientOptions({ appLifecycle: false, reconnectDelay: 0 }));
+  test('the clock, not the wall: hidden 5 s by the harness clock and shown without a suspension, the client reconnects', { timeout: 30000 }, async (t) => {
+    // The companion of the test above: the same real time, the clock moved past 5 s. The client must
+    // judge "suspended" by its clock (Date.now / performance.now), which the harness owns.
+    const { rt, make } = await start(t, { platform: 'wx' });
+    const h = make(clientOptions({ heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 }));
+    const context = () => describeRun(rt, h);
+    activate(h);
+    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+    rt.control.hide();
+    await rt.control.advance(SUSPENDED_AFTER_MS + 100);
+    await rt.control.show();
+    await until(() => h.count('connect') === 2, 4000, 'a reconnect on onAppShow after 5 s hidden', context);
+    assert.match(rt.control.tasks().at(-1).cause, MADE_BY_ON_APP_SHOW);
+  });
+});
+
+// ---- options that only a mini-program runtime shows ----------------------------------------------------
+
+describe('mini-program runtime: options take effect', () => {
+  test('handshakeHeaders: the named connect headers (and Authorization) go on the socket handshake, no others', { timeout: 30000 }, async (t) => {
+    const { rt, make } = await start(t, { platform: 'wx' });
+    const connectHeaders = { ...LOGIN, Authorization: 'Bearer a', 'X-Tenant': 'tenant-7', 'X-Trace': 'trace-1' };
+    const named = make(clientOptions({ connectHeaders, handshakeHeaders: ['X-Tenant'], reconnectDelay: 0 }));
+    const plain = make(clientOptions({ connectHeaders, reconnectDelay: 0 }));
+    activate(named);
+    await until(() => named.count('connect') === 1, 5000, 'CONNECTED with handshakeHeaders', () => describeRun(rt, named));
+    activate(plain);
+    await until(() => plain.count('connect') === 1, 5000, 'CONNECTED without', () => describeRun(rt, plain));
+    const [withNamed, without] = rt.control.tasks();
+    assert.deepEqual({ ...withNamed.header }, { Authorization: 'Bearer a', 'X-Tenant': 'tenant-7' }, 'handshakeHeaders: [\'X-Tenant\']');
+    assert.deepEqual({ ...without.header }, { Authorization: 'Bearer a' }, 'by default only Authorization');
+  });
+
+  test('appLifecycle: true (the default) hooks onAppShow/onAppHide once and unhooks on deactivate; false hooks nothing', { timeout: 30000 }, async (t) => {
+    const { rt, make } = await start(t, { platform: 'wx' });
+    const off = make(clientOptions({ appLifecycle: false, reconnectDelay: 0 }));
+    activate(off);
+    await until(() => off.count('connect') === 1, 5000, 'CONNECTED', () => describeRun(rt, off));
+    assert.deepEqual({ ...rt.control.lifecycle().calls }, { onAppShow: 0, onAppHide: 0, offAppShow: 0, offAppHide: 0 }, 'appLifecycle: false');
+    // Hidden past the suspension time and shown: with no hooks, nothing happens on the show.
+    rt.control.hide();
+    await rt.control.advance(SUSPENDED_AFTER_MS + 100);
+    await rt.control.show();
+    await barrier(rt, off);
+    assert.equal(rt.control.tasks().length, 1, 'no reconnect on the show without the hooks');
+    await settles(off.client.deactivate(), 5000, 'deactivate()');
+
+    const on = make(clientOptions({ appLifecycle: true, reconnectDelay: 0 }));
+    activate(on);
+    await until(() => on.count('connect') === 1, 5000, 'CONNECTED', () => describeRun(rt, on));
+    assert.deepEqual({ ...rt.control.lifecycle().calls }, { onAppShow: 1, onAppHide: 1, offAppShow: 0, offAppHide: 0 }, 'appLifecycle: true');
+    await settles(on.client.deactivate(), 5000, 'deactivate()');
+    assert.deepEqual({ ...rt.control.lifecycle().calls }, { onAppShow: 1, onAppHide: 1, offAppShow: 1, offAppHide: 1 }, 'unhooked');
+  });
+
+  test('platform: picks the API object whose connectSocket and lifecycle hooks are used', { timeout: 30000 }, async (t) => {
+    // A runtime where wx, tt and uni each exist, as objects of their own.
+    const { rt, make } = await start(t, { platform: 'wx', otherPlatforms: ['tt', 'uni'] });
+    const through = [];
+    for (const choice of [undefined, 'wx', 'tt', 'uni']) {
+      const h = make(clientOptions({ ...(choice && { platform: choice }), reconnectDelay: 0 }));
+      activate(h);
+      await until(() => h.count('connect') === 1, 5000, `CONNECTED with platform ${choice}`, () => describeRun(rt, h));
+      const task = rt.control.tasks().at(-1);
+      const hooks = Object.entries(rt.control.lifecycle().byApi).filter(([, calls]) => calls.onAppShow > calls.offAppShow).map(([api]) => api);
+      through.push(`${choice ?? 'unset'} → ${task.through}, hooks on ${hooks.join('+')}`);
+      await settles(h.client.deactivate(), 5000, 'deactivate()');
+    }
+    assert.deepEqual(through, ['unset → wx, hooks on wx', 'wx → wx, hooks on wx', 'tt → tt, hooks on tt', 'uni → uni, hooks on uni']);
+  });
+
+  test('platform: \'browser\' in a mini-program (no WebSocket) fails clearly instead of using wx', { timeout: 30000 }, async (t) => {
+    const { rt, make } = await start(t, { platform: 'wx' });
+    const h = make(clientOptions({ platform: 'browser', reconnectDelay: 0 }));
+    let thrown = null;
     try {
       activate(h);
-      await until(() => h.count('connect') === 1, 5000, 'CONNECTED', () => describeRun(rt, h));
-      assert.deepEqual({ ...rt.control.lifecycle().calls }, { onAppShow: 0, onAppHide: 0, offAppShow: 0, offAppHide: 0 });
-    } finally {
-      await stop(rt, h);
+    } catch (error) {
+      thrown = String(error?.message ?? error);
     }
+    if (thrown === null) await until(() => h.count('webSocketError') >= 1, 3000, 'the error', () => describeRun(rt, h));
+    const message = thrown ?? h.events.find((e) => e.type === 'webSocketError').detail;
+    assert.match(message, /WebSocket/, 'names the missing WebSocket');
+    assert.equal(rt.control.tasks().length, 0, 'no wx.connectSocket');
   });
 });
 
 // ---- the example project -------------------------------------------------------------------------------
 
 describe('the example project (www/miniprogram)', () => {
-  test('the app-level client connects and the chat page talks with an agent of the demo', { timeout: 30000 }, async () => {
+  test('the app-level client connects and the chat page talks with an agent of the demo', { timeout: 30000 }, async (t) => {
     // The project as a person has it after make pkg: the package's files in stomp-wasm/, config.js edited.
     const root = mkdtempSync(join(tmpdir(), 'stomp-wasm-example-'));
+    t.after(() => rmSync(root, { recursive: true, force: true }));
     cpSync(join(ROOT, 'www', 'miniprogram'), root, { recursive: true, filter: (src) => !src.includes(join('miniprogram', 'stomp-wasm')) });
     cpSync(MP, join(root, 'stomp-wasm'), { recursive: true });
     const config = join(root, 'config.js');
@@ -584,47 +697,43 @@ describe('the example project (www/miniprogram)', () => {
       for (const ext of ['js', 'wxml', 'wxss', 'json']) assert.ok(existsSync(join(root, `${page}.${ext}`)), `${page}.${ext}`);
     }
 
-    const rt = createRuntime({ root, platform: 'wx', ios: true });
-    const agent = await connectPeer(BROKER);
+    const rt = runtime(t, { root, platform: 'wx', ios: true });
+    const agent = await peerFor(rt);
     const inbox = [];
-    agent.subscribe('/topic/cs.visitor.*', (message) => inbox.push(message));
-    let app;
-    try {
-      rt.require('/app.js');
-      app = rt.control.app();
-      app.onLaunch({ path: 'pages/chat/chat', scene: 1001, query: {} });
-      rt.require('/pages/chat/chat.js');
-      const page = rt.control.mountPage(0);
-      const context = () => `page: ${JSON.stringify(page.data)}\n${describeRun(rt)}\ninbox: ${JSON.stringify(inbox)}`;
-      await until(() => page.data.status === 'connected', 8000, 'the badge to say Online', context);
-      assert.equal(page.data.statusText, 'Online');
-      const conversation = app.conversation.id;
-      await until(() => inbox.some((m) => m.headers.type === 'join'), 5000, 'the join', context);
+    await agent.subscribe('/topic/cs.visitor.*', (message) => inbox.push(message));
+    rt.require('/app.js');
+    const app = rt.control.app();
+    // The app's own client, stopped (and checked to stop) before the runtime's teardown checks.
+    rt.onTeardown(async () => {
+      if (app.client) await settles(app.client.deactivate({ force: true }), 3000, 'the app client\'s deactivate({ force: true })');
+    });
+    app.onLaunch({ path: 'pages/chat/chat', scene: 1001, query: {} });
+    rt.require('/pages/chat/chat.js');
+    const page = rt.control.mountPage(0);
+    const context = () => `page: ${JSON.stringify(page.data)}\n${describeRun(rt)}\ninbox: ${JSON.stringify(inbox)}`;
+    await until(() => page.data.status === 'connected', 8000, 'the badge to say Online', context);
+    assert.equal(page.data.statusText, 'Online');
+    const conversation = app.conversation.id;
+    await until(() => inbox.some((m) => m.headers.type === 'join'), 5000, 'the join', context);
 
-      page.onInput({ detail: { value: '你好，我的订单还没到 📦' } });
-      page.send();
-      await until(() => inbox.some((m) => m.headers.type === 'text'), 5000, 'the text at the agent', context);
-      const text = inbox.find((m) => m.headers.type === 'text');
-      assert.equal(text.body, '你好，我的订单还没到 📦');
-      assert.equal(text.headers.conversation, conversation);
-      assert.equal(text.headers['sender-role'], 'visitor');
-      await until(() => page.data.messages[0]?.state === 'sent', 5000, 'the receipt', context);
-      assert.equal(page.data.draft, '');
+    page.onInput({ detail: { value: '你好，我的订单还没到 📦' } });
+    page.send();
+    await until(() => inbox.some((m) => m.headers.type === 'text'), 5000, 'the text at the agent', context);
+    const text = inbox.find((m) => m.headers.type === 'text');
+    assert.equal(text.body, '你好，我的订单还没到 📦');
+    assert.equal(text.headers.conversation, conversation);
+    assert.equal(text.headers['sender-role'], 'visitor');
+    // The text's RECEIPT: the page's subscription, sent before it on the same connection, is on the broker.
+    await until(() => page.data.messages[0]?.state === 'sent', 5000, 'the receipt', context);
+    assert.equal(page.data.draft, '');
 
-      await agent.send(`/topic/cs.agent.${conversation}`, 'Hello! Let me check.', {
-        type: 'text', conversation, 'msg-id': `agent-${RUN}`, sender: 'Agent Lin', 'sender-role': 'agent',
-        'sent-at': String(Date.now()), 'content-type': 'text/plain;charset=utf-8',
-      });
-      await until(() => page.data.messages.length === 2, 5000, 'the agent\'s reply on the page', context);
-      assert.deepEqual({ from: page.data.messages[1].from, sender: page.data.messages[1].sender, text: page.data.messages[1].text },
-        { from: 'them', sender: 'Agent Lin', text: 'Hello! Let me check.' });
-      assert.equal(page.data.scrollTo, 'm-1');
-      assert.deepEqual(rt.violations(), []);
-      assert.deepEqual(rt.uncaught, []);
-    } finally {
-      agent.close();
-      await stop(rt, app?.client ? { client: app.client } : null);
-      rmSync(root, { recursive: true, force: true });
-    }
+    await agent.send(`/topic/cs.agent.${conversation}`, 'Hello! Let me check.', {
+      type: 'text', conversation, 'msg-id': `agent-${RUN}`, sender: 'Agent Lin', 'sender-role': 'agent',
+      'sent-at': String(Date.now()), 'content-type': 'text/plain;charset=utf-8',
+    });
+    await until(() => page.data.messages.length === 2, 5000, 'the agent\'s reply on the page', context);
+    assert.deepEqual({ from: page.data.messages[1].from, sender: page.data.messages[1].sender, text: page.data.messages[1].text },
+      { from: 'them', sender: 'Agent Lin', text: 'Hello! Let me check.' });
+    assert.equal(page.data.scrollTo, 'm-1');
   });
 });

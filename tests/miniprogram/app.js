@@ -64,7 +64,9 @@ function socketTaskWebSocket(api, url) {
  */
 exports.makeClient = function (optionsJson) {
   var options = JSON.parse(optionsJson);
-  var h = { events: [], messages: {}, debug: [], client: null };
+  // events: what happened, in order; rejections: publish Promises that rejected (a test that expects one
+  // takes it with takeRejections(); the harness fails the test on any left over).
+  var h = { events: [], messages: {}, debug: [], rejections: [], client: null };
   function record(type, detail) {
     h.events.push({ type: type, at: Date.now(), detail: detail === undefined ? null : detail });
   }
@@ -116,9 +118,20 @@ exports.makeClient = function (optionsJson) {
     record('reconnectFailed');
   });
 
+  var barriers = 0;
+  /**
+   * SUBSCRIBE; with a `receipt` header, the broker's RECEIPT for it is recorded as a 'receipt' event
+   * (detail: the receipt id), through watchForReceipt.
+   */
   h.subscribe = function (destination, headersJson) {
     var list = (h.messages[destination] = h.messages[destination] || []);
     var headers = headersJson ? JSON.parse(headersJson) : undefined;
+    if (headers && headers.receipt) {
+      var receiptId = headers.receipt;
+      client.watchForReceipt(receiptId, function () {
+        record('receipt', receiptId);
+      });
+    }
     var acking = headers && /^client/.test(headers.ack || '');
     var subscription = client.subscribe(destination, function (message) {
       if (acking) message.ack();
@@ -143,9 +156,29 @@ exports.makeClient = function (optionsJson) {
       }, function (error) {
         settled.done = true;
         settled.error = String(error && error.message || error);
+        h.rejections.push(params.destination + ': ' + settled.error);
       });
     }
     return settled;
+  };
+  /** The rejections so far, which the test expected; the list is emptied. */
+  h.takeRejections = function () {
+    return h.rejections.splice(0);
+  };
+  /**
+   * A SEND with a receipt on this client's connection, to a destination nobody reads: its RECEIPT comes
+   * after the broker handled every frame sent before it (re-SUBSCRIBEs after a reconnect included).
+   * Records a 'barrier' event (detail: its number) when it arrives.
+   */
+  h.barrier = function () {
+    var n = ++barriers;
+    var result = client.publish({ destination: '/topic/harness-barrier', body: '', receipt: true });
+    result.then(function () {
+      record('barrier', n);
+    }, function (error) {
+      h.rejections.push('barrier ' + n + ': ' + String(error && error.message || error));
+    });
+    return n;
   };
   // A publish from a timer the app set earlier (it runs when the app thaws, while the socket is dead).
   h.publishLater = function (ms, paramsJson) {

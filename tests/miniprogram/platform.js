@@ -7,9 +7,15 @@
  *   wx | uni | tt          connectSocket → SocketTask, onAppShow/onAppHide/offAppShow/offAppHide
  *   WXWebAssembly | TTWebAssembly   instantiate(path, imports) only: a package path, nothing else
  *   setTimeout/clearTimeout/setInterval/clearInterval   held while the app is suspended
- *   Date.now               the wall clock, plus the time the app spent suspended (a virtual jump)
+ *   Date.now, performance.now   the host's clocks plus an offset the harness owns: `advance(ms)` moves
+ *                          time on (timers due in the skipped time fire in order, each at its due time,
+ *                          as a real passage of time would run them), and a thaw jumps it by the time
+ *                          the app spent suspended
  * and enforces the call shapes (violations are recorded, and most also fail the call as the platform
- * would), the socket limit, and hide → suspend → show.
+ * would), the socket limit, and hide → suspend → show. Each SocketTask records which API object made it
+ * (`through`) and in which callback (`cause`: 'onAppShow', 'SocketTask.onClose', 'timer set in
+ * SocketTask.onClose', 'onAppShow (microtask)', … or 'host' for the test's own calls), so a test can tell
+ * a reconnect made by onAppShow from one made by the backoff.
  */
 (function (bridge, config) {
   'use strict';
@@ -18,6 +24,8 @@
   var state = 'foreground'; // 'foreground' | 'background' (hidden, JS runs) | 'suspended' (JS frozen)
   var resuming = false; // JS thaws before onAppShow: connectSocket still fails with runningState=suspend
   var clockOffset = 0;
+  var running = null; // the label of the platform callback running now ('onAppShow', 'timer', …)
+  var lastRan = null; // the label of the last one, until the host's next turn (its microtasks run after it)
   var violations = [];
   var log = [];
   var tasks = [];
@@ -36,23 +44,49 @@
   Date.now = function now() {
     return realNow() + clockOffset;
   };
+  if (config.performance) {
+    // The same clock as Date.now, from the runtime's start (the client reads performance.now when present).
+    var origin = realNow();
+    G.performance = {
+      now: function now() {
+        return realNow() + clockOffset - origin;
+      },
+      timeOrigin: origin,
+    };
+  }
 
   var timers = new Map();
   var nextTimerId = 1;
   var held = []; // callbacks that became due (or events that arrived) while suspended, in order
 
-  function runGuarded(fn, args) {
+  function runGuarded(fn, args, label) {
+    var outer = running;
+    running = label || 'callback';
     try {
       fn.apply(undefined, args);
     } catch (error) {
-      bridge.uncaught(error && error.stack ? error.stack : String(error));
+      bridge.uncaught((label ? 'in ' + label + ': ' : '') + (error && error.stack ? error.stack : String(error)));
+    } finally {
+      running = outer;
+      if (!outer) {
+        lastRan = label || 'callback';
+        bridge.defer(function () {
+          lastRan = null;
+        });
+      }
     }
   }
 
+  // What is running now, for SocketTask.cause: a platform callback, a microtask right after one, or the host.
+  function cause() {
+    if (running) return running;
+    return lastRan ? lastRan + ' (microtask)' : 'host';
+  }
+
   // Runs `fn` now, or holds it until the app thaws.
-  function deliver(fn, args) {
-    if (state === 'suspended') held.push({ fn: fn, args: args || [] });
-    else runGuarded(fn, args || []);
+  function deliver(fn, args, label) {
+    if (state === 'suspended') held.push({ fn: fn, args: args || [], label: label });
+    else runGuarded(fn, args || [], label);
   }
 
   function arm(timer) {
@@ -75,13 +109,39 @@
     } else {
       timers.delete(timer.id);
     }
-    runGuarded(timer.fn, timer.args);
+    // A timer set while a platform callback ran carries that callback on: 'timer set in onAppShow'.
+    runGuarded(timer.fn, timer.args, timer.origin === 'host' ? 'timer' : 'timer set in ' + timer.origin);
+  }
+
+  // Re-arms every timer's host timer for the clock as it is now (after a jump).
+  function rearmAll() {
+    timers.forEach(function (t) {
+      if (t.held) return;
+      if (t.host !== null && t.host !== undefined) bridge.clearTimer(t.host);
+      t.host = null;
+      arm(t);
+    });
+  }
+
+  // Moves the clock to `at` (never back).
+  function moveClockTo(at) {
+    var now = Date.now();
+    if (at > now) clockOffset += at - now;
+  }
+
+  // The earliest timer due at or before `until`, or null.
+  function earliestDue(until) {
+    var found = null;
+    timers.forEach(function (t) {
+      if (t.due <= until && (found === null || t.due < found.due || (t.due === found.due && t.id < found.id))) found = t;
+    });
+    return found;
   }
 
   function addTimer(fn, ms, args, repeat) {
     if (typeof fn !== 'function') throw new TypeError('setTimeout: the callback must be a function');
     var delay = Math.max(0, Number(ms) || 0);
-    var timer = { id: nextTimerId++, fn: fn, args: args, due: Date.now() + delay, interval: repeat ? Math.max(1, delay) : 0 };
+    var timer = { id: nextTimerId++, fn: fn, args: args, due: Date.now() + delay, interval: repeat ? Math.max(1, delay) : 0, origin: cause() };
     timers.set(timer.id, timer);
     arm(timer);
     return timer.id;
@@ -263,10 +323,9 @@
   // ---- sockets ---------------------------------------------------------------------------------------
   var CONNECT_KEYS = ['url', 'header', 'protocols', 'tcpNoDelay', 'perMessageDeflate', 'timeout',
     'forceCellularNetwork', 'success', 'fail', 'complete'];
-  if (platform === 'uni') CONNECT_KEYS.push('method'); // uni-app documents `method`
 
   function callback(options, name, result) {
-    if (options && typeof options[name] === 'function') deliver(options[name], [result]);
+    if (options && typeof options[name] === 'function') deliver(options[name], [result], name);
   }
   function settle(options, ok, result) {
     bridge.defer(function () {
@@ -294,9 +353,16 @@
     return true;
   }
 
-  function connectSocket(options) {
-    if (arguments.length !== 1) violation(platform + '.connectSocket called with ' + arguments.length + ' arguments');
-    if (!checkOptions(platform + '.connectSocket', options, CONNECT_KEYS)) {
+  function connectSocketOf(platform) {
+    return function connectSocket(options) {
+      return openTask(platform, options, arguments.length);
+    };
+  }
+
+  function openTask(platform, options, argumentCount) {
+    var keys = platform === 'uni' ? CONNECT_KEYS.concat(['method']) : CONNECT_KEYS; // uni-app documents `method`
+    if (argumentCount !== 1) violation(platform + '.connectSocket called with ' + argumentCount + ' arguments');
+    if (!checkOptions(platform + '.connectSocket', options, keys)) {
       throw new TypeError(platform + '.connectSocket: the argument must be an object');
     }
     var hasCallback = ['success', 'fail', 'complete'].some(function (k) { return typeof options[k] === 'function'; });
@@ -317,6 +383,8 @@
       violation(platform + '.connectSocket: header must be an object of strings');
     }
     var task = makeTask(options);
+    task.through = platform;
+    task.cause = cause();
     tasks.push(task);
     var refuse = null;
     if (state === 'suspended' || resuming) {
@@ -367,7 +435,7 @@
 
   function dispatch(task, name, event) {
     task.listeners[name].forEach(function (fn) {
-      deliver(fn, [event]);
+      deliver(fn, [event], 'SocketTask.' + name);
     });
   }
 
@@ -446,33 +514,38 @@
   // ---- app lifecycle ---------------------------------------------------------------------------------
   var showListeners = [];
   var hideListeners = [];
-  var lifecycleCalls = { onAppShow: 0, onAppHide: 0, offAppShow: 0, offAppHide: 0 };
-  function on(list, name) {
+  var lifecycleCalls = {}; // API name → { onAppShow, onAppHide, offAppShow, offAppHide } call counts
+  function on(list, name, apiName) {
     return function (fn) {
-      lifecycleCalls[name]++;
-      if (typeof fn !== 'function') violation(platform + '.' + name + ' called without a function');
+      lifecycleCalls[apiName][name]++;
+      if (typeof fn !== 'function') violation(apiName + '.' + name + ' called without a function');
       list.push(fn);
     };
   }
-  function off(list, name) {
+  function off(list, name, apiName) {
     return function (fn) {
-      lifecycleCalls[name]++;
+      lifecycleCalls[apiName][name]++;
       var i = list.indexOf(fn);
       if (i >= 0) list.splice(i, 1);
-      else if (fn !== undefined) violation(platform + '.' + name + ' called with a function that was never registered');
+      else if (fn !== undefined) violation(apiName + '.' + name + ' called with a function that was never registered');
     };
   }
 
-  var api = {
-    connectSocket: connectSocket,
-    onAppShow: on(showListeners, 'onAppShow'),
-    onAppHide: on(hideListeners, 'onAppHide'),
-    offAppShow: off(showListeners, 'offAppShow'),
-    offAppHide: off(hideListeners, 'offAppHide'),
-    getSystemInfoSync: function () {
-      return { platform: config.ios ? 'ios' : 'android', SDKVersion: config.sdkVersion };
-    },
-  };
+  // One platform API object (wx, uni or tt). One app: the lifecycle listeners are shared.
+  function makeApi(apiName) {
+    lifecycleCalls[apiName] = { onAppShow: 0, onAppHide: 0, offAppShow: 0, offAppHide: 0 };
+    return {
+      connectSocket: connectSocketOf(apiName),
+      onAppShow: on(showListeners, 'onAppShow', apiName),
+      onAppHide: on(hideListeners, 'onAppHide', apiName),
+      offAppShow: off(showListeners, 'offAppShow', apiName),
+      offAppHide: off(hideListeners, 'offAppHide', apiName),
+      getSystemInfoSync: function () {
+        return { platform: config.ios ? 'ios' : 'android', SDKVersion: config.sdkVersion };
+      },
+    };
+  }
+  var api = makeApi(platform);
   // Storage, and the framework's App() / getApp() / Page(), for running a whole example project.
   var storage = {};
   api.getStorageSync = function (key) {
@@ -521,6 +594,11 @@
   (config.alsoGlobals || []).forEach(function (name) {
     G[name] = api;
   });
+  // Other platforms' API objects of their own (a runtime where both wx and tt exist, say), so that a test
+  // can tell which one the client used.
+  (config.otherPlatforms || []).forEach(function (name) {
+    G[name] = makeApi(name);
+  });
 
   // ---- the control surface (host side) ---------------------------------------------------------------
   return {
@@ -528,7 +606,7 @@
       if (state !== 'foreground') throw new Error('hide: the app is ' + state);
       state = 'background';
       record('hide');
-      hideListeners.slice().forEach(function (fn) { runGuarded(fn, []); });
+      hideListeners.slice().forEach(function (fn) { runGuarded(fn, [], 'onAppHide'); });
     },
     // JS freezes; the platform kills the sockets (reporting onClose when the app thaws, or never).
     suspend: function (withOnClose) {
@@ -566,7 +644,7 @@
           record('thaw');
           var run = held;
           held = [];
-          run.forEach(function (h) { runGuarded(h.fn, h.args); });
+          run.forEach(function (h) { runGuarded(h.fn, h.args, h.label); });
           // Timers whose time came during the suspension (held ones, and those the clock jump made due).
           Array.from(timers.values())
             .filter(function (t) { return t.held || t.due <= Date.now(); })
@@ -586,10 +664,33 @@
           state = 'foreground';
           record('show');
           showListeners.slice().forEach(function (fn) {
-            runGuarded(fn, [{ path: 'pages/chat/chat', scene: 1001, query: {} }]);
+            runGuarded(fn, [{ path: 'pages/chat/chat', scene: 1001, query: {} }], 'onAppShow');
           });
           resolve();
         }, wasSuspended ? showDelay || 0 : 0);
+      });
+    },
+    // Time passes for `ms` while the app runs (foreground or hidden, not suspended): the clock moves on,
+    // and every timer due within that time fires in order, each with the clock at its due time, with
+    // the host's event loop turning between them (microtasks, socket events). Resolves at the end.
+    advance: function (ms) {
+      if (state === 'suspended') throw new Error('advance: the app is suspended (show() thaws it)');
+      var end = Date.now() + ms;
+      return new Promise(function (resolve) {
+        (function next() {
+          var timer = earliestDue(end);
+          if (timer === null) {
+            moveClockTo(end);
+            rearmAll();
+            resolve();
+            return;
+          }
+          moveClockTo(timer.due);
+          if (timer.host !== null && timer.host !== undefined) bridge.clearTimer(timer.host);
+          timer.host = null;
+          fire(timer);
+          bridge.defer(next);
+        })();
       });
     },
     state: function () {
@@ -599,6 +700,7 @@
       return tasks.map(function (t) {
         return {
           id: t.id, url: t.url, status: t.status, header: t.header, protocols: t.protocols, refusal: t.refusal,
+          through: t.through, cause: t.cause,
           sent: t.sent.slice(), received: t.received.slice(), closeCalls: t.closeCalls.slice(),
           listeners: Object.keys(t.listeners).map(function (k) { return k + ':' + t.listeners[k].length; }),
         };
@@ -610,7 +712,7 @@
     violations: violations,
     log: log,
     lifecycle: function () {
-      return { calls: lifecycleCalls, show: showListeners.length, hide: hideListeners.length };
+      return { calls: lifecycleCalls[platform], byApi: lifecycleCalls, show: showListeners.length, hide: hideListeners.length };
     },
     hiddenGlobals: hiddenGlobals,
     app: function () {

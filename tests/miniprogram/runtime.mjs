@@ -47,6 +47,10 @@ const WASM_GLOBAL = { wx: 'WXWebAssembly', uni: 'WXWebAssembly', tt: 'TTWebAssem
  * @param {number} [o.maxSockets]    5 in WeChat
  * @param {boolean} [o.brotli]       whether instantiate accepts .wasm.br
  * @param {string[]} [o.alsoGlobals] more names for the same API object (uni-app on WeChat: ['wx'])
+ * @param {string[]} [o.otherPlatforms] more API objects of their own ('wx', 'uni', 'tt'): which one a
+ *                                   client uses shows in each task's `through`
+ * @param {boolean} [o.performance] a global `performance` whose now() runs on the harness's clock (default
+ *                                   on; the client prefers it to Date.now)
  * @param {boolean} [o.allowCodeGeneration] allow eval/new Function (diagnosis only: the platforms refuse them)
  */
 export function createRuntime(o) {
@@ -60,6 +64,8 @@ export function createRuntime(o) {
     wasmGlobal: WASM_GLOBAL[platform],
     sdkVersion: o.sdkVersion ?? '3.6.0',
     alsoGlobals: o.alsoGlobals ?? [],
+    otherPlatforms: o.otherPlatforms ?? [],
+    performance: o.performance ?? true,
   };
   const notes = [];
   const uncaught = [];
