@@ -534,28 +534,32 @@ fn no_reconnect_after_a_user_disconnect() {
     assert_eq!(h.session.poll_timeout(), None);
 }
 
+/// RabbitMQ's Web-STOMP answers DISCONNECT by closing cleanly (1000), with no RECEIPT: that confirms
+/// it; a connection that drops instead (1006, unclean) does not.
 #[test]
-fn broker_closing_during_disconnect_finishes_it() {
-    let mut h = Harness::new(session_support::config());
-    h.connected();
-    h.session.disconnect(h.now, false).unwrap();
-    h.pump();
-    h.clear();
-    h.broker_close(1000);
-    assert_eq!(h.actions(), []);
-    assert_eq!(
-        h.events(),
-        [
-            Event::TransportClosed(close_info(1000)),
-            Event::StateChanged {
-                from: State::Disconnecting,
-                to: State::Inactive
-            },
-            Event::Disconnected { confirmed: false },
-        ]
-    );
-    h.advance(60_000);
-    assert_eq!(h.opens.len(), 1);
+fn broker_closing_during_disconnect_finishes_it_confirmed_only_when_clean() {
+    for (code, clean) in [(1000, true), (1006, false)] {
+        let mut h = Harness::new(session_support::config());
+        h.connected();
+        h.session.disconnect(h.now, false).unwrap();
+        h.pump();
+        h.clear();
+        h.broker_close(code);
+        assert_eq!(h.actions(), []);
+        assert_eq!(
+            h.events(),
+            [
+                Event::TransportClosed(close_info(code)),
+                Event::StateChanged {
+                    from: State::Disconnecting,
+                    to: State::Inactive
+                },
+                Event::Disconnected { confirmed: clean },
+            ]
+        );
+        h.advance(60_000);
+        assert_eq!(h.opens.len(), 1);
+    }
 }
 
 #[test]

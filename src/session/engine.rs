@@ -365,7 +365,9 @@ impl Session {
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(info)),
             State::Connected => self.connection_lost(now),
-            State::Disconnecting => self.finish_disconnect(now, false),
+            // A clean close in answer to DISCONNECT confirms it as a RECEIPT would: RabbitMQ's
+            // Web-STOMP (3.10) sends no RECEIPT for DISCONNECT, it closes with 1000 (measured).
+            State::Disconnecting => self.finish_disconnect(now, info.clean),
             State::Inactive | State::Reconnecting | State::Failed => {}
         }
     }

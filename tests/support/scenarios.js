@@ -1,8 +1,8 @@
-// Browser scenarios for the real Client against RabbitMQ Web-STOMP on loopback. Each export takes
+// Browser scenarios for the package's Client against RabbitMQ Web-STOMP on loopback. Each export takes
 // `make(options)` (which constructs a Client) and resolves when the scenario held, or throws an Error
-// saying what did not. Driven from tests/web_browser.rs (wasm-pack test --headless --chrome), which runs
-// one test at a time (wasm-bindgen-test 0.3 runs tests with a concurrency of 1), so the scenarios that
-// close every broker connection (close-all) need no lock against the others.
+// saying what did not. Driven from tests/js/browser.test.mjs (a headless Chromium page per scenario,
+// through pkg/web), which runs one scenario at a time, so the scenarios that close every broker
+// connection (close-all) need no lock against the others.
 //
 // "Nothing more arrived" is never checked by waiting a while: a marker published behind the messages
 // that count arrives after them (one queue, one publisher), so once it is in, anything else that was
