@@ -1,18 +1,22 @@
 //! [`Session`]: the protocol engine. Inputs (`handle_*`), commands, and outputs (`poll_*`); time is
 //! passed in. Every rule of STOMP that depends on state is decided here and nowhere else.
 
-use std::collections::VecDeque;
+use alloc::borrow::ToOwned;
+use alloc::collections::VecDeque;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 
 use crate::frame::{
-    encode, numbered, Command, EncodeOptions, Frame, Headers, Item, ParseError, Parser, Version,
-    HEARTBEAT,
+    encode, numbered, push_decimal, Command, EncodeOptions, Frame, Headers, Item, ParseError,
+    Parser, Version, HEARTBEAT,
 };
 
 use super::backoff::Backoff;
 use super::config::{url_host, Config, HostHeader, Millis};
 use super::error::{CommandError, ReceiptError};
 use super::event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat, Transmit};
-use super::ordered::Ordered;
+use super::ids::IdMap;
 use super::queue::{AckRequest, OfflineQueue, Queued};
 use super::receipts::{Receipts, Waiter};
 use super::state::State;
@@ -96,7 +100,8 @@ pub struct Session {
     subscriptions: Subscriptions,
     receipts: Receipts,
     queue: OfflineQueue,
-    transactions: Ordered<String>,
+    /// Open transactions (a set: the numbers are 0).
+    transactions: IdMap,
     next_receipt: u64,
     next_transaction: u64,
     /// Reconnect attempts scheduled in the current streak: since `connect`, or since the end of the
@@ -135,7 +140,7 @@ impl Session {
             subscriptions: Subscriptions::default(),
             receipts: Receipts::default(),
             queue: OfflineQueue::default(),
-            transactions: Ordered::default(),
+            transactions: IdMap::new(),
             next_receipt: 0,
             next_transaction: 0,
             streak: 0,
@@ -231,9 +236,9 @@ impl Session {
         self.receipts.len()
     }
 
-    /// Ids of the open transactions, in the order they began.
+    /// Ids of the open transactions, in id order.
     pub fn open_transactions(&self) -> impl Iterator<Item = &str> {
-        self.transactions.iter().map(String::as_str)
+        self.transactions.keys().map(String::as_str)
     }
 
     /// A fresh receipt id (`rcpt-N`) not pending now.
@@ -712,7 +717,7 @@ impl Session {
             frame.headers.push(name, value);
         }
         frame.body = body;
-        let binary = options.binary || std::str::from_utf8(&frame.body).is_err();
+        let binary = options.binary || core::str::from_utf8(&frame.body).is_err();
         self.dispatch(
             now,
             Queued::Send {
@@ -761,20 +766,20 @@ impl Session {
         self.notice_suspension(now);
         self.require_connected("begin")?;
         let id = match id {
-            Some(id) if self.transactions.contains(id) => {
+            Some(id) if self.transactions.contains_key(id) => {
                 return Err(CommandError::DuplicateTransaction(id.to_owned()))
             }
             Some(id) => id.to_owned(),
             None => loop {
                 let id = numbered("tx-", self.next_transaction);
                 self.next_transaction += 1;
-                if !self.transactions.contains(&id) {
+                if !self.transactions.contains_key(&id) {
                     break id;
                 }
             },
         };
         self.transaction_frame(now, Command::Begin, &id, headers)?;
-        self.transactions.insert(id.clone());
+        self.transactions.insert(id.clone(), 0);
         Ok(id)
     }
 
@@ -820,15 +825,16 @@ impl Session {
             true => Command::Stomp,
             false => Command::Connect,
         };
-        // Newest first, as brokers are asked to pick the highest they share.
-        let mut versions: Vec<Version> = config.accept_versions.clone();
-        versions.sort_by(|a, b| b.cmp(a));
-        versions.dedup();
-        let accept = versions
-            .iter()
-            .map(|v| v.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
+        // Newest first, as brokers are asked to pick the highest they share; each once.
+        let mut accept = String::with_capacity(11);
+        for version in [Version::V1_2, Version::V1_1, Version::V1_0] {
+            if self.offers(version) {
+                if !accept.is_empty() {
+                    accept.push(',');
+                }
+                accept.push_str(version.as_str());
+            }
+        }
         let mut headers = Headers::new().with("accept-version", &accept);
         match &config.host {
             HostHeader::FromUrl => match url_host(self.current_url().unwrap_or("")) {
@@ -844,10 +850,10 @@ impl Session {
         if let Some(passcode) = &config.passcode {
             headers.push("passcode", passcode);
         }
-        let beat = format!(
-            "{},{}",
-            config.heartbeat_outgoing, config.heartbeat_incoming
-        );
+        let mut beat = String::with_capacity(41);
+        push_decimal(&mut beat, config.heartbeat_outgoing);
+        beat.push(',');
+        push_decimal(&mut beat, config.heartbeat_incoming);
         headers.push("heart-beat", &beat);
         for (name, value) in config.connect_headers.iter() {
             headers.set(name, value);
@@ -1130,7 +1136,9 @@ impl Session {
             }
         }
         if !self.transactions.is_empty() {
-            let aborted = self.transactions.take_all();
+            let aborted = core::mem::take(&mut self.transactions)
+                .into_keys()
+                .collect();
             self.events.push_back(Event::TransactionsAborted(aborted));
         }
     }
@@ -1199,7 +1207,7 @@ impl Session {
 
     fn set_state(&mut self, to: State) {
         if self.state != to {
-            let from = std::mem::replace(&mut self.state, to);
+            let from = core::mem::replace(&mut self.state, to);
             self.events.push_back(Event::StateChanged { from, to });
         }
     }
@@ -1212,7 +1220,7 @@ impl Session {
             Queued::Ack(request) => &request.frame,
         };
         if let Some(tx) = frame.headers.get("transaction") {
-            if !self.transactions.contains(tx) {
+            if !self.transactions.contains_key(tx) {
                 return Err(CommandError::UnknownTransaction(tx.to_owned()));
             }
         }
@@ -1324,7 +1332,7 @@ impl Session {
             Command::Commit => "commit",
             _ => "abort",
         })?;
-        if !self.transactions.contains(id) {
+        if !self.transactions.contains_key(id) {
             return Err(CommandError::UnknownTransaction(id.to_owned()));
         }
         self.transaction_frame(now, command, id, headers)?;
@@ -1436,15 +1444,32 @@ impl Session {
             t if t.is_finite() && t >= 1.0 => t,
             _ => 1.0,
         };
-        // A silence of s whole milliseconds is longer than the allowed x exactly when s > floor(x).
-        let allowed = (interval as f64 * tolerance).floor() as Millis;
+        // A silence of s whole milliseconds is longer than the allowed x exactly when s > floor(x);
+        // `as` rounds a non-negative float down (and saturates), as `floor` would (std only).
+        let allowed = (interval as f64 * tolerance) as Millis;
         Some(self.last_received.saturating_add(allowed).saturating_add(1))
     }
 }
 
+/// `cx,cy` (spaces around the numbers allowed); `None` if malformed or out of range.
 fn parse_heartbeat(text: &str) -> Option<(Millis, Millis)> {
-    let (x, y) = text.split_once(',')?;
-    Some((x.trim().parse().ok()?, y.trim().parse().ok()?))
+    let comma = text.bytes().position(|b| b == b',')?;
+    Some((
+        parse_millis(&text[..comma])?,
+        parse_millis(&text[comma + 1..])?,
+    ))
+}
+
+/// A decimal number of milliseconds, digits only once trimmed; `None` if it overflows `u64`.
+fn parse_millis(text: &str) -> Option<Millis> {
+    let digits = text.trim_ascii();
+    if digits.is_empty() {
+        return None;
+    }
+    digits.bytes().try_fold(0 as Millis, |n, digit| {
+        let digit = Millis::from(digit.checked_sub(b'0').filter(|d| *d <= 9)?);
+        n.checked_mul(10)?.checked_add(digit)
+    })
 }
 
 fn min_some(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {

@@ -86,6 +86,7 @@ mod config;
 mod engine;
 mod error;
 mod event;
+mod ids;
 mod ordered;
 mod queue;
 mod receipts;
@@ -93,7 +94,7 @@ mod state;
 mod subscriptions;
 mod timers;
 
-pub use config::{Config, HostHeader, Millis, ReconnectPolicy, ReconnectTimeMode};
+pub use config::{redacted_url, Config, HostHeader, Millis, ReconnectPolicy, ReconnectTimeMode};
 pub use engine::{AckTarget, SendOptions, SendOutcome, Session};
 pub use error::{CommandError, ReceiptError};
 pub use event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat, Transmit};
