@@ -355,14 +355,16 @@ impl Session {
     /// The transport closed (or failed to open). While the app is hidden this is a suspension (see
     /// [`handle_app_hidden`](Session::handle_app_hidden)), not a failure.
     pub fn handle_close(&mut self, now: Millis, info: CloseInfo) {
-        self.notice_suspension(now);
         if self.transport == Transport::None {
+            self.notice_suspension(now);
             return;
         }
+        // The transport is gone before the suspension rule runs: the rule must not close it again.
         self.transport = Transport::None;
         self.events.push_back(Event::TransportClosed(info.clone()));
         if self.hidden_since.is_some() {
-            // The platform closed it with the app in the background: a suspension.
+            // The platform closed it with the app in the background (however long ago it was
+            // hidden): a suspension.
             self.suspended = true;
             self.wait_suspended(now);
             return;
