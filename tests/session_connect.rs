@@ -733,3 +733,25 @@ fn errors_have_messages_built_without_fmt_that_display_writes() {
     let error: &dyn std::error::Error = &refused;
     assert_eq!(error.to_string(), refused.message());
 }
+
+#[test]
+fn debug_output_of_a_session_never_shows_the_passcode() {
+    let mut session = Session::new(stomp_wasm::session::Config {
+        passcode: Some("s3cret".into()),
+        connect_headers: headers(&[("Authorization", "Bearer s3cret")]),
+        ..config()
+    });
+    session.connect(0).unwrap();
+    let _ = session.poll_action();
+    session.handle_open(0);
+    // The CONNECT frame is waiting in the session, not yet polled.
+    let text = format!("{session:?}");
+    assert!(text.contains("Transmit"), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
+    // Not even as a list of byte values.
+    let connect = session.poll_transmit().unwrap();
+    assert_eq!(
+        format!("{connect:?}"),
+        format!("Transmit {{ len: {}, binary: false }}", connect.bytes.len())
+    );
+}

@@ -224,11 +224,21 @@ pub enum Action {
     Close,
 }
 
-/// Bytes to write to the transport: one frame or one heart-beat.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Bytes to write to the transport: one frame or one heart-beat. Its `Debug` shows the length, not
+/// the bytes (the CONNECT frame holds the passcode).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Transmit {
     /// The encoded frame.
     pub bytes: Vec<u8>,
     /// Send as a binary WebSocket message (a binary body); otherwise text.
     pub binary: bool,
+}
+
+impl fmt::Debug for Transmit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transmit")
+            .field("len", &self.bytes.len())
+            .field("binary", &self.binary)
+            .finish()
+    }
 }
