@@ -78,7 +78,9 @@ fn config(input: &mut Input) -> Config {
     ];
     let urls = 1 + usize::from(input.u8() % 3);
     Config {
-        broker_urls: (0..urls).map(|i| format!("ws://u:p@b{i}.test/ws?t=1")).collect(),
+        broker_urls: (0..urls)
+            .map(|i| format!("ws://u:p@b{i}.test/ws?t=1"))
+            .collect(),
         accept_versions: versions[usize::from(input.u8()) % versions.len()].clone(),
         use_stomp_command: input.bool(),
         host: match input.u8() % 3 {
@@ -263,7 +265,11 @@ impl Run {
             assert!(self.connected, "Connected without an accepted CONNECTED");
         }
         if let Some(deadline) = self.session.poll_timeout() {
-            assert!(deadline >= self.now, "deadline {deadline} in the past at {}", self.now);
+            assert!(
+                deadline >= self.now,
+                "deadline {deadline} in the past at {}",
+                self.now
+            );
         }
         let config = self.session.config();
         self.queue_bounds.0 = self.queue_bounds.0.max(config.max_queued_frames);
@@ -320,7 +326,11 @@ impl Run {
             if steps > 2_000 {
                 return;
             }
-            at_same_time = if deadline == self.now { at_same_time + 1 } else { 0 };
+            at_same_time = if deadline == self.now {
+                at_same_time + 1
+            } else {
+                0
+            };
             assert!(
                 at_same_time < 50,
                 "handle_timeout does not clear deadline {deadline}"
@@ -365,7 +375,9 @@ impl Run {
             }
             3 => {
                 let force = input.bool();
-                self.session.disconnect(now, force).expect("disconnect never fails");
+                self.session
+                    .disconnect(now, force)
+                    .expect("disconnect never fails");
                 assert!(!self.session.wants_active());
             }
             4 => {
@@ -434,8 +446,7 @@ impl Run {
                 self.asked(receipt, &result);
             }
             11 => {
-                let open: Vec<String> =
-                    self.session.open_transactions().map(Into::into).collect();
+                let open: Vec<String> = self.session.open_transactions().map(Into::into).collect();
                 let id = match open.len() {
                     0 => "t-none".to_owned(),
                     n => open[usize::from(input.u8()) % n].clone(),
@@ -481,7 +492,10 @@ impl Run {
                     None => input.pick(&Version::ALL),
                 };
                 let mut bytes = Vec::new();
-                if frame.encode(EncodeOptions::new(version), &mut bytes).is_ok() {
+                if frame
+                    .encode(EncodeOptions::new(version), &mut bytes)
+                    .is_ok()
+                {
                     if input.bool() {
                         bytes.push(b'\n');
                     }
@@ -527,7 +541,8 @@ impl Run {
         match op {
             15 => {
                 let mut frame = Frame::new(Command::Connected);
-                if let Some(version) = input.pick(&[None, Some("1.0"), Some("1.1"), Some("1.2"), Some("2.0")])
+                if let Some(version) =
+                    input.pick(&[None, Some("1.0"), Some("1.1"), Some("1.2"), Some("2.0")])
                 {
                     frame.headers.push("version", version);
                 }
