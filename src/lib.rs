@@ -9,6 +9,12 @@
 //! `no_std` + `alloc`: the npm package's wasm is built without std (its panic machinery and
 //! formatting are most of a small module's size); `std` (on by default) only adds `std`-dependent
 //! conveniences.
+//!
+//! [`frame`] and [`session`] need only `core` and `alloc`, and their error types implement
+//! `core::error::Error`, each with a `message()` built without `core::fmt`. The `cdylib` crate type
+//! links only with a panic handler and an allocator: std's (the default `std` feature), or the npm
+//! build's own (`npm`); `cargo rustc --lib --no-default-features --crate-type rlib` (natively and for
+//! wasm32) proves the library itself needs no std.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]

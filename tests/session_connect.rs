@@ -691,3 +691,67 @@ fn a_re_subscribe_that_cannot_be_written_is_reported_lost() {
     }));
     assert_eq!(h.session.subscription_ids().collect::<Vec<_>>(), [kept]);
 }
+
+#[test]
+fn errors_have_messages_built_without_fmt_that_display_writes() {
+    let failures = [
+        (
+            ConnectFailure::Closed(close_info(1006)),
+            "the transport closed before CONNECTED (code 1006)",
+        ),
+        (
+            ConnectFailure::VersionNotOffered {
+                version: Some("9.9".into()),
+            },
+            "the broker chose STOMP version '9.9', which was not offered",
+        ),
+        (
+            ConnectFailure::Error(Frame::new(Command::Error).header("message", "Bad CONNECT")),
+            "the broker refused the connection: Bad CONNECT",
+        ),
+    ];
+    for (failure, message) in failures {
+        assert_eq!(failure.message(), message);
+        assert_eq!(failure.to_string(), message);
+    }
+    let refused = CommandError::InvalidState {
+        command: "subscribe",
+        state: State::Disconnecting,
+    };
+    assert_eq!(
+        refused.message(),
+        "subscribe is not allowed while the client is disconnecting"
+    );
+    assert_eq!(
+        CommandError::DuplicateReceipt("r-1".into()).message(),
+        "a receipt with id 'r-1' is already pending"
+    );
+    assert_eq!(
+        ParseError::LimitExceeded(stomp_wasm::frame::Limit::BodyBytes).message(),
+        "invalid frame: exceeds the max_body_bytes limit"
+    );
+    let error: &dyn std::error::Error = &refused;
+    assert_eq!(error.to_string(), refused.message());
+}
+
+#[test]
+fn debug_output_of_a_session_never_shows_the_passcode() {
+    let mut session = Session::new(stomp_wasm::session::Config {
+        passcode: Some("s3cret".into()),
+        connect_headers: headers(&[("Authorization", "Bearer s3cret")]),
+        ..config()
+    });
+    session.connect(0).unwrap();
+    let _ = session.poll_action();
+    session.handle_open(0);
+    // The CONNECT frame is waiting in the session, not yet polled.
+    let text = format!("{session:?}");
+    assert!(text.contains("Transmit"), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
+    // Not even as a list of byte values.
+    let connect = session.poll_transmit().unwrap();
+    assert_eq!(
+        format!("{connect:?}"),
+        format!("Transmit {{ len: {}, binary: false }}", connect.bytes.len())
+    );
+}

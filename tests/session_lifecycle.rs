@@ -471,3 +471,31 @@ fn suspension_while_disconnecting_ends_the_disconnect() {
         [suspended_close(), Event::Disconnected { confirmed: false }]
     );
 }
+
+#[test]
+fn a_close_reported_after_suspend_after_is_that_close_not_a_second_one() {
+    // Found by the session fuzz target: the suspension rule ran before the close was recorded and
+    // asked the driver to close a transport it had just reported closed.
+    let mut h = hidden();
+    h.clear();
+    h.now = 9_000;
+    h.broker_close(1006);
+    assert!(
+        h.actions().is_empty(),
+        "no Close for a transport already gone"
+    );
+    assert_eq!(
+        h.events(),
+        [
+            Event::TransportClosed(session_support::close_info(1006)),
+            Event::StateChanged {
+                from: State::Connected,
+                to: State::Reconnecting
+            }
+        ]
+    );
+    assert_eq!(h.session.poll_timeout(), None);
+    h.session.handle_app_shown(h.now);
+    h.pump();
+    assert_eq!(h.actions(), [open_action()]);
+}

@@ -698,3 +698,25 @@ fn huge_disconnect_and_connection_timeouts_never_overflow() {
     h.pump();
     assert_eq!(h.session.poll_timeout(), Some(u64::MAX));
 }
+
+#[test]
+fn lowering_the_queue_bounds_keeps_what_is_queued_and_refuses_what_comes_next() {
+    // Pinned after the session fuzz target asked: set_config applies to frames queued after it.
+    let mut h = reconnecting(|c| c.max_queued_frames = 3);
+    for body in [b"a", b"b", b"c"] {
+        send_at(&mut h, "/q", &[], body).unwrap();
+    }
+    let mut lower = h.session.config().clone();
+    lower.max_queued_frames = 1;
+    h.session.set_config(lower);
+    assert_eq!(h.session.queued().0, 3);
+    assert_eq!(
+        send_at(&mut h, "/q", &[], b"d"),
+        Err(CommandError::QueueFull {
+            limit: "max_queued_frames"
+        })
+    );
+    h.advance(1_000);
+    h.accept(Some("1.2"), None);
+    assert_eq!(h.sent_commands(), [Command::Send; 3]);
+}

@@ -2,6 +2,9 @@
 //! module's size): `content-length`, generated ids (`sub-N`, `rcpt-N`, `tx-N`), the `heart-beat`
 //! header and error messages.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 /// The decimal digits of `n`, written into the end of `buffer`.
 fn digits(mut n: u64, buffer: &mut [u8; 20]) -> &[u8] {
     let mut at = buffer.len();
@@ -46,6 +49,7 @@ pub(crate) fn numbered(prefix: &str, n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
 
     #[test]
     fn writes_every_magnitude() {

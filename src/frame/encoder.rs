@@ -2,6 +2,8 @@
 //! `content-length` computed from the body. It refuses what it cannot write faithfully and then leaves
 //! the buffer as it found it, so a failed encode never leaves half a frame queued for the socket.
 
+use alloc::vec::Vec;
+
 use super::command::Command;
 use super::decimal::write_decimal;
 use super::error::EncodeError;

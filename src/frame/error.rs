@@ -1,6 +1,7 @@
-//! Codec errors: one small `Copy` enum per direction, with a hand-written `Display` that names the part
-//! of the frame at fault. Running out of input is never an error: the parser just waits for more.
+//! Codec errors: one small `Copy` enum per direction, with a hand-written message that names the part
+//! of the frame at fault (`message()`, built without `core::fmt`; `Display` writes it). Running out of input is never an error: the parser just waits for more.
 
+use alloc::string::String;
 use core::fmt;
 
 use super::limits::Limit;
@@ -30,33 +31,42 @@ pub enum ParseError {
     LimitExceeded(Limit),
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParseError::UnknownCommand => f.write_str("invalid frame: unknown command"),
-            ParseError::HeaderWithoutColon => f.write_str("invalid frame: header line without ':'"),
-            ParseError::EmptyHeaderName => f.write_str("invalid frame: empty header name"),
-            ParseError::InvalidEscape => {
-                f.write_str("invalid frame: undefined escape sequence in a header")
-            }
-            ParseError::InvalidUtf8 => f.write_str("invalid frame: header is not UTF-8"),
+impl ParseError {
+    /// The error as a sentence, built without `core::fmt` (what `Display` writes).
+    pub fn message(&self) -> String {
+        let text = match self {
+            ParseError::UnknownCommand => "invalid frame: unknown command",
+            ParseError::HeaderWithoutColon => "invalid frame: header line without ':'",
+            ParseError::EmptyHeaderName => "invalid frame: empty header name",
+            ParseError::InvalidEscape => "invalid frame: undefined escape sequence in a header",
+            ParseError::InvalidUtf8 => "invalid frame: header is not UTF-8",
             ParseError::BareCarriageReturn => {
-                f.write_str("invalid frame: carriage return not followed by line feed")
+                "invalid frame: carriage return not followed by line feed"
             }
             ParseError::InvalidContentLength => {
-                f.write_str("invalid frame: content-length is not a non-negative decimal integer")
+                "invalid frame: content-length is not a non-negative decimal integer"
             }
-            ParseError::MissingNul => f.write_str(
-                "invalid frame: body is not followed by NUL after content-length octets",
-            ),
+            ParseError::MissingNul => {
+                "invalid frame: body is not followed by NUL after content-length octets"
+            }
             ParseError::LimitExceeded(limit) => {
-                write!(f, "invalid frame: exceeds the {} limit", limit.name())
+                let mut text = String::from("invalid frame: exceeds the ");
+                text.push_str(limit.name());
+                text.push_str(" limit");
+                return text;
             }
-        }
+        };
+        String::from(text)
     }
 }
 
-impl std::error::Error for ParseError {}
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for ParseError {}
 
 /// Why a frame cannot be written without changing its meaning. The encoder refuses rather than write a
 /// frame the peer would read differently.
@@ -80,29 +90,43 @@ pub enum EncodeError {
     NulInBodyWithoutContentLength,
 }
 
-impl fmt::Display for EncodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EncodeError::EmptyHeaderName => f.write_str("cannot encode frame: empty header name"),
-            EncodeError::Unrepresentable { in_value, byte } => write!(
-                f,
-                "cannot encode frame: header {} contains {} which this frame cannot escape",
-                if *in_value { "value" } else { "name" },
-                match byte {
+impl EncodeError {
+    /// The error as a sentence, built without `core::fmt` (what `Display` writes).
+    pub fn message(&self) -> String {
+        let mut text = String::from("cannot encode frame: ");
+        let tail = match self {
+            EncodeError::EmptyHeaderName => "empty header name",
+            EncodeError::Unrepresentable { in_value, byte } => {
+                text.push_str(if *in_value {
+                    "header value"
+                } else {
+                    "header name"
+                });
+                text.push_str(" contains ");
+                text.push_str(match byte {
                     b'\n' => "a line feed",
                     b'\r' => "a carriage return",
                     b':' => "':'",
                     b' ' => "a space at one end",
                     b'\t' => "a tab at one end",
                     _ => "a reserved octet",
-                }
-            ),
-            EncodeError::NulInHeader => f.write_str("cannot encode frame: header contains NUL"),
-            EncodeError::NulInBodyWithoutContentLength => f.write_str(
-                "cannot encode frame: body contains NUL, so content-length cannot be skipped",
-            ),
-        }
+                });
+                " which this frame cannot escape"
+            }
+            EncodeError::NulInHeader => "header contains NUL",
+            EncodeError::NulInBodyWithoutContentLength => {
+                "body contains NUL, so content-length cannot be skipped"
+            }
+        };
+        text.push_str(tail);
+        text
     }
 }
 
-impl std::error::Error for EncodeError {}
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for EncodeError {}

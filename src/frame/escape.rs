@@ -2,6 +2,9 @@
 //! STOMP and CONNECTED are never escaped. Both directions are strict: an undefined escape is an error on
 //! input, and an octet the frame cannot express is an error on output.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use super::error::{EncodeError, ParseError};
 use super::version::Version;
 

@@ -2,6 +2,8 @@
 //! so this is a list, not a map. All names and values share one string buffer: one allocation per frame
 //! instead of two per header, which is what makes receiving many small frames cheap.
 
+use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 use core::ops::Range;
 

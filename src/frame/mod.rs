@@ -35,6 +35,8 @@ mod limits;
 mod parser;
 mod version;
 
+use alloc::vec::Vec;
+
 pub use command::Command;
 pub(crate) use decimal::numbered;
 pub use decimal::push_decimal;
@@ -81,8 +83,8 @@ impl Frame {
     }
 
     /// The body as text, without copying; an error if it is not UTF-8.
-    pub fn body_text(&self) -> Result<&str, std::str::Utf8Error> {
-        std::str::from_utf8(&self.body)
+    pub fn body_text(&self) -> Result<&str, core::str::Utf8Error> {
+        core::str::from_utf8(&self.body)
     }
 
     /// Appends this frame's bytes to `out`; see [`encode`].

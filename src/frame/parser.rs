@@ -10,7 +10,8 @@
 //! is scanned in one pass, takes constant space there, and drains in one call
 //! ([`Parser::take_heartbeats`]).
 
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
 
 use super::command::Command;
 use super::error::ParseError;
@@ -374,7 +375,7 @@ impl Parser {
         if self.line.is_empty() {
             self.read_line(&input[..lf])?;
         } else {
-            let mut line = std::mem::take(&mut self.line);
+            let mut line = core::mem::take(&mut self.line);
             extend_within(&mut line, &input[..lf], self.limits.max_header_bytes);
             let result = self.read_line(&line);
             line.clear();
@@ -404,10 +405,10 @@ impl Parser {
         if colon == 0 {
             return Err(ParseError::EmptyHeaderName);
         }
-        let line = std::str::from_utf8(line).map_err(|_| ParseError::InvalidUtf8)?;
+        let line = core::str::from_utf8(line).map_err(|_| ParseError::InvalidUtf8)?;
         let (name, value) = (&line[..colon], &line[colon + 1..]);
         let value = match self.version {
-            Version::V1_0 => value.trim_matches([' ', '\t']),
+            Version::V1_0 => trim_padding(value),
             _ => value,
         };
         let escaping = match Escaping::for_frame(command.is_escaped(), self.version) {
@@ -451,8 +452,8 @@ impl Parser {
     fn finish_frame(&mut self) {
         let frame = Frame {
             command: self.command.take().unwrap_or(Command::Error),
-            headers: std::mem::take(&mut self.headers),
-            body: std::mem::take(&mut self.body),
+            headers: core::mem::take(&mut self.headers),
+            body: core::mem::take(&mut self.body),
         };
         self.head_bytes = 0;
         self.state = State::Idle;
@@ -482,6 +483,22 @@ fn eol_run(input: &[u8]) -> (usize, usize) {
         }
         beats += 1;
     }
+}
+
+/// `value` without the spaces and tabs a 1.0 broker pads values with.
+fn trim_padding(value: &str) -> &str {
+    let padding = |b: &u8| matches!(b, b' ' | b'\t');
+    let bytes = value.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|b| !padding(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !padding(b))
+        .map_or(start, |at| at + 1);
+    // Spaces and tabs are ASCII, so both ends are character boundaries.
+    value.get(start..end).unwrap_or(value)
 }
 
 /// Appends `bytes` to `buffer`, growing its capacity geometrically (so appending is amortised O(1) per

@@ -1,6 +1,11 @@
 //! Session configuration: what the engine needs to know before it connects. Plain data with defaults
 //! matching @stomp/stompjs where stompjs has the option, so the JS options map onto it one to one.
 
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt;
+
 use crate::frame::{Headers, Limits, Version};
 
 /// Milliseconds on the caller's clock. The session never reads a clock: every input carries `now`.
@@ -77,7 +82,10 @@ impl Default for ReconnectPolicy {
 }
 
 /// Everything the session needs to connect, keep the connection alive and restore it.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its `Debug` output redacts secrets: the passcode, the values of `passcode` and `Authorization`
+/// connect headers, and the user-info and query values of the broker URLs (see [`redacted_url`]).
+#[derive(Clone, PartialEq)]
 pub struct Config {
     /// Broker URLs; more than one means failover: a failed attempt moves on to the next.
     pub broker_urls: Vec<String>,
@@ -167,15 +175,148 @@ impl Config {
     }
 }
 
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let urls: Vec<String> = self.broker_urls.iter().map(|u| redacted_url(u)).collect();
+        f.debug_struct("Config")
+            .field("broker_urls", &urls)
+            .field("accept_versions", &self.accept_versions)
+            .field("use_stomp_command", &self.use_stomp_command)
+            .field("host", &self.host)
+            .field("login", &self.login)
+            .field("passcode", &self.passcode.as_ref().map(|_| REDACTED))
+            .field("connect_headers", &RedactedHeaders(&self.connect_headers))
+            .field(
+                "disconnect_headers",
+                &RedactedHeaders(&self.disconnect_headers),
+            )
+            .field("heartbeat_outgoing", &self.heartbeat_outgoing)
+            .field("heartbeat_incoming", &self.heartbeat_incoming)
+            .field("heartbeat_tolerance", &self.heartbeat_tolerance)
+            .field("connection_timeout", &self.connection_timeout)
+            .field("receipt_timeout", &self.receipt_timeout)
+            .field("disconnect_timeout", &self.disconnect_timeout)
+            .field("reconnect", &self.reconnect)
+            .field("stable_after", &self.stable_after)
+            .field("suspend_after", &self.suspend_after)
+            .field("queue_while_disconnected", &self.queue_while_disconnected)
+            .field("max_queued_frames", &self.max_queued_frames)
+            .field("max_queued_bytes", &self.max_queued_bytes)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+/// What secrets are replaced with in `Debug` output and [`redacted_url`].
+const REDACTED: &str = "***";
+
+/// Headers whose values are secrets.
+fn is_secret_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("passcode") || name.eq_ignore_ascii_case("authorization")
+}
+
+/// Headers printed with the values of secret ones redacted.
+struct RedactedHeaders<'a>(&'a Headers);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, value)| {
+                (
+                    name,
+                    if is_secret_header(name) {
+                        REDACTED
+                    } else {
+                        value
+                    },
+                )
+            }))
+            .finish()
+    }
+}
+
+/// `url` with its secrets replaced by `***`: the whole user-info (`user:password@`) and the value
+/// of every query and fragment parameter (`?access_token=***&v=***`). For logs and `Debug` output.
+///
+/// ```
+/// use stomp_wasm::session::redacted_url;
+/// assert_eq!(
+///     redacted_url("wss://alice:s3cret@example.com/ws?access_token=abc&v=1#k=x"),
+///     "wss://***@example.com/ws?access_token=***&v=***#k=***"
+/// );
+/// assert_eq!(redacted_url("ws://127.0.0.1:15674/ws"), "ws://127.0.0.1:15674/ws");
+/// ```
+pub fn redacted_url(url: &str) -> String {
+    let (scheme_end, authority_end) = authority(url);
+    let authority_text = &url[scheme_end..authority_end];
+    let mut out = String::with_capacity(url.len());
+    out.push_str(&url[..scheme_end]);
+    match authority_text.rfind('@') {
+        Some(at) => {
+            out.push_str(REDACTED);
+            out.push_str(&authority_text[at..]);
+        }
+        None => out.push_str(authority_text),
+    }
+    let rest = &url[authority_end..];
+    let params_start = rest.find(['?', '#']).unwrap_or(rest.len());
+    out.push_str(&rest[..params_start]);
+    // Each `name=value` after `?` or `#`, separated by `&`: keep the delimiters and the names.
+    let mut in_value = false;
+    for c in rest[params_start..].chars() {
+        match c {
+            '?' | '#' | '&' => {
+                in_value = false;
+                out.push(c);
+            }
+            '=' if !in_value => {
+                in_value = true;
+                out.push('=');
+                out.push_str(REDACTED);
+            }
+            _ if in_value => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where the authority of `url` starts (after `scheme://`, or 0) and ends (at the first `/`, `?` or
+/// `#` after it). Byte positions of ASCII delimiters, so both are character boundaries.
+fn authority(url: &str) -> (usize, usize) {
+    let bytes = url.as_bytes();
+    let start = bytes
+        .windows(3)
+        .position(|w| w == b"://")
+        .map_or(0, |at| at + 3);
+    let end = bytes[start..]
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .map_or(bytes.len(), |at| start + at);
+    (start, end)
+}
+
 /// The host part of a URL like `ws://user@host:port/path` (brackets kept for IPv6 literals).
 pub(crate) fn url_host(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if host_port.starts_with('[') {
-        return host_port.split_inclusive(']').next().unwrap_or(host_port);
-    }
-    host_port.split(':').next().unwrap_or(host_port)
+    let (start, end) = authority(url);
+    let authority = &url.as_bytes()[start..end];
+    let host_start = authority
+        .iter()
+        .rposition(|&b| b == b'@')
+        .map_or(0, |at| at + 1);
+    let host_port = &authority[host_start..];
+    let host_len = match host_port.first() {
+        Some(b'[') => host_port
+            .iter()
+            .position(|&b| b == b']')
+            .map_or(host_port.len(), |at| at + 1),
+        _ => host_port
+            .iter()
+            .position(|&b| b == b':')
+            .unwrap_or(host_port.len()),
+    };
+    let from = start + host_start;
+    &url[from..from + host_len]
 }
 
 #[cfg(test)]
@@ -191,5 +332,55 @@ mod tests {
         );
         assert_eq!(url_host("ws://[::1]:15674/ws"), "[::1]");
         assert_eq!(url_host("example.org"), "example.org");
+        assert_eq!(url_host("ws://h?x=a@b:c"), "h");
+        assert_eq!(url_host("ws://[::1/ws"), "[::1");
+        assert_eq!(url_host(""), "");
+    }
+
+    #[test]
+    fn redacted_url_hides_user_info_and_parameter_values() {
+        use super::redacted_url;
+        for (url, redacted) in [
+            ("ws://h/ws", "ws://h/ws"),
+            ("ws://u@h", "ws://***@h"),
+            ("h:1/p?a&b=&c=d=e#f", "h:1/p?a&b=***&c=***#f"),
+            (
+                "wss://a:b@[::1]:9/x?t=é&u=ü",
+                "wss://***@[::1]:9/x?t=***&u=***",
+            ),
+            ("", ""),
+        ] {
+            assert_eq!(redacted_url(url), redacted, "{url}");
+        }
+    }
+
+    #[test]
+    fn debug_redacts_the_passcode_and_secret_headers() {
+        use super::Config;
+        use crate::frame::Headers;
+        let config = Config {
+            login: Some("alice".into()),
+            passcode: Some("s3cret-pass".into()),
+            connect_headers: Headers::from([
+                ("passcode", "s3cret-header"),
+                ("Authorization", "Bearer s3cret-token"),
+                ("x-tenant", "blue"),
+            ]),
+            ..Config::new("wss://bob:s3cret-url@example.com/ws?access_token=s3cret-query")
+        };
+        let text = alloc::format!("{config:?}");
+        assert!(!text.contains("s3cret"), "{text}");
+        for shown in [
+            "alice",
+            "x-tenant",
+            "blue",
+            "example.com",
+            "access_token",
+            "Authorization",
+        ] {
+            assert!(text.contains(shown), "{shown} missing from {text}");
+        }
+        let pretty = alloc::format!("{config:#?}");
+        assert!(!pretty.contains("s3cret"));
     }
 }

@@ -1,6 +1,8 @@
 //! Session errors: why a command was refused, and why a receipt failed. Commands fail synchronously
-//! with [`CommandError`]; receipts fail later, through an event carrying [`ReceiptError`].
+//! with [`CommandError`]; receipts fail later, through an event carrying [`ReceiptError`]. Each has a
+//! `message()` built without `core::fmt` (for a size-minded driver); `Display` writes it.
 
+use alloc::string::String;
 use core::fmt;
 
 use crate::frame::{EncodeError, Frame};
@@ -44,43 +46,62 @@ pub enum CommandError {
     MissingHeader(&'static str),
 }
 
-impl fmt::Display for CommandError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl CommandError {
+    /// The error as a sentence, built without `core::fmt` (what `Display` writes).
+    pub fn message(&self) -> String {
+        let mut text = String::new();
+        let quoted = |text: &mut String, before: &str, id: &str, after: &str| {
+            text.push_str(before);
+            text.push('\'');
+            text.push_str(id);
+            text.push('\'');
+            text.push_str(after);
+        };
         match self {
             CommandError::InvalidState { command, state } => {
-                write!(f, "{command} is not allowed while the client is {state}")
+                text.push_str(command);
+                text.push_str(" is not allowed while the client is ");
+                text.push_str(state.as_str());
             }
-            CommandError::NotConnected => f.write_str(
+            CommandError::NotConnected => text.push_str(
                 "not connected (queueWhileDisconnected is off, so the frame was not queued)",
             ),
             CommandError::QueueFull { limit } => {
-                write!(
-                    f,
-                    "offline queue is full ({limit} reached); frame not queued"
-                )
+                text.push_str("offline queue is full (");
+                text.push_str(limit);
+                text.push_str(" reached); frame not queued");
             }
-            CommandError::Encode(error) => error.fmt(f),
-            CommandError::NackUnsupported => f.write_str("NACK is not part of STOMP 1.0"),
-            CommandError::UnknownSubscription(id) => write!(f, "no subscription with id '{id}'"),
+            CommandError::Encode(error) => return error.message(),
+            CommandError::NackUnsupported => text.push_str("NACK is not part of STOMP 1.0"),
+            CommandError::UnknownSubscription(id) => {
+                quoted(&mut text, "no subscription with id ", id, "")
+            }
             CommandError::DuplicateSubscription(id) => {
-                write!(f, "a subscription with id '{id}' already exists")
+                quoted(&mut text, "a subscription with id ", id, " already exists")
             }
             CommandError::UnknownTransaction(id) => {
-                write!(f, "no open transaction with id '{id}'")
+                quoted(&mut text, "no open transaction with id ", id, "")
             }
             CommandError::DuplicateTransaction(id) => {
-                write!(f, "a transaction with id '{id}' is already open")
+                quoted(&mut text, "a transaction with id ", id, " is already open")
             }
             CommandError::DuplicateReceipt(id) => {
-                write!(f, "a receipt with id '{id}' is already pending")
+                quoted(&mut text, "a receipt with id ", id, " is already pending")
             }
-            CommandError::NoBrokerUrl => f.write_str("no broker URL configured (brokerURL)"),
-            CommandError::MissingHeader(name) => write!(f, "missing header '{name}'"),
+            CommandError::NoBrokerUrl => text.push_str("no broker URL configured (brokerURL)"),
+            CommandError::MissingHeader(name) => quoted(&mut text, "missing header ", name, ""),
         }
+        text
     }
 }
 
-impl std::error::Error for CommandError {}
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for CommandError {}
 
 impl From<EncodeError> for CommandError {
     fn from(error: EncodeError) -> Self {
@@ -101,26 +122,31 @@ pub enum ReceiptError {
     Error(Frame),
 }
 
-impl fmt::Display for ReceiptError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReceiptError::Timeout => f.write_str("receipt timed out (receiptTimeout)"),
-            ReceiptError::ConnectionLost => {
-                f.write_str("connection lost before the receipt arrived")
+impl ReceiptError {
+    /// The error as a sentence, built without `core::fmt` (what `Display` writes).
+    pub fn message(&self) -> String {
+        String::from(match self {
+            ReceiptError::Timeout => "receipt timed out (receiptTimeout)",
+            ReceiptError::ConnectionLost => "connection lost before the receipt arrived",
+            ReceiptError::Discarded => "frame discarded from the offline queue before it was sent",
+            ReceiptError::Error(frame) => {
+                let mut text = String::from("broker answered with ERROR: ");
+                text.push_str(
+                    frame
+                        .headers
+                        .get("message")
+                        .unwrap_or("(no message header)"),
+                );
+                return text;
             }
-            ReceiptError::Discarded => {
-                f.write_str("frame discarded from the offline queue before it was sent")
-            }
-            ReceiptError::Error(frame) => write!(
-                f,
-                "broker answered with ERROR: {}",
-                frame
-                    .headers
-                    .get("message")
-                    .unwrap_or("(no message header)")
-            ),
-        }
+        })
     }
 }
 
-impl std::error::Error for ReceiptError {}
+impl fmt::Display for ReceiptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for ReceiptError {}

@@ -1,7 +1,11 @@
 //! What the session tells its driver: events for the application, actions for the transport, bytes
 //! for the wire. Each is drained with the matching `poll_*` method.
 
-use crate::frame::{EncodeError, Frame, Headers, ParseError, Version};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::frame::{push_decimal, EncodeError, Frame, Headers, ParseError, Version};
 
 use super::config::Millis;
 use super::error::ReceiptError;
@@ -84,7 +88,7 @@ pub enum Event {
     /// The transport closed, by either side (when the session closed it: code 1000, "closed by
     /// the client", or 1001 for an app suspend).
     TransportClosed(CloseInfo),
-    /// These transactions were open when the connection ended; the broker aborts them.
+    /// These transactions were open when the connection ended (in id order); the broker aborts them.
     TransactionsAborted(Vec<String>),
     /// Frames waiting in the offline queue were dropped (user disconnect, or reconnecting gave up).
     /// Their receipts fail with [`ReceiptError::Discarded`].
@@ -145,6 +149,55 @@ pub enum ConnectFailure {
     },
 }
 
+impl ConnectFailure {
+    /// The failure as a sentence, built without `core::fmt` (what `Display` writes).
+    pub fn message(&self) -> String {
+        let mut text = String::new();
+        match self {
+            ConnectFailure::Error(frame) => {
+                text.push_str("the broker refused the connection: ");
+                text.push_str(frame.headers.get("message").unwrap_or("ERROR"));
+            }
+            ConnectFailure::Timeout => text.push_str("no CONNECTED within connectionTimeout"),
+            ConnectFailure::Closed(info) => {
+                text.push_str("the transport closed before CONNECTED (code ");
+                push_decimal(&mut text, u64::from(info.code));
+                if !info.reason.is_empty() {
+                    text.push_str(": ");
+                    text.push_str(&info.reason);
+                }
+                text.push(')');
+            }
+            ConnectFailure::Protocol(error) => return error.message(),
+            ConnectFailure::InvalidConnectHeaders(error) => {
+                text.push_str("connect headers: ");
+                text.push_str(&error.message());
+            }
+            ConnectFailure::VersionNotOffered { version } => {
+                text.push_str("the broker chose ");
+                match version {
+                    Some(version) => {
+                        text.push_str("STOMP version '");
+                        text.push_str(version);
+                        text.push('\'');
+                    }
+                    None => text.push_str("STOMP 1.0 (no version header)"),
+                }
+                text.push_str(", which was not offered");
+            }
+        }
+        text
+    }
+}
+
+impl fmt::Display for ConnectFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for ConnectFailure {}
+
 /// How a transport closed, as the platform reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CloseInfo {
@@ -171,11 +224,21 @@ pub enum Action {
     Close,
 }
 
-/// Bytes to write to the transport: one frame or one heart-beat.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Bytes to write to the transport: one frame or one heart-beat. Its `Debug` shows the length, not
+/// the bytes (the CONNECT frame holds the passcode).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Transmit {
     /// The encoded frame.
     pub bytes: Vec<u8>,
     /// Send as a binary WebSocket message (a binary body); otherwise text.
     pub binary: bool,
+}
+
+impl fmt::Debug for Transmit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transmit")
+            .field("len", &self.bytes.len())
+            .field("binary", &self.binary)
+            .finish()
+    }
 }

@@ -4,8 +4,12 @@
 //! It owns version and heart-beat negotiation, outgoing heart-beats on an idle line, the incoming
 //! liveness deadline, the subscription registry (re-SUBSCRIBE on every reconnect), pending receipts
 //! with timeouts, transactions, the bounded offline queue, graceful DISCONNECT with a timeout, the
-//! reconnect policy (linear or exponential, cap, jitter, attempt limit, failover across URLs), and the
-//! state machine. It must not do I/O, read a clock, or know about JS: `src/web/` drives it.
+//! reconnect policy (linear or exponential, cap, jitter, attempt limit, a streak reset only by a
+//! connection that stayed up for [`Config::stable_after`], failover across URLs), the intended state
+//! (the last of `connect` and `disconnect` wins), the app lifecycle of mini-programs (hide, show,
+//! suspension), and the state machine. It must not do I/O, read a clock, or know about JS: a driver
+//! (`src/web/`) drives it. It needs only `core` and `alloc`, and nothing a driver calls formats with
+//! `core::fmt` (errors have a `message()`).
 //!
 //! # The contract
 //! [`Session`] has four kinds of methods (after `quinn-proto`'s `Connection`):
@@ -30,7 +34,11 @@
 //!   [`handle_timeout`](Session::handle_timeout) next; re-read it after every call).
 //!
 //! The driver keeps at most one transport: it opens one on [`Action::Open`] and reports only that
-//! one's events; on [`Action::Close`] it closes it and reports nothing more from it.
+//! one's events; on [`Action::Close`] it closes it and reports nothing more from it. The session
+//! reports every close itself as [`Event::TransportClosed`] (with its own [`CloseInfo`] when it
+//! closed the transport: 1000, 1001 for a suspension, 4001 for a forced disconnect), and the end of
+//! a user's disconnect as [`Event::Disconnected`], whose `confirmed` says whether the broker's
+//! RECEIPT arrived. `now` should never go back (a monotonic clock): deadlines are measured on it.
 //!
 //! Every input and command first applies the app-suspension rule (a hide at least
 //! [`Config::suspend_after`] old means the transport is gone), so a driver never decides it. Events
@@ -86,6 +94,7 @@ mod config;
 mod engine;
 mod error;
 mod event;
+mod ids;
 mod ordered;
 mod queue;
 mod receipts;
@@ -93,7 +102,7 @@ mod state;
 mod subscriptions;
 mod timers;
 
-pub use config::{Config, HostHeader, Millis, ReconnectPolicy, ReconnectTimeMode};
+pub use config::{redacted_url, Config, HostHeader, Millis, ReconnectPolicy, ReconnectTimeMode};
 pub use engine::{AckTarget, SendOptions, SendOutcome, Session};
 pub use error::{CommandError, ReceiptError};
 pub use event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat, Transmit};

@@ -1,20 +1,15 @@
 //! A table of entries keyed by a string id that remembers the order they were added in: O(log n)
 //! lookup, insertion and removal by id, iteration in insertion order. For subscriptions (re-sent in
-//! the order they were made) and transactions (reported aborted in the order they began).
+//! the order they were made).
 
 use alloc::collections::BTreeMap;
-use alloc::string::String;
 use alloc::vec::Vec;
+
+use super::ids::IdMap;
 
 /// An entry that knows its own id.
 pub(crate) trait Keyed {
     fn key(&self) -> &str;
-}
-
-impl Keyed for String {
-    fn key(&self) -> &str {
-        self
-    }
 }
 
 #[derive(Debug)]
@@ -22,7 +17,7 @@ pub(crate) struct Ordered<V> {
     /// Entries by the sequence number of their insertion: iteration order.
     entries: BTreeMap<u64, V>,
     /// Sequence number of each id.
-    index: BTreeMap<String, u64>,
+    index: IdMap,
     next: u64,
 }
 
@@ -30,7 +25,7 @@ impl<V> Default for Ordered<V> {
     fn default() -> Self {
         Ordered {
             entries: BTreeMap::new(),
-            index: BTreeMap::new(),
+            index: IdMap::new(),
             next: 0,
         }
     }
@@ -62,10 +57,6 @@ impl<V: Keyed> Ordered<V> {
         self.entries.values_mut()
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Every entry, in insertion order; the table is left empty.
     pub(crate) fn take_all(&mut self) -> Vec<V> {
         self.index.clear();
@@ -76,20 +67,31 @@ impl<V: Keyed> Ordered<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::String;
+
+    #[derive(Debug, PartialEq)]
+    struct Entry(String);
+
+    impl Keyed for Entry {
+        fn key(&self) -> &str {
+            &self.0
+        }
+    }
 
     #[test]
     fn keeps_insertion_order_through_removals() {
-        let mut table = Ordered::<String>::default();
+        let mut table = Ordered::<Entry>::default();
         for id in ["b", "a", "c", "d"] {
-            table.insert(id.into());
+            table.insert(Entry(id.into()));
         }
-        assert_eq!(table.remove("a").as_deref(), Some("a"));
+        assert_eq!(table.remove("a"), Some(Entry("a".into())));
         assert_eq!(table.remove("a"), None);
-        table.insert("a".into());
+        table.insert(Entry("a".into()));
         assert!(table.contains("c") && !table.contains("x"));
-        let order: Vec<&str> = table.iter().map(|s| s.as_str()).collect();
+        let order: Vec<&str> = table.iter().map(|e| e.0.as_str()).collect();
         assert_eq!(order, ["b", "c", "d", "a"]);
-        assert_eq!(table.take_all(), ["b", "c", "d", "a"]);
-        assert!(table.is_empty() && !table.contains("b"));
+        let all: Vec<String> = table.take_all().into_iter().map(|e| e.0).collect();
+        assert_eq!(all, ["b", "c", "d", "a"]);
+        assert!(table.iter().next().is_none() && !table.contains("b"));
     }
 }

@@ -2,13 +2,14 @@
 //! the escaping and the ACK header form, is only known after CONNECTED), bounded by frame count and
 //! bytes. Overflow is the caller's error; nothing is dropped silently.
 
-use alloc::collections::{BTreeSet, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::frame::{Command, Frame};
 
 use super::error::CommandError;
+use super::ids::IdMap;
 
 /// An ACK or NACK waiting for a connection: its headers depend on the version negotiated then.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +57,7 @@ pub(crate) struct OfflineQueue {
     bytes: usize,
     /// The `receipt` headers of the queued frames (unique: a receipt id is claimed once), so the
     /// receipt-in-use check does not scan the queue.
-    receipts: BTreeSet<String>,
+    receipts: IdMap,
 }
 
 impl OfflineQueue {
@@ -79,7 +80,7 @@ impl OfflineQueue {
         }
         self.bytes += size;
         if let Some(receipt) = item.receipt() {
-            self.receipts.insert(receipt.into());
+            self.receipts.insert(receipt.into(), 0);
         }
         self.items.push_back(item);
         Ok(())
@@ -103,7 +104,7 @@ impl OfflineQueue {
     }
 
     pub(crate) fn has_receipt(&self, id: &str) -> bool {
-        self.receipts.contains(id)
+        self.receipts.contains_key(id)
     }
 
     pub(crate) fn take_all(&mut self) -> Vec<Queued> {

@@ -1,12 +1,18 @@
 //! Pending receipts: which frames asked for a RECEIPT, and until when to wait. Each one leaves this
 //! table exactly once, resolved or failed, which is how the session guarantees every receipt settles.
-//! Lookup by id, the earliest deadline and expiring are O(log n) however many receipts are pending.
+//!
+//! Cost does not grow with the receipts in flight: lookup by id is O(log n); deadlines wait in a
+//! queue in deadline order (receipts are timed from a clock that does not go back, with one
+//! timeout, so a new deadline goes at the back), the earliest is at the front, and a receipt that
+//! settles leaves its deadline behind, skipped when it reaches the front. A deadline earlier than
+//! the last one (the timeout was lowered) is inserted in order.
 
-use alloc::collections::BTreeMap;
+use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::config::Millis;
+use super::ids::IdMap;
 
 /// Who is waiting for a receipt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,89 +29,116 @@ pub(crate) struct Pending {
     pub(crate) waiter: Waiter,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    waiter: Waiter,
-    deadline: Option<Millis>,
-    /// Order of insertion: ties between deadlines, and the order `take_all` reports in.
+/// A receipt's deadline: stale once the receipt with this id and sequence number has settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Deadline {
+    at: Millis,
     seq: u64,
+    id: String,
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Receipts {
-    pending: BTreeMap<String, Entry>,
-    /// The receipts that have a deadline, earliest first.
-    deadlines: BTreeMap<(Millis, u64), String>,
+    /// The application's pending receipts, each with its sequence number.
+    user: IdMap,
+    /// The DISCONNECT's receipt, if one is pending (it has no deadline here: the session times it).
+    disconnect: Option<String>,
+    /// Deadlines in (at, seq) order; the front one is always live.
+    deadlines: VecDeque<Deadline>,
     next_seq: u64,
 }
 
 impl Receipts {
     pub(crate) fn contains(&self, id: &str) -> bool {
-        self.pending.contains_key(id)
+        self.user.contains_key(id) || self.disconnect.as_deref() == Some(id)
     }
 
-    /// Adds a receipt. The caller has checked that `id` is not pending.
+    /// Adds a receipt. The caller has checked that `id` is not pending. A DISCONNECT's receipt has
+    /// no deadline here.
     pub(crate) fn insert(&mut self, id: String, waiter: Waiter, deadline: Option<Millis>) {
+        if waiter == Waiter::Disconnect {
+            self.disconnect = Some(id);
+            return;
+        }
         let seq = self.next_seq;
         self.next_seq += 1;
         if let Some(at) = deadline {
-            self.deadlines.insert((at, seq), id.clone());
-        }
-        self.pending.insert(
-            id,
-            Entry {
-                waiter,
-                deadline,
+            let entry = Deadline {
+                at,
                 seq,
-            },
-        );
+                id: id.clone(),
+            };
+            match self.deadlines.back() {
+                Some(last) if last.at > at => {
+                    let position = self.deadlines.partition_point(|d| d.at <= at);
+                    self.deadlines.insert(position, entry);
+                }
+                _ => self.deadlines.push_back(entry),
+            }
+        }
+        self.user.insert(id, seq);
     }
 
     pub(crate) fn take(&mut self, id: &str) -> Option<Pending> {
-        let (id, entry) = self.pending.remove_entry(id)?;
-        if let Some(at) = entry.deadline {
-            self.deadlines.remove(&(at, entry.seq));
+        if self.disconnect.as_deref() == Some(id) {
+            let id = self.disconnect.take()?;
+            let waiter = Waiter::Disconnect;
+            return Some(Pending { id, waiter });
         }
-        Some(Pending {
-            id,
-            waiter: entry.waiter,
-        })
+        let (id, _) = self.user.remove_entry(id)?;
+        self.drop_stale();
+        let waiter = Waiter::User;
+        Some(Pending { id, waiter })
     }
 
     /// Removes and returns the earliest receipt whose deadline is at or before `now`.
     pub(crate) fn take_expired(&mut self, now: Millis) -> Option<Pending> {
-        let (&(at, _), _) = self.deadlines.first_key_value()?;
-        if at > now {
+        if self.deadlines.front()?.at > now {
             return None;
         }
-        let (_, id) = self.deadlines.pop_first()?;
-        let entry = self.pending.remove(&id)?;
+        let expired = self.deadlines.pop_front()?;
+        self.user.remove(&expired.id);
+        self.drop_stale();
+        let waiter = Waiter::User;
         Some(Pending {
-            id,
-            waiter: entry.waiter,
+            id: expired.id,
+            waiter,
         })
     }
 
-    /// Every pending receipt, in the order they were added; the table is left empty.
+    /// Pops the deadlines of settled receipts off the front, so the front one is live.
+    fn drop_stale(&mut self) {
+        while let Some(front) = self.deadlines.front() {
+            if self.user.get(&front.id) == Some(&front.seq) {
+                return;
+            }
+            self.deadlines.pop_front();
+        }
+    }
+
+    /// Every pending receipt, the DISCONNECT's first and then by id; the table is left empty.
     pub(crate) fn take_all(&mut self) -> Vec<Pending> {
         self.deadlines.clear();
-        let mut all: Vec<(u64, Pending)> = core::mem::take(&mut self.pending)
-            .into_iter()
-            .map(|(id, entry)| {
-                let waiter = entry.waiter;
-                (entry.seq, Pending { id, waiter })
-            })
-            .collect();
-        all.sort_unstable_by_key(|(seq, _)| *seq);
-        all.into_iter().map(|(_, pending)| pending).collect()
+        let disconnect = self.disconnect.take().map(|id| Pending {
+            id,
+            waiter: Waiter::Disconnect,
+        });
+        let user = core::mem::take(&mut self.user)
+            .into_keys()
+            .map(|id| Pending {
+                id,
+                waiter: Waiter::User,
+            });
+        disconnect.into_iter().chain(user).collect()
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Millis> {
-        self.deadlines.first_key_value().map(|(&(at, _), _)| at)
+        self.deadlines.front().map(|d| d.at)
     }
 
+    /// Receipts the application waits for.
     pub(crate) fn len(&self) -> usize {
-        self.pending.len()
+        self.user.len()
     }
 }
 
@@ -113,27 +146,69 @@ impl Receipts {
 mod tests {
     use super::*;
 
+    fn id(pending: Option<Pending>) -> Option<String> {
+        pending.map(|p| p.id)
+    }
+
     #[test]
-    fn deadlines_expire_in_order_and_taken_receipts_leave_no_deadline() {
+    fn deadlines_expire_in_order_and_settled_receipts_leave_none_behind() {
         let mut receipts = Receipts::default();
-        receipts.insert("a".into(), Waiter::User, Some(30));
+        receipts.insert("a".into(), Waiter::User, Some(10));
         receipts.insert("b".into(), Waiter::User, Some(10));
         receipts.insert("c".into(), Waiter::Disconnect, None);
-        receipts.insert("d".into(), Waiter::User, Some(10));
-        assert_eq!(receipts.next_deadline(), Some(10));
-        assert_eq!(receipts.take("b").map(|p| p.id).as_deref(), Some("b"));
-        assert_eq!(receipts.next_deadline(), Some(10));
-        assert_eq!(receipts.take_expired(9), None);
-        assert_eq!(
-            receipts.take_expired(10).map(|p| p.id).as_deref(),
-            Some("d")
-        );
-        assert_eq!(receipts.take_expired(10), None);
-        assert_eq!(receipts.next_deadline(), Some(30));
-        assert!(receipts.contains("c") && !receipts.contains("d"));
+        receipts.insert("d".into(), Waiter::User, Some(30));
         receipts.insert("e".into(), Waiter::User, None);
-        let all: Vec<String> = receipts.take_all().into_iter().map(|p| p.id).collect();
-        assert_eq!(all, ["a", "c", "e"]);
-        assert_eq!((receipts.len(), receipts.next_deadline()), (0, None));
+        assert_eq!(receipts.next_deadline(), Some(10));
+        assert_eq!(id(receipts.take("a")).as_deref(), Some("a"));
+        assert_eq!(receipts.next_deadline(), Some(10));
+        assert_eq!(id(receipts.take("b")).as_deref(), Some("b"));
+        assert_eq!(
+            receipts.next_deadline(),
+            Some(30),
+            "stale deadlines dropped"
+        );
+        assert_eq!(receipts.take_expired(29), None);
+        assert_eq!(id(receipts.take_expired(30)).as_deref(), Some("d"));
+        assert_eq!(
+            (receipts.take_expired(u64::MAX), receipts.next_deadline()),
+            (None, None)
+        );
+        assert!(receipts.contains("c") && receipts.contains("e") && !receipts.contains("d"));
+        assert_eq!(receipts.len(), 1);
+        let all: Vec<(String, Waiter)> = receipts
+            .take_all()
+            .into_iter()
+            .map(|p| (p.id, p.waiter))
+            .collect();
+        assert_eq!(
+            all,
+            [("c".into(), Waiter::Disconnect), ("e".into(), Waiter::User)]
+        );
+    }
+
+    #[test]
+    fn an_earlier_deadline_after_later_ones_is_kept_in_order() {
+        let mut receipts = Receipts::default();
+        receipts.insert("late".into(), Waiter::User, Some(100));
+        receipts.insert("later".into(), Waiter::User, Some(200));
+        receipts.insert("early".into(), Waiter::User, Some(50));
+        receipts.insert("mid".into(), Waiter::User, Some(100));
+        let order: Vec<String> = core::iter::from_fn(|| receipts.take_expired(1_000))
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(order, ["early", "late", "mid", "later"]);
+    }
+
+    #[test]
+    fn a_receipt_id_reused_after_it_settled_keeps_only_its_new_deadline() {
+        let mut receipts = Receipts::default();
+        receipts.insert("r".into(), Waiter::User, Some(10));
+        receipts.insert("s".into(), Waiter::User, Some(10));
+        receipts.take("r");
+        receipts.insert("r".into(), Waiter::User, Some(50));
+        assert_eq!(id(receipts.take_expired(10)).as_deref(), Some("s"));
+        assert_eq!(receipts.next_deadline(), Some(50));
+        assert_eq!(receipts.take_expired(49), None);
+        assert_eq!(id(receipts.take_expired(50)).as_deref(), Some("r"));
     }
 }

@@ -2,12 +2,12 @@
 //! each (re)connect can send the same SUBSCRIBE again, with the same id, in the order they were made.
 //! Lookups by id (every MESSAGE does one) are O(log n) whatever the number of subscriptions.
 
-use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::frame::{numbered, Headers};
 
+use super::ids::IdMap;
 use super::ordered::{Keyed, Ordered};
 
 /// A live subscription.
@@ -30,7 +30,7 @@ impl Keyed for Subscription {
 pub(crate) struct Subscriptions {
     live: Ordered<Subscription>,
     /// The `first_receipt`s of the live subscriptions, for the receipt-in-use check.
-    first_receipts: BTreeSet<String>,
+    first_receipts: IdMap,
     next_id: u64,
 }
 
@@ -52,7 +52,7 @@ impl Subscriptions {
 
     pub(crate) fn insert(&mut self, subscription: Subscription) {
         if let Some(receipt) = &subscription.first_receipt {
-            self.first_receipts.insert(receipt.clone());
+            self.first_receipts.insert(receipt.clone(), 0);
         }
         self.live.insert(subscription);
     }
@@ -82,7 +82,7 @@ impl Subscriptions {
     }
 
     pub(crate) fn has_receipt(&self, id: &str) -> bool {
-        self.first_receipts.contains(id)
+        self.first_receipts.contains_key(id)
     }
 
     pub(crate) fn take_all(&mut self) -> Vec<Subscription> {

@@ -12,9 +12,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::{Item, Parser};
-use crate::text::{concat, push_u64};
+use crate::frame::push_decimal;
+use crate::text::concat;
 
-use crate::text::REDACTED;
 
 /// What the log shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -100,10 +100,10 @@ impl DebugLog {
                 line.push(' ');
                 line.push_str(name);
                 line.push(':');
-                line.push_str(if self.redacted(name) { REDACTED } else { value });
+                line.push_str(if self.redacted(name) { "[redacted]" } else { value });
             }
             line.push_str(" (");
-            push_u64(&mut line, frame.body.len() as u64);
+            push_decimal(&mut line, frame.body.len() as u64);
             line.push_str(" body bytes)");
             if self.config.raw {
                 line.push('\n');
@@ -111,7 +111,7 @@ impl DebugLog {
             }
         }
         if frames == 0 {
-            push_u64(&mut line, bytes.len() as u64);
+            push_decimal(&mut line, bytes.len() as u64);
             line.push_str(" bytes (partial frame)");
         }
         line

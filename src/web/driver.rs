@@ -23,16 +23,13 @@ use core::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsValue;
 
-// TEMPORARY until the session's fmt-free `message()` lands.
-trait TempMessage { fn message(&self) -> String; }
-impl<T: core::fmt::Display> TempMessage for T { fn message(&self) -> String { alloc::string::ToString::to_string(self) } }
-
 use crate::frame::{Headers, Version};
 use crate::session::{
     AckTarget, Action, CloseInfo, CommandError, Config as SessionConfig, Event, SendOptions,
     SendOutcome, Session, State, Transmit,
 };
-use crate::text::{concat, redact_url};
+use crate::session::redacted_url;
+use crate::text::concat;
 
 use super::clock::Clock;
 use super::debug::{describe_js, DebugConfig, DebugLog};
@@ -572,7 +569,7 @@ impl Core {
             match action {
                 Action::Open { url, .. } => {
                     self.generation += 1;
-                    let shown = redact_url(&url);
+                    let shown = redacted_url(&url);
                     self.log.say(&["opening ", &shown]);
                     if self.config.before_connect {
                         work.push(Work::Notice(Notice::BeforeConnect(self.generation)));

@@ -17,16 +17,13 @@ use core::cell::RefCell;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-// TEMPORARY until the session's fmt-free `message()` lands.
-trait TempMessage { fn message(&self) -> String; }
-impl<T: core::fmt::Display> TempMessage for T { fn message(&self) -> String { alloc::string::ToString::to_string(self) } }
-
 use crate::frame::{Frame, Headers, Version};
 use crate::session::{
     AckTarget, CommandError, ConnectFailure, Event, HostHeader, ReconnectTimeMode, SendOptions,
     State,
 };
-use crate::text::{concat, push_u64};
+use crate::frame::push_decimal;
+use crate::text::concat;
 
 use super::driver::{Driver, DriverConfig, DriverError, Handler, Notice, SocketKind};
 use super::timer::TimerStrategy;
@@ -574,7 +571,7 @@ impl JsHandler {
                     ConnectFailure::Timeout => String::from("timeout"),
                     ConnectFailure::Closed(info) => {
                         let mut reason = String::from("closed (");
-                        push_u64(&mut reason, u64::from(info.code));
+                        push_decimal(&mut reason, u64::from(info.code));
                         reason.push(')');
                         reason
                     }
@@ -607,7 +604,7 @@ impl JsHandler {
             }
             Event::ReconnectScheduled { attempt, delay, at } => {
                 let mut at_text = String::new();
-                push_u64(&mut at_text, at);
+                push_decimal(&mut at_text, at);
                 self.event(
                     RECONNECT_SCHEDULED,
                     &at_text,
