@@ -52,7 +52,7 @@ async function bundle({ entry, outfile, format, target, platform, inject = [], w
 }
 
 await bundle({ entry: 'web.js', outfile: join(out, 'web', 'stomp_wasm.js'), format: 'esm', target: 'es2020', platform: 'browser', what: 'for browsers and bundlers (ESM)' });
-await bundle({ entry: 'node.js', outfile: join(out, 'node', 'stomp_wasm.cjs'), format: 'cjs', target: 'node18', platform: 'node', what: 'for Node (CommonJS)' });
+await bundle({ entry: 'node.js', outfile: join(out, 'node', 'stomp_wasm.js'), format: 'cjs', target: 'node18', platform: 'node', what: 'for Node (CommonJS)' });
 await bundle({
   entry: 'miniprogram.js',
   outfile: join(out, 'miniprogram', 'index.js'),
@@ -67,7 +67,7 @@ await bundle({
 writeFileSync(
   join(out, 'node', 'index.mjs'),
   `${banner('for Node (ESM over the CommonJS build)')}
-import cjs from './stomp_wasm.cjs';
+import cjs from './stomp_wasm.js';
 
 export const { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, isInitialized, initSync } = cjs;
 export default cjs.default;
