@@ -25,6 +25,7 @@ pub mod frame;
 #[cfg(all(target_arch = "wasm32", feature = "npm", not(feature = "std")))]
 mod npm;
 pub mod session;
+#[cfg(target_arch = "wasm32")]
 mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

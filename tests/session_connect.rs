@@ -752,6 +752,9 @@ fn debug_output_of_a_session_never_shows_the_passcode() {
     let connect = session.poll_transmit().unwrap();
     assert_eq!(
         format!("{connect:?}"),
-        format!("Transmit {{ len: {}, binary: false }}", connect.bytes.len())
+        format!(
+            "Transmit {{ len: {}, binary: false, body_follows: false }}",
+            connect.bytes.len()
+        )
     );
 }

@@ -69,6 +69,35 @@ pub fn encode(
     result
 }
 
+/// Appends the head of a frame whose body of `body_len` bytes the caller writes after it (then a
+/// NUL): command, escaped headers, `content-length: body_len` (unless `skip_content_length`), and
+/// the blank line. For a body that stays where it is (a JS string joined on the JS side), so that it
+/// is never copied into wasm and back. The caller must check that a body sent without
+/// `content-length` holds no NUL. On error `out` is unchanged.
+///
+/// ```
+/// use stomp_wasm::frame::{encode_head, Command, EncodeOptions, Headers};
+///
+/// let mut out = Vec::new();
+/// let headers = Headers::from([("destination", "/queue/a")]);
+/// encode_head(Command::Send, &headers, 2, EncodeOptions::default(), &mut out).unwrap();
+/// assert_eq!(out, b"SEND\ndestination:/queue/a\ncontent-length:2\n\n");
+/// ```
+pub fn encode_head(
+    command: Command,
+    headers: &Headers,
+    body_len: usize,
+    options: EncodeOptions,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    let start = out.len();
+    let result = write_head(command, headers, body_len, options, out);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
 fn write_frame(
     command: Command,
     headers: &Headers,
@@ -76,8 +105,24 @@ fn write_frame(
     options: EncodeOptions,
     out: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
-    let escaping = Escaping::for_frame(command.is_escaped(), options.version);
+    if options.skip_content_length && memchr::memchr(0, body).is_some() {
+        return Err(EncodeError::NulInBodyWithoutContentLength);
+    }
     out.reserve(command.as_str().len() + headers.text_len() + 4 * headers.len() + body.len() + 32);
+    write_head(command, headers, body.len(), options, out)?;
+    out.extend_from_slice(body);
+    out.push(0);
+    Ok(())
+}
+
+fn write_head(
+    command: Command,
+    headers: &Headers,
+    body_len: usize,
+    options: EncodeOptions,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    let escaping = Escaping::for_frame(command.is_escaped(), options.version);
     out.extend_from_slice(command.as_str().as_bytes());
     out.push(b'\n');
     for (name, value) in headers.iter() {
@@ -95,18 +140,12 @@ fn write_frame(
         escaping.escape_into(value, true, out)?;
         out.push(b'\n');
     }
-    if options.skip_content_length {
-        if memchr::memchr(0, body).is_some() {
-            return Err(EncodeError::NulInBodyWithoutContentLength);
-        }
-    } else if !body.is_empty() {
+    if !options.skip_content_length && body_len > 0 {
         out.extend_from_slice(b"content-length:");
-        write_decimal(out, body.len() as u64);
+        write_decimal(out, body_len as u64);
         out.push(b'\n');
     }
     out.push(b'\n');
-    out.extend_from_slice(body);
-    out.push(0);
     Ok(())
 }
 

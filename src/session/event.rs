@@ -232,6 +232,11 @@ pub struct Transmit {
     pub bytes: Vec<u8>,
     /// Send as a binary WebSocket message (a binary body); otherwise text.
     pub binary: bool,
+    /// `bytes` is only the head of a SEND made by [`Session::send_head`]: the driver writes them, the
+    /// body it kept, and a NUL as one text message.
+    ///
+    /// [`Session::send_head`]: super::Session::send_head
+    pub body_follows: bool,
 }
 
 impl fmt::Debug for Transmit {
@@ -239,6 +244,7 @@ impl fmt::Debug for Transmit {
         f.debug_struct("Transmit")
             .field("len", &self.bytes.len())
             .field("binary", &self.binary)
+            .field("body_follows", &self.body_follows)
             .finish()
     }
 }

@@ -11,10 +11,9 @@ use js_sys::Reflect;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::frame::{Item, Parser};
 use crate::frame::push_decimal;
+use crate::frame::{Item, Parser};
 use crate::text::concat;
-
 
 /// What the log shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,6 +61,36 @@ impl DebugLog {
         }
     }
 
+    /// A SEND head whose body is joined on the JS side (its `content-length` says how long it is).
+    pub(crate) fn head_out(&mut self, head: &[u8]) {
+        if !self.config.enabled {
+            return;
+        }
+        let text = core::str::from_utf8(head).unwrap_or("");
+        let mut lines = text.split('\n').filter(|line| !line.is_empty());
+        let mut line = String::from(">>> ");
+        line.push_str(lines.next().unwrap_or(""));
+        let mut body = "0";
+        for header in lines {
+            let (name, value) = header.split_once(':').unwrap_or((header, ""));
+            if name == "content-length" {
+                body = value;
+            }
+            line.push(' ');
+            line.push_str(name);
+            line.push(':');
+            line.push_str(if self.redacted(name) {
+                "[redacted]"
+            } else {
+                value
+            });
+        }
+        line.push_str(" (");
+        line.push_str(body);
+        line.push_str(" body bytes)");
+        self.lines.push(line);
+    }
+
     pub(crate) fn frame_in(&mut self, bytes: &[u8]) {
         if self.config.enabled {
             let line = self.describe("<<< ", bytes);
@@ -100,7 +129,11 @@ impl DebugLog {
                 line.push(' ');
                 line.push_str(name);
                 line.push(':');
-                line.push_str(if self.redacted(name) { "[redacted]" } else { value });
+                line.push_str(if self.redacted(name) {
+                    "[redacted]"
+                } else {
+                    value
+                });
             }
             line.push_str(" (");
             push_decimal(&mut line, frame.body.len() as u64);

@@ -24,11 +24,11 @@ use core::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 
 use crate::frame::{Headers, Version};
+use crate::session::redacted_url;
 use crate::session::{
     AckTarget, Action, CloseInfo, CommandError, Config as SessionConfig, Event, SendOptions,
     SendOutcome, Session, State, Transmit,
 };
-use crate::session::redacted_url;
 use crate::text::concat;
 
 use super::clock::Clock;
@@ -224,8 +224,15 @@ enum Work {
         kind: Kind,
     },
     Close(Rc<dyn Transport>, bool),
-    Send(Rc<dyn Transport>, Vec<Transmit>, bool),
+    Send(Rc<dyn Transport>, Vec<Outgoing>, bool),
     Notice(Notice),
+}
+
+/// One WebSocket message to write.
+enum Outgoing {
+    Frame(Transmit),
+    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for.
+    Joined(Vec<u8>, JsValue),
 }
 
 struct Core {
@@ -242,6 +249,8 @@ struct Core {
     socket_event: JsValue,
     /// The next close discards the socket (`deactivate({force: true})`).
     discard: bool,
+    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order.
+    bodies: VecDeque<JsValue>,
 }
 
 impl Driver {
@@ -260,6 +269,7 @@ impl Driver {
             log,
             socket_event: JsValue::UNDEFINED,
             discard: false,
+            bodies: VecDeque::new(),
         };
         Driver {
             shared: Rc::new(Shared {
@@ -360,6 +370,32 @@ impl Driver {
         options: SendOptions,
     ) -> Result<SendOutcome, DriverError> {
         self.command(|core, now| core.session.send(now, destination, headers, body, options))
+    }
+
+    /// Publishes a text body that is a JS string of `length` UTF-8 bytes: when it can go out now, only
+    /// the head is encoded here and the string is joined to it on the JS side (it never crosses into
+    /// wasm and back); otherwise it is read into wasm and sent as [`publish`](Driver::publish) does.
+    pub(crate) fn publish_js_text(
+        &self,
+        destination: &str,
+        headers: &Headers,
+        body: &JsValue,
+        length: usize,
+        options: SendOptions,
+    ) -> Result<SendOutcome, DriverError> {
+        self.command(|core, now| {
+            // The raw debug log shows bodies, and forced binary frames need the bytes: the long way.
+            let direct = !options.binary
+                && !options.skip_content_length
+                && !core.config.force_binary
+                && !core.config.debug.raw;
+            if direct && core.session.send_head(now, destination, headers, length)? {
+                core.bodies.push_back(body.clone());
+                return Ok(SendOutcome::Sent);
+            }
+            let bytes = body.as_string().unwrap_or_default().into_bytes();
+            core.session.send(now, destination, headers, bytes, options)
+        })
     }
 
     /// Acknowledges (`ack`) or rejects a message.
@@ -568,6 +604,8 @@ impl Core {
         while let Some(action) = self.session.poll_action() {
             match action {
                 Action::Open { url, .. } => {
+                    // A new attempt: the session dropped whatever it had not handed over.
+                    self.bodies.clear();
                     self.generation += 1;
                     let shown = redacted_url(&url);
                     self.log.say(&["opening ", &shown]);
@@ -589,8 +627,17 @@ impl Core {
         if let Some(transport) = &self.transport {
             let mut batch = Vec::new();
             while let Some(transmit) = self.session.poll_transmit() {
-                self.log.frame_out(&transmit.bytes);
-                batch.push(transmit);
+                match transmit.body_follows {
+                    true => self.log.head_out(&transmit.bytes),
+                    false => self.log.frame_out(&transmit.bytes),
+                }
+                batch.push(match transmit.body_follows {
+                    true => Outgoing::Joined(
+                        transmit.bytes,
+                        self.bodies.pop_front().unwrap_or_default(),
+                    ),
+                    false => Outgoing::Frame(transmit),
+                });
             }
             if !batch.is_empty() {
                 work.push(Work::Send(
@@ -629,7 +676,11 @@ impl Core {
                     push_input(&shared, Input::Hook(hook));
                 }
             });
-            Hooks::install(self.config.reconnect_on_resume, self.config.app_api(), report)
+            Hooks::install(
+                self.config.reconnect_on_resume,
+                self.config.app_api(),
+                report,
+            )
         });
     }
 
@@ -732,9 +783,16 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
         }
         Work::Close(transport, discard) => transport.close(discard),
         Work::Send(transport, batch, force_binary) => {
-            for transmit in batch {
-                let binary = transmit.binary || force_binary;
-                if let Err(error) = transport.send(&transmit.bytes, binary) {
+            for outgoing in batch {
+                let sent = match outgoing {
+                    Outgoing::Frame(transmit) => {
+                        transport.send(&transmit.bytes, transmit.binary || force_binary)
+                    }
+                    Outgoing::Joined(head, body) => {
+                        transport.send_joined(core::str::from_utf8(&head).unwrap_or(""), &body)
+                    }
+                };
+                if let Err(error) = sent {
                     let message = concat(&["send failed: ", &describe_js(&error)]);
                     if let Ok(mut core) = shared.core.try_borrow_mut() {
                         core.socket_event = error;

@@ -48,7 +48,11 @@ fn call(api: &JsValue, method: &str, argument: &JsValue) -> bool {
 impl Hooks {
     /// Registers the resume hooks when `resume`, and the app hooks on `app_api` (`wx`, `uni`, `tt`)
     /// when given.
-    pub(crate) fn install(resume: bool, app_api: Option<JsValue>, report: Rc<dyn Fn(Hook)>) -> Hooks {
+    pub(crate) fn install(
+        resume: bool,
+        app_api: Option<JsValue>,
+        report: Rc<dyn Fn(Hook)>,
+    ) -> Hooks {
         let make = |hook: Hook| -> JsValue {
             let report = report.clone();
             Closure::<dyn FnMut()>::new(move || report(hook)).into_js_value()

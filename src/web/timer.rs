@@ -150,7 +150,9 @@ impl DeadlineTimer {
             }
             self.backend = Backend::Timeout(None);
             self.armed_for = None;
-            self.note = Some(fallback_note("the worker did not start: blocked by worker-src?"));
+            self.note = Some(fallback_note(
+                "the worker did not start: blocked by worker-src?",
+            ));
         }
     }
 

@@ -76,12 +76,15 @@ pub struct Harness {
     pub closes: Vec<Millis>,
     frames: Vec<Frame>,
     frame_times: Vec<Millis>,
-    raw: Vec<Transmit>,
+    /// Every transmit written, in order (heads with their bodies joined).
+    pub raw: Vec<Transmit>,
     heartbeats: Vec<Millis>,
     events: Vec<Event>,
     actions: Vec<Action>,
     /// Every event ever polled, in order (not drained by [`Harness::events`]).
     pub log: Vec<Event>,
+    /// Bodies kept for heads written with `body_follows` (see [`Harness::send_head`]).
+    bodies: std::collections::VecDeque<Vec<u8>>,
 }
 
 impl Harness {
@@ -100,7 +103,22 @@ impl Harness {
             events: Vec::new(),
             actions: Vec::new(),
             log: Vec::new(),
+            bodies: std::collections::VecDeque::new(),
         }
+    }
+
+    /// `Session::send_head` for a text body the harness keeps (and writes after the head, as a driver
+    /// does); returns what it returned.
+    pub fn send_head(&mut self, destination: &str, headers: &Headers, body: &str) -> bool {
+        let taken = self
+            .session
+            .send_head(self.now, destination, headers, body.len())
+            .expect("send_head");
+        if taken {
+            self.bodies.push_back(body.as_bytes().to_vec());
+        }
+        self.pump();
+        taken
     }
 
     /// A harness around [`config`] changed by `change`.
@@ -117,8 +135,18 @@ impl Harness {
     pub fn pump(&mut self) {
         // Within one step, bytes always belong to the transport that was current when the step began
         // (a new transport needs `handle_open`, which is a step of its own), so transmits go first.
-        while let Some(transmit) = self.session.poll_transmit() {
+        while let Some(mut transmit) = self.session.poll_transmit() {
             let now = self.now;
+            if transmit.body_follows {
+                // What a driver does with `Session::send_head`: head, the body it kept, NUL.
+                let body = self
+                    .bodies
+                    .pop_front()
+                    .unwrap_or_else(|| panic!("t={now}: a head whose body nobody kept"));
+                transmit.bytes.extend_from_slice(&body);
+                transmit.bytes.push(0);
+                transmit.body_follows = false;
+            }
             let conn = self
                 .conn
                 .as_mut()

@@ -3,6 +3,7 @@
 
 use super::connection::dropped;
 use super::*;
+use crate::frame::encode_head;
 
 impl Session {
     /// Starts connecting (stompjs's `activate`). Allowed when inactive or failed; while
@@ -242,6 +243,49 @@ impl Session {
                 skip_content_length: options.skip_content_length,
             },
         )
+    }
+
+    /// [`send`](Session::send) for a text body that the caller keeps: when the frame can go out now
+    /// (connected, nothing queued before it), the SEND's head — with `content-length: body_len` — is
+    /// queued as a [`Transmit`](super::Transmit) whose `body_follows` is set, and `Ok(true)` says so:
+    /// the driver writes that head, the body (UTF-8 of exactly `body_len` bytes) and a NUL as one
+    /// text message. Otherwise `Ok(false)`, nothing done: call `send` with the body. A driver whose
+    /// body is a JS string uses this, so that the body never crosses into wasm and back.
+    pub fn send_head(
+        &mut self,
+        now: Millis,
+        destination: &str,
+        headers: &Headers,
+        body_len: usize,
+    ) -> Result<bool, CommandError> {
+        self.notice_suspension(now);
+        if self.state != State::Connected || self.queued().0 > 0 {
+            return Ok(false);
+        }
+        if destination.is_empty() {
+            return Err(CommandError::MissingHeader("destination"));
+        }
+        let mut frame_headers = Headers::new().with("destination", destination);
+        for (name, value) in headers.iter().filter(|(name, _)| *name != "destination") {
+            frame_headers.push(name, value);
+        }
+        if let Some(tx) = frame_headers.get("transaction") {
+            if !self.transactions.contains_key(tx) {
+                return Err(CommandError::UnknownTransaction(tx.to_owned()));
+            }
+        }
+        self.claim_receipt(&frame_headers)?;
+        let mut head = Vec::new();
+        let options = EncodeOptions::new(self.version.unwrap_or(Version::V1_2));
+        encode_head(Command::Send, &frame_headers, body_len, options, &mut head)?;
+        self.track_receipt(now, &frame_headers);
+        self.last_sent = now;
+        self.transmits.push_back(Transmit {
+            bytes: head,
+            binary: false,
+            body_follows: true,
+        });
+        Ok(true)
     }
 
     /// Acknowledges a message (ACK), with the headers the negotiated version wants: `id` under 1.2,

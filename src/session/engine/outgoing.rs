@@ -155,20 +155,29 @@ impl Session {
             options,
             &mut bytes,
         )?;
-        if let Some(id) = frame.headers.get("receipt") {
-            if frame.command != Command::Disconnect {
-                let timeout = self.config.receipt_timeout;
-                let deadline = (timeout > 0).then(|| now.saturating_add(timeout));
-                self.receipts.insert(id.to_owned(), Waiter::User, deadline);
-            }
+        if frame.command != Command::Disconnect {
+            self.track_receipt(now, &frame.headers);
         }
         self.push_transmit(now, bytes, binary);
         Ok(())
     }
 
+    /// Registers the `receipt` of a frame being written, with a deadline from now.
+    pub(super) fn track_receipt(&mut self, now: Millis, headers: &Headers) {
+        if let Some(id) = headers.get("receipt") {
+            let timeout = self.config.receipt_timeout;
+            let deadline = (timeout > 0).then(|| now.saturating_add(timeout));
+            self.receipts.insert(id.to_owned(), Waiter::User, deadline);
+        }
+    }
+
     pub(super) fn push_transmit(&mut self, now: Millis, bytes: Vec<u8>, binary: bool) {
         self.last_sent = now;
-        self.transmits.push_back(Transmit { bytes, binary });
+        self.transmits.push_back(Transmit {
+            bytes,
+            binary,
+            body_follows: false,
+        });
     }
 
     /// Refuses a frame that some offered version could not encode, so that a queued frame or a

@@ -239,7 +239,7 @@ export class Client {
 
   _send(destination, headers, text, bytes, flags, receipt) {
     if (bytes !== null) this._core.publishBytes(this, destination, headers, bytes, flags, receipt);
-    else this._core.publishText(this, destination, headers, text, flags, receipt);
+    else this._core.publishText(this, destination, headers, text, utf8Length(text), flags, receipt);
   }
 
   /**
@@ -635,6 +635,39 @@ function checkCallback(name, value) {
   if (value === undefined || value === null) return noop;
   if (typeof value !== 'function') throw typeError("option '" + name + "' must be a function");
   return value;
+}
+
+let encoder = null;
+let scratch = null;
+
+/**
+ * The UTF-8 length of `text` as a socket writes it (a lone surrogate as the 3 bytes of U+FFFD): the
+ * `content-length` of a body that never enters wasm. Short strings are counted here, long ones by
+ * TextEncoder.encodeInto into a buffer kept for the purpose (no allocation per publish).
+ */
+function utf8Length(text) {
+  const n = text.length;
+  if (n > 256 && typeof TextEncoder === 'function') {
+    if (encoder === null) encoder = new TextEncoder();
+    if (typeof encoder.encodeInto === 'function') {
+      if (scratch === null || scratch.length < n * 3) scratch = new Uint8Array(Math.max(n * 3, 4096));
+      return encoder.encodeInto(text, scratch).written;
+    }
+  }
+  let length = n;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      length += 1;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 2; // a pair: 2 units, 4 bytes
+      i++;
+    } else {
+      length += 2; // 3 bytes (a lone surrogate too, as U+FFFD)
+    }
+  }
+  return length;
 }
 
 function bodyText(body) {

@@ -17,12 +17,12 @@ use core::cell::RefCell;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::frame::push_decimal;
 use crate::frame::{Frame, Headers, Version};
 use crate::session::{
     AckTarget, CommandError, ConnectFailure, Event, HostHeader, ReconnectTimeMode, SendOptions,
     State,
 };
-use crate::frame::push_decimal;
 use crate::text::concat;
 
 use super::driver::{Driver, DriverConfig, DriverError, Handler, Notice, SocketKind};
@@ -36,8 +36,13 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = _e)]
     fn event(this: &JsClient, kind: u32, a: &str, b: &str, n: f64, m: f64) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = _f)]
-    fn frame(this: &JsClient, kind: u32, headers: &str, body: &[u8], extra: &str)
-        -> Result<(), JsValue>;
+    fn frame(
+        this: &JsClient,
+        kind: u32,
+        headers: &str,
+        body: &[u8],
+        extra: &str,
+    ) -> Result<(), JsValue>;
 }
 
 /// Event kinds of `_e`, and frame kinds of `_f` (client.js has the same numbers).
@@ -149,6 +154,21 @@ fn pack(headers: &Headers, out: &mut String) {
     }
 }
 
+fn with_receipt(mut headers: Headers, receipt: &str) -> Headers {
+    if !receipt.is_empty() {
+        headers.set("receipt", receipt);
+    }
+    headers
+}
+
+/// `flags` of `publishText`/`publishBytes`: 1 a binary frame, 2 no content-length.
+fn send_options(flags: u32) -> SendOptions {
+    SendOptions {
+        binary: flags & 1 != 0,
+        skip_content_length: flags & 2 != 0,
+    }
+}
+
 fn list(packed: &str) -> Vec<String> {
     packed
         .split('\0')
@@ -242,19 +262,32 @@ impl ClientCore {
         self.driver.reconnect_now().map_err(error)
     }
 
-    /// Publishes a text body (a JS string of `length` UTF-8 bytes). `flags`: 1 binary frame, 2 skip
-    /// content-length. `receipt`: the receipt id, or empty.
+    /// Publishes a text body: a JS string of `length` UTF-8 bytes (client.js counts them). `flags`: 1
+    /// binary frame, 2 skip content-length. `receipt`: the receipt id, or empty.
+    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = publishText)]
     pub fn publish_text(
         &self,
         target: &JsValue,
         destination: &str,
         headers: &str,
-        body: String,
+        body: &JsValue,
+        length: u32,
         flags: u32,
         receipt: &str,
     ) -> Result<(), JsValue> {
-        self.publish(target, destination, headers, body.into_bytes(), flags, receipt)
+        self.bind(target);
+        let headers = with_receipt(unpack(headers), receipt);
+        self.driver
+            .publish_js_text(
+                destination,
+                &headers,
+                body,
+                length as usize,
+                send_options(flags),
+            )
+            .map(drop)
+            .map_err(error)
     }
 
     /// Publishes a binary body (`binaryBody`).
@@ -281,16 +314,9 @@ impl ClientCore {
         receipt: &str,
     ) -> Result<(), JsValue> {
         self.bind(target);
-        let mut headers = unpack(headers);
-        if !receipt.is_empty() {
-            headers.set("receipt", receipt);
-        }
-        let options = SendOptions {
-            binary: flags & 1 != 0,
-            skip_content_length: flags & 2 != 0,
-        };
+        let headers = with_receipt(unpack(headers), receipt);
         self.driver
-            .publish(destination, &headers, body, options)
+            .publish(destination, &headers, body, send_options(flags))
             .map(drop)
             .map_err(error)
     }
@@ -464,9 +490,7 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
         "receiptTimeout" => ms!(session.receipt_timeout, 30_000),
         "disconnectTimeout" => ms!(session.disconnect_timeout, 5_000),
         "queueWhileDisconnected" => session.queue_while_disconnected = flag(true),
-        "maxQueuedFrames" => {
-            session.max_queued_frames = number().map_or(1_000, |n| n as usize)
-        }
+        "maxQueuedFrames" => session.max_queued_frames = number().map_or(1_000, |n| n as usize),
         "maxQueuedBytes" => {
             session.max_queued_bytes = number().map_or(4 * 1024 * 1024, |n| n as usize)
         }
@@ -491,7 +515,9 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
             if !matches!(config.socket, SocketKind::Factory(_)) {
                 config.socket = match text().as_str() {
                     "browser" => SocketKind::Browser,
-                    other => Platform::parse(other).map_or(SocketKind::Auto, SocketKind::MiniProgram),
+                    other => {
+                        Platform::parse(other).map_or(SocketKind::Auto, SocketKind::MiniProgram)
+                    }
                 }
             }
         }
@@ -542,7 +568,9 @@ impl JsHandler {
             Event::StateChanged { to, .. } => {
                 self.event(STATE, to.as_str(), "", state_code(to), 0.0)
             }
-            Event::Connected { version, headers, .. } => {
+            Event::Connected {
+                version, headers, ..
+            } => {
                 let frame = Frame {
                     command: crate::frame::Command::Connected,
                     headers,
@@ -586,12 +614,22 @@ impl JsHandler {
             }
             Event::HeartbeatReceived => self.event(HEARTBEAT_RECEIVED, "", "", 0.0, 0.0),
             Event::HeartbeatLost { .. } => self.event(HEARTBEAT_LOST, "", "", 0.0, 0.0),
-            Event::ProtocolError(error) => {
-                self.event(SOCKET_ERROR, &js_names(error.message()), "protocol", 0.0, 0.0)
-            }
+            Event::ProtocolError(error) => self.event(
+                SOCKET_ERROR,
+                &js_names(error.message()),
+                "protocol",
+                0.0,
+                0.0,
+            ),
             Event::TransportClosed(info) => {
                 let clean = if info.clean { "1" } else { "" };
-                self.event(SOCKET_CLOSED, &info.reason, clean, f64::from(info.code), 0.0)
+                self.event(
+                    SOCKET_CLOSED,
+                    &info.reason,
+                    clean,
+                    f64::from(info.code),
+                    0.0,
+                )
             }
             Event::TransactionsAborted(ids) => {
                 self.event(TRANSACTIONS_ABORTED, &ids.join("\0"), "", 0.0, 0.0)
@@ -640,7 +678,9 @@ impl Handler for JsHandler {
         // Nothing can happen by itself any more (no socket, no timer, no hook) once the session is
         // at rest and does not want to be connected.
         let at_rest = driver
-            .with_session(|s| matches!(s.state(), State::Inactive | State::Failed) && !s.wants_active())
+            .with_session(|s| {
+                matches!(s.state(), State::Inactive | State::Failed) && !s.wants_active()
+            })
             .unwrap_or(false);
         if at_rest {
             if let Ok(mut target) = self.target.try_borrow_mut() {

@@ -22,8 +22,8 @@ const HANDLERS: [&str; 3] = ["onopen", "onmessage", "onclose"];
 impl DuckSocket {
     pub(crate) fn from_factory(factory: &Function, sink: Sink) -> Result<DuckSocket, JsValue> {
         let socket = factory.call0(&JsValue::UNDEFINED)?;
-        let has_send = socket.is_object()
-            && Reflect::get(&socket, &JsValue::from_str("send"))?.is_function();
+        let has_send =
+            socket.is_object() && Reflect::get(&socket, &JsValue::from_str("send"))?.is_function();
         if !has_send {
             return Err(js_sys::TypeError::new(
                 "webSocketFactory must return a WebSocket-like object (with send, close, onopen, onmessage, onclose, onerror)",
@@ -45,9 +45,8 @@ impl DuckSocket {
             Reflect::set(&socket, &JsValue::from_str(name), function)?;
         }
         // Stays attached after close (see the browser socket).
-        let on_error = handlers.make(|sink, event| {
-            sink(SocketEvent::Error(String::from("WebSocket error"), event))
-        });
+        let on_error = handlers
+            .make(|sink, event| sink(SocketEvent::Error(String::from("WebSocket error"), event)));
         Reflect::set(&socket, &"onerror".into(), &on_error)?;
         // A socket that is already open (readyState 1) will not fire onopen again.
         if Reflect::get(&socket, &"readyState".into())?.as_f64() == Some(1.0) {
@@ -63,12 +62,18 @@ impl Transport for DuckSocket {
             (false, Some(text)) => text.into(),
             _ => array_buffer(bytes).into(),
         };
-        self.socket.unchecked_ref::<Sendable>().send_value(&data).map(drop)
+        self.socket
+            .unchecked_ref::<Sendable>()
+            .send_value(&data)
+            .map(drop)
     }
 
     fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
         let data = joined(head, body);
-        self.socket.unchecked_ref::<Sendable>().send_value(&data).map(drop)
+        self.socket
+            .unchecked_ref::<Sendable>()
+            .send_value(&data)
+            .map(drop)
     }
 
     fn close(&self, discard: bool) {
@@ -81,13 +86,11 @@ impl Transport for DuckSocket {
         }
         let terminate = discard
             && Reflect::get(&self.socket, &"terminate".into()).is_ok_and(|t| t.is_function());
-        let _ = call_method(&self.socket, if terminate { "terminate" } else { "close" }, None);
-    }
-
-    fn buffered_amount(&self) -> Option<f64> {
-        Reflect::get(&self.socket, &"bufferedAmount".into())
-            .ok()
-            .and_then(|v| v.as_f64())
+        let _ = call_method(
+            &self.socket,
+            if terminate { "terminate" } else { "close" },
+            None,
+        );
     }
 
     fn raw(&self) -> JsValue {

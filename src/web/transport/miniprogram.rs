@@ -195,10 +195,6 @@ impl Transport for MiniProgramSocket {
         let _ = call_method(&self.task, "close", Some(&options));
     }
 
-    fn buffered_amount(&self) -> Option<f64> {
-        None
-    }
-
     fn raw(&self) -> JsValue {
         self.task.clone()
     }

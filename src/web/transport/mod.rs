@@ -25,8 +25,8 @@ use crate::frame::{Headers, Version};
 use crate::session::CloseInfo;
 
 pub(crate) use duck::DuckSocket;
-pub use miniprogram::Platform;
 pub(crate) use miniprogram::MiniProgramSocket;
+pub use miniprogram::Platform;
 pub(crate) use websocket::BrowserSocket;
 
 /// What a socket reports.
@@ -40,7 +40,10 @@ pub(crate) enum SocketEvent {
     Error(String, JsValue),
     /// The platform refused to open the socket (mini-programs' `connectSocket` `fail`); `suspended`
     /// when it said so because the app is suspended (`runningState=suspend`).
-    OpenFailed { message: String, suspended: bool },
+    OpenFailed {
+        message: String,
+        suspended: bool,
+    },
 }
 
 /// Which kind of socket to open.
@@ -68,8 +71,6 @@ pub(crate) trait Transport {
     /// Detaches the handlers and closes the socket (`terminate()` when `discard` and the socket has
     /// one, as stompjs discards a socket).
     fn close(&self, discard: bool);
-    /// Bytes accepted by `send` and not yet written to the network, where the platform says.
-    fn buffered_amount(&self) -> Option<f64>;
     /// The platform socket object (stompjs's `client.webSocket`).
     fn raw(&self) -> JsValue;
 }

@@ -74,15 +74,14 @@ impl Transport for BrowserSocket {
         self.socket.set_onopen(None);
         self.socket.set_onmessage(None);
         self.socket.set_onclose(None);
-        if discard && Reflect::get(&self.socket, &JsValue::from_str("terminate")).is_ok_and(|t| t.is_function()) {
+        if discard
+            && Reflect::get(&self.socket, &JsValue::from_str("terminate"))
+                .is_ok_and(|t| t.is_function())
+        {
             let _ = super::call_method(&self.socket, "terminate", None);
         } else {
             let _ = self.socket.close();
         }
-    }
-
-    fn buffered_amount(&self) -> Option<f64> {
-        Some(f64::from(self.socket.buffered_amount()))
     }
 
     fn raw(&self) -> JsValue {
