@@ -162,7 +162,7 @@ export class Client {
 
   /** Starts connecting, and keeps reconnecting per the policy until `deactivate()`. */
   activate() {
-    this._core.activate(this);
+    this._do('activate');
   }
 
   /**
@@ -174,24 +174,21 @@ export class Client {
     if (isObject(options)) force = !!options.force;
     const client = this;
     return new Promise(function (resolve) {
-      if (client._core.state() === 'inactive' || client._core.state() === 'failed') {
-        client._core.deactivate(client, force);
-        resolve();
-        return;
-      }
-      client._waiters.push(resolve);
-      client._core.deactivate(client, force);
+      const state = client._core.state();
+      if (state !== 'inactive' && state !== 'failed') client._waiters.push(resolve);
+      client._do('deactivate', force);
+      if (state === 'inactive' || state === 'failed') resolve();
     });
   }
 
   /** Closes the socket as if the network dropped; the client reconnects per the policy. */
   forceDisconnect() {
-    this._core.forceDisconnect(this);
+    this._do('forceDisconnect');
   }
 
   /** Reconnects at once if waiting out a backoff, failed, or silent past the heart-beat tolerance. */
   reconnectNow() {
-    this._core.reconnectNow(this);
+    this._do('reconnectNow');
   }
 
   // ----- messaging -----
@@ -256,7 +253,7 @@ export class Client {
       return promise;
     } catch (error) {
       if (receipt) this._receipts.delete(receipt);
-      return Promise.reject(error);
+      return Promise.reject(this._fault(error));
     }
   }
 
@@ -285,7 +282,7 @@ export class Client {
     // Registered first: a socket that answers at once may deliver before subscribe() returns.
     this._subs.set(id, callback);
     try {
-      this._core.subscribe(this, destination, packed);
+      this._do('subscribe', destination, packed);
     } catch (error) {
       this._subs.delete(id);
       throw error;
@@ -303,7 +300,7 @@ export class Client {
   unsubscribe(id, headers) {
     requireString(id, "unsubscribe(): 'id'");
     const packed = packHeaders(headers, 'headers');
-    this._core.unsubscribe(this, id, packed);
+    this._do('unsubscribe', id, packed);
     this._subs.delete(id);
   }
 
@@ -321,20 +318,20 @@ export class Client {
     const id = headerText(messageId, 'messageId', 'ack()');
     const sub = headerText(subscriptionId, 'subscriptionId', 'ack()');
     if (id === null || sub === null) throw typeError((isAck ? 'ack' : 'nack') + '() takes a message id and a subscription id');
-    this._core.acknowledge(this, isAck, '', id, sub, packHeaders(headers, 'headers'));
+    this._do('acknowledge', isAck, '', id, sub, packHeaders(headers, 'headers'));
   }
 
   /** `message.ack(headers)` / `message.nack(headers)`. */
   _acknowledge(isAck, message, headers) {
     const h = message.headers || {};
     const packed = packHeaders(headers, 'headers');
-    this._core.acknowledge(this, isAck, h.ack || '', h['message-id'] || '', h.subscription || '', packed);
+    this._do('acknowledge', isAck, h.ack || '', h['message-id'] || '', h.subscription || '', packed);
   }
 
   /** Begins a transaction; returns `{id, commit(), abort()}`. */
   begin(transactionId) {
     const given = transactionId === undefined || transactionId === null ? '' : headerText(transactionId, 'transactionId', 'begin()');
-    const id = this._core.begin(this, given, '');
+    const id = this._do('begin', given, '');
     const client = this;
     return {
       id: id,
@@ -349,12 +346,12 @@ export class Client {
 
   /** Commits a transaction. */
   commit(transactionId) {
-    this._core.endTransaction(this, true, requireString(transactionId, "commit(): 'transactionId'"), '');
+    this._do('endTransaction', true, requireString(transactionId, "commit(): 'transactionId'"), '');
   }
 
   /** Aborts a transaction. */
   abort(transactionId) {
-    this._core.endTransaction(this, false, requireString(transactionId, "abort(): 'transactionId'"), '');
+    this._do('endTransaction', false, requireString(transactionId, "abort(): 'transactionId'"), '');
   }
 
   /** Calls `callback(frame)` when the RECEIPT for `receiptId` arrives (put `receipt: receiptId` in the headers of the frame you send). */
@@ -429,6 +426,25 @@ export class Client {
   }
 
   // ----- from wasm -----
+
+  /** Calls the wasm core (the client passed first); an internal error is reported, then thrown. */
+  _do(method, a, b, c, d, e) {
+    try {
+      return this._core[method](this, a, b, c, d, e);
+    } catch (error) {
+      throw this._fault(error);
+    }
+  }
+
+  /** A trap in the wasm (a bug: a panic, reported by the panic handler too) goes through debug. */
+  _fault(error) {
+    if (error && error.name === 'RuntimeError') {
+      const line = 'internal error (please report it): ' + describeError(error);
+      this._log(line);
+      if (typeof console !== 'undefined' && console.error) console.error('stomp-wasm: ' + line);
+    }
+    return error;
+  }
 
   _log(line) {
     const debug = this._values.debug;
