@@ -478,6 +478,33 @@ describe('lifecycle (@stomp/stompjs 7.4+ semantics), against RabbitMQ', () => {
   });
 });
 
+describe('time', () => {
+  test('a wall clock that steps back an hour neither stops outgoing heart-beats nor, stepping forward, fakes a loss (the clock is monotonic)', async () => {
+    const id = `clock-${Date.now()}`;
+    // The test broker sends an EOL every 100 ms and expects ours as often.
+    const client = new Client({ brokerURL: broker.url('ok', { id, hb: '100,100' }), heartbeatOutgoing: 100, heartbeatIncoming: 100, reconnectDelay: 0 });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    const beats = async () => (await broker.records(id))[0].heartbeats;
+    const realNow = Date.now;
+    try {
+      Date.now = () => realNow() - 3600000; // back an hour
+      const before = await beats();
+      await sleep(700);
+      const sent = (await beats()) - before;
+      assert.ok(sent >= 3, `heart-beats went on after the step back: ${sent} in 700 ms`);
+      Date.now = () => realNow() + 3600000; // forward an hour
+      await sleep(500);
+      assert.equal(watch.count('heartbeatLost'), 0, 'no heart-beat loss faked by the step forward');
+      assert.equal(client.connected, true);
+    } finally {
+      Date.now = realNow;
+    }
+    await stop(client);
+  });
+});
+
 describe('delivery: at-least-once and backpressure (issue #14)', () => {
   const header = (frame, name) => (frame.headers.find(([n]) => n === name) || [])[1];
 
