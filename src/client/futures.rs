@@ -20,10 +20,10 @@ use super::router::PublishResult;
 /// this future cancels nothing. A frame published while not connected waits in the queue, and so
 /// does this future (until the frame is written after the next CONNECTED, or discarded).
 ///
-/// Output: `Ok(None)` when written, `Ok(Some(receipt))` with the RECEIPT, or the [`Error`]: the
-/// publish was refused ([`Error::Command`]), its frame was given up ([`Error::Discarded`]), its
-/// receipt will not come ([`Error::Receipt`]), or the client was dropped first.
-#[must_use = "the frame is sent either way; await this to know it was written (or receipted)"]
+/// Output: `Ok(None)` when written, `Ok(Some(receipt))` with the RECEIPT, or the [`Error`]: its
+/// frame was given up ([`Error::Discarded`]), its receipt will not come ([`Error::Receipt`]), or
+/// the client was dropped first ([`Error::ClientDropped`]). (A refused publish never makes one:
+/// `publish` returns the error.)
 pub struct Published {
     state: State,
 }
@@ -34,9 +34,10 @@ enum State {
 }
 
 impl Published {
-    pub(crate) fn ready(result: PublishResult) -> Published {
+    /// Written already.
+    pub(crate) fn written() -> Published {
         Published {
-            state: State::Ready(Some(result)),
+            state: State::Ready(Some(Ok(None))),
         }
     }
 
@@ -65,7 +66,8 @@ impl Future for Published {
 /// always — on the broker's RECEIPT for DISCONNECT, after
 /// [`Config::disconnect_timeout`](super::Config::disconnect_timeout), at once when there was no
 /// connection, or when the client is dropped.
-#[must_use = "the client deactivates either way; await this to know it has finished"]
+///
+/// Dropping it cancels nothing: `client.deactivate();` is fine where nobody waits.
 pub struct Deactivated {
     receiver: Option<Receiver<()>>,
 }

@@ -52,7 +52,7 @@ use super::transaction::Transaction;
 ///
 ///     // Subscribing and publishing before CONNECTED is fine: both wait for it, in order.
 ///     let mut room = client.subscribe("/topic/chat", &Headers::new())?;
-///     let receipt = client.publish(Publish::new("/topic/chat", "你好 👋").with_receipt()).await?;
+///     let receipt = client.publish(Publish::new("/topic/chat", "你好 👋").with_receipt())?.await?;
 ///     assert!(receipt.is_some());
 ///
 ///     // The subscription survives reconnects: it is sent again after each one.
@@ -269,13 +269,21 @@ impl Client {
     }
 
     /// Publishes a message. It is written now when connected, else queued (bounded by
-    /// [`Config::queue`]) and written after the next CONNECTED, after the subscriptions; the
-    /// future says when (see [`Published`]). A refused publish is the future's error.
-    pub fn publish(&self, message: Publish) -> Published {
+    /// [`Config::queue`]) and written after the next CONNECTED, after the subscriptions.
+    ///
+    /// A refusal is immediate: the `Err` (invalid state, queue full, a header that cannot be
+    /// written, …), with nothing sent or queued. Otherwise the [`Published`] future says when the
+    /// frame was written, or brings its RECEIPT; dropping it cancels nothing, so
+    /// `client.publish(message)?;` is fire-and-forget.
+    pub fn publish(&self, message: Publish) -> Result<Published, Error> {
         self.publish_in(message, None)
     }
 
-    pub(crate) fn publish_in(&self, message: Publish, transaction: Option<&str>) -> Published {
+    pub(crate) fn publish_in(
+        &self,
+        message: Publish,
+        transaction: Option<&str>,
+    ) -> Result<Published, Error> {
         let Publish {
             destination,
             mut headers,
@@ -312,31 +320,27 @@ impl Client {
         };
         let router = &self.inner.router;
         let driver = &self.inner.driver;
-        match receipt {
-            Some(id) => {
-                let (sender, receiver) = oneshot();
-                if !router.add_receipt(&id, sender) {
-                    return Published::ready(Err(Error::Command(CommandError::DuplicateReceipt(
-                        id,
-                    ))));
-                }
-                match driver.publish(&destination, &headers, body, options) {
-                    Ok(_) => Published::waiting(receiver),
-                    Err(error) => {
-                        router.remove_receipt(&id);
-                        Published::ready(Err(error.into()))
-                    }
-                }
-            }
-            None => match driver.publish(&destination, &headers, body, options) {
-                Ok(SendOutcome::Sent) => Published::ready(Ok(None)),
-                Ok(SendOutcome::Queued) => {
+        let Some(id) = receipt else {
+            return match driver.publish(&destination, &headers, body, options)? {
+                SendOutcome::Sent => Ok(Published::written()),
+                SendOutcome::Queued => {
                     let (sender, receiver) = oneshot();
                     router.add_unwritten(sender);
-                    Published::waiting(receiver)
+                    Ok(Published::waiting(receiver))
                 }
-                Err(error) => Published::ready(Err(error.into())),
-            },
+            };
+        };
+        // Waited for before it is sent: an answer can never come first.
+        let (sender, receiver) = oneshot();
+        if !router.add_receipt(&id, sender) {
+            return Err(Error::Command(CommandError::DuplicateReceipt(id)));
+        }
+        match driver.publish(&destination, &headers, body, options) {
+            Ok(_) => Ok(Published::waiting(receiver)),
+            Err(error) => {
+                router.remove_receipt(&id);
+                Err(error.into())
+            }
         }
     }
 

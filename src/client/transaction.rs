@@ -24,7 +24,7 @@ use super::publish::Publish;
 ///
 /// fn forward(client: &Client, order: &Message) -> Result<(), stomp_wasm::client::Error> {
 ///     let tx = client.begin()?;
-///     let _ = tx.publish(Publish::new("/queue/billing", order.body()));
+///     tx.publish(Publish::new("/queue/billing", order.body()))?;
 ///     tx.ack(order)?;
 ///     tx.commit() // both happen, or (dropped, or the connection lost) neither
 /// }
@@ -52,7 +52,7 @@ impl Transaction {
 
     /// Publishes within the transaction (as [`Client::publish`]; the broker delivers it on
     /// COMMIT).
-    pub fn publish(&self, message: Publish) -> Published {
+    pub fn publish(&self, message: Publish) -> Result<Published, Error> {
         self.client.publish_in(message, Some(&self.id))
     }
 
