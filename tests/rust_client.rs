@@ -425,3 +425,38 @@ async fn dropping_the_last_handle_closes_the_connection_and_ends_the_futures() {
         "{rest:?}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn dropping_a_subscription_unsubscribes_so_its_id_can_be_used_again() {
+    let client = Client::new(config()).unwrap();
+    let mut events = client.events();
+    client.activate().unwrap();
+    connected(&mut events).await;
+    let topic = unique("/topic/again");
+    let first = client
+        .subscribe(&topic, &Headers::from([("id", "room")]))
+        .unwrap();
+    drop(first);
+    // Without the UNSUBSCRIBE the broker still has "room" and answers this SUBSCRIBE with ERROR
+    // (before the RECEIPT below: one connection, frames in order).
+    let mut second = client
+        .subscribe(&topic, &Headers::from([("id", "room")]))
+        .unwrap();
+    let receipt = client
+        .publish(Publish::new(&topic, "to the new one").with_receipt())
+        .unwrap();
+    within("the receipt", receipt).await.unwrap();
+    let message = next_message(&mut second, "the message").await;
+    assert_eq!(message.subscription(), Some("room"));
+    while let Some(event) = events.try_next() {
+        assert!(
+            !matches!(
+                event,
+                ClientEvent::StompError(_) | ClientEvent::SocketClosed(_)
+            ),
+            "{event:?}"
+        );
+    }
+    drop(second);
+    within("deactivate()", client.deactivate()).await;
+}
