@@ -3,8 +3,8 @@
 //!
 //! - [`frame`]: the codec, a streaming parser and an encoder. No JS, no I/O, no clock.
 //! - [`session`]: the sans-IO protocol engine: inputs and time in, frames, events and actions out.
-//! - [`client`]: the Rust API, an async client for Rust front ends (the `Client` itself is wasm32's;
-//!   its configuration, messages, events and errors build everywhere).
+//! - `client` (feature `std`, on by default): the Rust API, an async client for Rust front ends (the
+//!   `Client` itself is wasm32's; its configuration, messages, events and errors build everywhere).
 //! - `web` (wasm32 only): the driver (session, socket, timer, hooks) and, with the `js` feature, the
 //!   wasm half of the npm package's JS `Client`.
 //!
@@ -23,6 +23,10 @@
 
 extern crate alloc;
 
+// With `std` only: a Rust front end has std anyway, and the npm package's wasm (no_std) then
+// compiles none of it, which keeps that wasm byte-identical (its mere presence changed the
+// inlining of shared code: +115 bytes, measured).
+#[cfg(feature = "std")]
 pub mod client;
 pub mod frame;
 #[cfg(all(target_arch = "wasm32", feature = "npm", not(feature = "std")))]
