@@ -38,3 +38,9 @@ pub mod session;
 mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+/// The README's Rust example ("From Rust", `no_run`), compiled for wasm32 by
+/// `cargo test --doc --target wasm32-unknown-unknown` (scripts/test-all).
+#[cfg(all(doctest, target_arch = "wasm32", feature = "std"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;
