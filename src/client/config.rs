@@ -208,6 +208,16 @@ impl Default for Reconnect {
 }
 
 /// Bounds of the queue that holds frames published (or acknowledged) while not connected.
+///
+/// ```
+/// use stomp_wasm::client::{Config, QueueLimits};
+/// // Refuse publishes while offline instead of queueing them.
+/// let config = Config {
+///     queue: QueueLimits { while_disconnected: false, ..QueueLimits::default() },
+///     ..Config::new("ws://127.0.0.1:15674/ws")
+/// };
+/// assert_eq!(config.queue.max_frames, 1000);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueLimits {
     /// Queue while (re)connecting; off makes such a publish an error
@@ -230,6 +240,14 @@ impl Default for QueueLimits {
 }
 
 /// The delivery guarantee of a publish.
+///
+/// ```
+/// use stomp_wasm::client::{Config, Delivery, Publish};
+/// // Every publish at-least-once, but this one at-most-once.
+/// let config = Config { delivery: Delivery::AtLeastOnce, ..Config::new("ws://127.0.0.1:15674/ws") };
+/// let typing = Publish::new("/topic/typing", "…").delivery(Delivery::AtMostOnce);
+/// # let _ = (config, typing);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Delivery {
     /// Written once; lost if the connection drops before the broker has it.
@@ -245,6 +263,13 @@ pub enum Delivery {
 
 /// How the client's one timer (heart-beats, timeouts, reconnect delays) runs, as stompjs's
 /// `heartbeatStrategy`.
+///
+/// ```
+/// use stomp_wasm::client::{Config, Ticker};
+/// // Keep heart-beats on time in a background tab.
+/// let config = Config { ticker: Ticker::Worker, ..Config::new("ws://127.0.0.1:15674/ws") };
+/// # let _ = config;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Ticker {
     /// `setTimeout` on the page's thread (background tabs throttle it to about once a minute).
@@ -256,6 +281,13 @@ pub enum Ticker {
 }
 
 /// Which socket API the client opens.
+///
+/// ```
+/// use stomp_wasm::client::{Config, SocketApi};
+/// // A WeChat mini-program: wx.connectSocket even where a WebSocket global exists.
+/// let config = Config { socket: SocketApi::WeChat, ..Config::new("wss://broker.example/ws") };
+/// # let _ = config;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SocketApi {
     /// The global `WebSocket` if there is one, else the first mini-program API found.
@@ -274,6 +306,15 @@ pub enum SocketApi {
 /// The debug log: lines arrive as [`ClientEvent::Debug`](super::ClientEvent::Debug). Credentials
 /// never reach it (`passcode`, `Authorization`, the headers named here, a URL's user-info and query
 /// values).
+///
+/// ```
+/// use stomp_wasm::client::{Config, Logging};
+/// let config = Config {
+///     logging: Logging { enabled: true, redact_headers: vec!["x-api-key".into()], ..Logging::default() },
+///     ..Config::new("ws://127.0.0.1:15674/ws")
+/// };
+/// assert!(!config.logging.bodies);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Logging {
     /// Produce debug lines at all.

@@ -24,6 +24,21 @@ use super::router::PublishResult;
 /// frame was given up ([`Error::Discarded`]), its receipt will not come ([`Error::Receipt`]), or
 /// the client was dropped first ([`Error::ClientDropped`]). (A refused publish never makes one:
 /// `publish` returns the error.)
+///
+/// ```no_run
+/// use stomp_wasm::client::{Client, Error, Publish};
+///
+/// async fn send(client: &Client, text: &str) -> Result<(), Error> {
+///     // Fire and forget: refused or not is all this says.
+///     client.publish(Publish::new("/topic/typing", "…"))?;
+///     // Written to the socket (at once, or once reconnected).
+///     client.publish(Publish::new("/topic/chat", text))?.await?;
+///     // Confirmed by the broker.
+///     let receipt = client.publish(Publish::new("/topic/chat", text).with_receipt())?.await?;
+///     assert!(receipt.is_some());
+///     Ok(())
+/// }
+/// ```
 pub struct Published {
     state: State,
 }
@@ -68,6 +83,13 @@ impl Future for Published {
 /// connection, or when the client is dropped.
 ///
 /// Dropping it cancels nothing: `client.deactivate();` is fine where nobody waits.
+///
+/// ```no_run
+/// # async fn leave(client: stomp_wasm::client::Client) {
+/// client.deactivate().await;
+/// assert!(!client.is_active());
+/// # }
+/// ```
 pub struct Deactivated {
     receiver: Option<Receiver<()>>,
 }
