@@ -193,7 +193,10 @@ impl Client {
 
     /// The configuration in use.
     pub fn config(&self) -> Config {
-        self.inner.config.borrow().clone()
+        self.inner
+            .config
+            .try_borrow()
+            .map_or_else(|_| Config::new(""), |config| config.clone())
     }
 
     /// Starts connecting, and keeps reconnecting per the policy until
@@ -296,7 +299,12 @@ impl Client {
         if let Some(transaction) = transaction {
             headers.set("transaction", transaction);
         }
-        let delivery = delivery.unwrap_or_else(|| self.inner.config.borrow().delivery);
+        let delivery = delivery.unwrap_or_else(|| {
+            self.inner
+                .config
+                .try_borrow()
+                .map_or(Delivery::AtMostOnce, |config| config.delivery)
+        });
         let at_least_once = delivery == Delivery::AtLeastOnce;
         let receipt = match headers.get("receipt") {
             Some(id) => Some(String::from(id)),
