@@ -555,7 +555,9 @@ describe('delivery: at-least-once and backpressure (issue #14)', () => {
     await watch.next('reconnectScheduled');
     let settled = false;
     const written = client.publish({ destination: '/queue/a', body: 'later' }).then(() => { settled = true; });
-    await sleep(20);
+    await null;
+    await null;
+    assert.equal(client.connectionState, 'reconnecting');
     assert.equal(settled, false, 'not settled while it waits');
     await within(written, 3000, 'written after the reconnect');
     assert.ok(broker.connections[1].frames.some((f) => f.command === 'SEND'));
