@@ -244,8 +244,18 @@ enum Work {
 /// One WebSocket message to write.
 enum Outgoing {
     Frame(Transmit),
-    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for.
-    Joined(Vec<u8>, JsValue),
+    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for, of this
+    /// many bytes.
+    Joined(Vec<u8>, JsValue, usize),
+}
+
+impl Outgoing {
+    fn len(&self) -> usize {
+        match self {
+            Outgoing::Frame(transmit) => transmit.bytes.len(),
+            Outgoing::Joined(head, _, body) => head.len() + body + 1,
+        }
+    }
 }
 
 struct Core {
@@ -262,8 +272,12 @@ struct Core {
     socket_event: JsValue,
     /// The next close discards the socket (`deactivate({force: true})`).
     discard: bool,
-    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order.
-    bodies: VecDeque<JsValue>,
+    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order, with
+    /// their UTF-8 lengths.
+    bodies: VecDeque<(JsValue, usize)>,
+    /// Bytes written since the socket's buffered amount was last looked at (it is looked at again
+    /// once a quarter of `max_buffered_amount` has gone out: not one property read per frame).
+    unchecked: f64,
     /// Reads a congested socket's buffered amount again and reports it (`Input::Drained`).
     drain_poll: Option<js_sys::Function>,
 }
@@ -285,6 +299,7 @@ impl Driver {
             socket_event: JsValue::UNDEFINED,
             discard: false,
             bodies: VecDeque::new(),
+            unchecked: 0.0,
             drain_poll: None,
         };
         Driver {
@@ -408,7 +423,7 @@ impl Driver {
                 && !core.config.force_binary
                 && !core.config.debug.raw;
             if direct && core.session.send_head(now, destination, headers, length)? {
-                core.bodies.push_back(body.clone());
+                core.bodies.push_back((body.clone(), length));
                 return Ok(SendOutcome::Sent);
             }
             let bytes = body.as_string().unwrap_or_default().into_bytes();
@@ -680,10 +695,10 @@ impl Core {
                     false => self.log.frame_out(&transmit.bytes),
                 }
                 batch.push(match transmit.body_follows {
-                    true => Outgoing::Joined(
-                        transmit.bytes,
-                        self.bodies.pop_front().unwrap_or_default(),
-                    ),
+                    true => {
+                        let (body, length) = self.bodies.pop_front().unwrap_or_default();
+                        Outgoing::Joined(transmit.bytes, body, length)
+                    }
                     false => Outgoing::Frame(transmit),
                 });
             }
@@ -831,13 +846,14 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
         }
         Work::Close(transport, discard) => transport.close(discard),
         Work::Send(transport, batch, force_binary) => {
-            let sent_any = !batch.is_empty();
+            let mut written = 0;
             for outgoing in batch {
+                written += outgoing.len();
                 let sent = match outgoing {
                     Outgoing::Frame(transmit) => {
                         transport.send(&transmit.bytes, transmit.binary || force_binary)
                     }
-                    Outgoing::Joined(head, body) => {
+                    Outgoing::Joined(head, body, _) => {
                         transport.send_joined(core::str::from_utf8(&head).unwrap_or(""), &body)
                     }
                 };
@@ -852,12 +868,25 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
                     break;
                 }
             }
-            if sent_any {
-                // Backpressure: read with no borrow held, then tell the session.
+            // Backpressure: once enough has gone out, the buffered amount is read (with no borrow
+            // held: a user's socket may have a getter there), then the session is told.
+            let look = match shared.core.try_borrow_mut() {
+                Ok(mut core) => {
+                    let limit = core.config.max_buffered_amount;
+                    core.unchecked += written as f64;
+                    let look = limit > 0.0 && core.unchecked >= limit / 4.0;
+                    if look {
+                        core.unchecked = 0.0;
+                    }
+                    look
+                }
+                Err(_) => false,
+            };
+            if look {
                 let amount = transport.buffered_amount();
                 if let Ok(mut core) = shared.core.try_borrow_mut() {
                     let limit = core.config.max_buffered_amount;
-                    let over = limit > 0.0 && amount.is_some_and(|amount| amount > limit);
+                    let over = amount.is_some_and(|amount| amount > limit);
                     if over && !core.session.congested() {
                         let now = core.clock.now();
                         core.session.handle_congestion(now, true);

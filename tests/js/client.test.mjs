@@ -579,7 +579,10 @@ describe('delivery: at-least-once and backpressure (issue #14)', () => {
     const socket = broker.sockets[0];
     socket.bufferedAmount = 5000; // the network is slow: the socket holds more than it may
     const order = [];
-    const publishes = [1, 2, 3, 4].map((n) => client.publish({ destination: '/queue/a', body: String(n) }).then(() => order.push(n)));
+    // The buffered amount is looked at again once a quarter of the limit has been written: 300-byte
+    // bodies make it every frame.
+    const body = (n) => String(n).padEnd(300, '.');
+    const publishes = [1, 2, 3, 4].map((n) => client.publish({ destination: '/queue/a', body: body(n) }).then(() => order.push(n)));
     await sleep(50);
     const sends = () => broker.frames.filter((f) => f.command === 'SEND').length;
     assert.equal(sends(), 1, 'the first went out; the socket was then found full');
