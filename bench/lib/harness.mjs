@@ -324,7 +324,8 @@ export async function receiptCase(clients, { counts, runs = 5, warmup = 1, now, 
 
 /**
  * One client alone on one case, repeated for `seconds` (for CPU profiles, not for the report):
- * `chunking` 'publish' makes it publish instead. Returns the median frames/s.
+ * `chunking` 'publish' makes it publish instead (`data` 'binary': binaryBody, else a text body).
+ * Returns the median frames/s.
  */
 export async function soloCase(kind, Client, { bodyBytes, chunking, data = 'binary', seconds = 5, received }) {
   const frames = framesFor(bodyBytes);
@@ -339,10 +340,12 @@ export async function soloCase(kind, Client, { bodyBytes, chunking, data = 'bina
   const times = [];
   let run;
   if (chunking === 'publish') {
-    const bodies = bodiesFor(bodyBytes);
     const headers = { 'content-type': 'application/json' };
+    const params = bodiesFor(bodyBytes).map((body) =>
+      data === 'binary' ? { destination: DESTINATION, binaryBody: utf8.encode(body), headers } : { destination: DESTINATION, body, headers },
+    );
     run = () => {
-      for (let i = 0; i < frames; i++) client.publish({ destination: DESTINATION, body: bodies[i & 7], headers });
+      for (let i = 0; i < frames; i++) client.publish(params[i & 7]);
     };
   } else {
     const { payloads } = makeStream({ bodyBytes, chunking, frames, subscription: subscriptionId, data });
