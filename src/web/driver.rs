@@ -220,8 +220,8 @@ enum Input {
     Socket(u64, SocketEvent),
     Timer,
     Hook(Hook),
-    /// The transport for a generation was opened (or could not be).
-    Opened(u64, Result<Rc<dyn Transport>, JsValue>),
+    /// The transport for a generation was opened (or could not be: why, and the thrown value).
+    Opened(u64, Result<Rc<dyn Transport>, (String, JsValue)>),
     /// The owner's `beforeConnect` for a generation finished.
     BeforeConnectDone(u64, Result<(), String>),
     /// A congested socket's buffered amount, read again (`None`: no socket, or it cannot say).
@@ -560,8 +560,8 @@ impl Core {
             }
             Input::Opened(generation, opened) if generation == self.generation => match opened {
                 Ok(transport) => self.transport = Some(transport),
-                Err(error) => {
-                    let message = concat(&["cannot open the socket: ", &describe_js(&error)]);
+                Err((described, error)) => {
+                    let message = concat(&["cannot open the socket: ", &described]);
                     self.log.log(|| message.clone());
                     self.socket_event = error;
                     work.push(Work::Notice(Notice::SocketError(message.clone())));
@@ -911,7 +911,9 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
             });
             // Events a socket reports while it is being opened queue behind its `Opened`.
             let before = shared.inbox.try_borrow().map_or(0, |i| i.len());
-            let opened = transport::open(&url, &versions, kind, sink);
+            // Described here, with no borrow held: a thrown value's `toString` is user code too.
+            let opened = transport::open(&url, &versions, kind, sink)
+                .map_err(|error| (describe_js(&error), error));
             if let Ok(mut inbox) = shared.inbox.try_borrow_mut() {
                 let at = before.min(inbox.len());
                 inbox.insert(at, Input::Opened(generation, opened));

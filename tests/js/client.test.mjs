@@ -333,6 +333,27 @@ describe('values users really pass', () => {
 });
 
 describe('re-entrancy from callbacks', () => {
+  test('a webSocketFactory that throws a value whose toString calls the client back: reported, retried, and the client then works', async () => {
+    let calls = 0;
+    const client = new Client({ connectHeaders: LOGIN, reconnectDelay: 50 });
+    const errors = [];
+    client.onWebSocketError = (e) => errors.push(e);
+    client.webSocketFactory = () => {
+      calls += 1;
+      if (calls === 1) {
+        throw { toString() { return `thrown while ${client.connectionState} (${client.active})`; } };
+      }
+      return new WebSocket(RABBIT, ['v12.stomp']);
+    };
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    assert.equal(errors.length, 1);
+    assert.equal(calls, 2);
+    await roundTrip(client);
+    await stop(client);
+  });
+
   test('a subscription callback that unsubscribes receives none of the rest of its batch; those go to onUnhandledMessage', async () => {
     const id = `batch-${Date.now()}`;
     const client = new Client({ brokerURL: broker.url('ok', { id }), reconnectDelay: 0 });
