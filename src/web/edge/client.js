@@ -492,7 +492,14 @@ export class Client {
     switch (kind) {
       case F_MESSAGE: {
         const callback = this._subs.get(frame.headers.subscription);
-        if (callback) this._call(callback, [frame], 'subscription callback');
+        if (callback) {
+          // The per-message path: no argument array.
+          try {
+            callback(frame);
+          } catch (error) {
+            this._report('subscription callback', error);
+          }
+        }
         else this._emit('unhandledMessage', [frame]);
         break;
       }
