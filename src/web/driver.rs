@@ -23,7 +23,7 @@ use core::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsValue;
 
-use crate::frame::{Headers, Version};
+use crate::frame::{push_decimal, Headers, Version};
 use crate::session::redacted_url;
 use crate::session::{
     AckTarget, Action, CloseInfo, CommandError, Config as SessionConfig, Event, SendOptions,
@@ -68,6 +68,13 @@ pub struct DriverConfig {
     pub app_lifecycle: bool,
     /// Every frame as a binary WebSocket message.
     pub force_binary: bool,
+    /// stompjs's `splitLargeFrames`: a text frame longer than [`max_chunk_size`] bytes is written as
+    /// several WebSocket messages, cut at UTF-8 character boundaries (binary frames never are).
+    ///
+    /// [`max_chunk_size`]: DriverConfig::max_chunk_size
+    pub split_large_frames: bool,
+    /// stompjs's `maxWebSocketChunkSize`: the most bytes of one message when splitting (default 8 KiB).
+    pub max_chunk_size: usize,
     /// The debug log.
     pub debug: DebugConfig,
     /// Before each connection attempt, ask the owner ([`Notice::BeforeConnect`]) and wait for
@@ -88,6 +95,7 @@ impl DriverConfig {
         DriverConfig {
             reconnect_on_resume: true,
             app_lifecycle: true,
+            max_chunk_size: 8 * 1024,
             ..DriverConfig::default()
         }
     }
@@ -384,10 +392,12 @@ impl Driver {
         options: SendOptions,
     ) -> Result<SendOutcome, DriverError> {
         self.command(|core, now| {
-            // The raw debug log shows bodies, and forced binary frames need the bytes: the long way.
+            // The raw debug log shows bodies, forced binary frames need the bytes, and so does a frame
+            // to be split into pieces: the long way.
             let direct = !options.binary
                 && !options.skip_content_length
                 && !core.config.force_binary
+                && !core.config.split_large_frames
                 && !core.config.debug.raw;
             if direct && core.session.send_head(now, destination, headers, length)? {
                 core.bodies.push_back(body.clone());
@@ -631,13 +641,12 @@ impl Core {
                     true => self.log.head_out(&transmit.bytes),
                     false => self.log.frame_out(&transmit.bytes),
                 }
-                batch.push(match transmit.body_follows {
-                    true => Outgoing::Joined(
-                        transmit.bytes,
-                        self.bodies.pop_front().unwrap_or_default(),
-                    ),
-                    false => Outgoing::Frame(transmit),
-                });
+                if transmit.body_follows {
+                    let body = self.bodies.pop_front().unwrap_or_default();
+                    batch.push(Outgoing::Joined(transmit.bytes, body));
+                } else {
+                    split_into(&self.config, &mut self.log, transmit, &mut batch);
+                }
             }
             if !batch.is_empty() {
                 work.push(Work::Send(
@@ -707,6 +716,43 @@ impl Core {
             }
         }
     }
+}
+
+/// Adds `transmit` to `batch`: as it is, or, with `split_large_frames`, a text frame longer than
+/// `max_chunk_size` as several text messages (stompjs's `splitLargeFrames`; the broker reassembles
+/// the frame from the stream). Binary frames, and every frame under `force_binary`, go whole.
+fn split_into(
+    config: &DriverConfig,
+    log: &mut DebugLog,
+    transmit: Transmit,
+    batch: &mut Vec<Outgoing>,
+) {
+    let max = config.max_chunk_size;
+    if !config.split_large_frames
+        || config.force_binary
+        || transmit.binary
+        || transmit.bytes.len() <= max
+    {
+        batch.push(Outgoing::Frame(transmit));
+        return;
+    }
+    let mut pieces = 0u64;
+    for piece in transport::utf8_pieces(&transmit.bytes, max) {
+        pieces += 1;
+        batch.push(Outgoing::Frame(Transmit {
+            bytes: piece.to_vec(),
+            binary: false,
+            body_follows: false,
+        }));
+    }
+    log.log(|| {
+        let mut line = String::from("split a frame of ");
+        push_decimal(&mut line, transmit.bytes.len() as u64);
+        line.push_str(" bytes into ");
+        push_decimal(&mut line, pieces);
+        line.push_str(" messages");
+        line
+    });
 }
 
 fn dropped(reason: String) -> CloseInfo {

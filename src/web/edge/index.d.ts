@@ -172,6 +172,10 @@ export interface ClientOptionValues {
   maxBodyBytes?: number;
   /** Send every frame as a binary WebSocket message. Default: false. */
   forceBinaryWSFrames?: boolean;
+  /** Write a text frame longer than `maxWebSocketChunkSize` as several WebSocket messages, cut between UTF-8 characters, for brokers that reassemble them (Spring, RabbitMQ); binary frames are never split. Default: false. */
+  splitLargeFrames?: boolean;
+  /** With `splitLargeFrames`: the most bytes in one WebSocket message (stompjs counts UTF-16 units instead). Default: 8192. */
+  maxWebSocketChunkSize?: number;
   /** Also show frame bodies through `debug` (credentials stay hidden). Default: false. */
   logRawCommunication?: boolean;
   /** Header names whose values `debug` never shows, beyond `passcode` and `Authorization`. Default: []. */
@@ -246,6 +250,8 @@ export interface ClientOptionProperties {
   maxHeaders: number;
   maxBodyBytes: number;
   forceBinaryWSFrames: boolean;
+  splitLargeFrames: boolean;
+  maxWebSocketChunkSize: number;
   logRawCommunication: boolean;
   redactHeaders: string[];
   reconnectOnResume: boolean;

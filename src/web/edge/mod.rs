@@ -507,6 +507,10 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
                 number().map_or(defaults.session.limits.max_body_bytes, |n| n as usize)
         }
         "forceBinaryWSFrames" => config.force_binary = flag(false),
+        "splitLargeFrames" => config.split_large_frames = flag(false),
+        "maxWebSocketChunkSize" => {
+            config.max_chunk_size = number().map_or(8 * 1024, |n| n as usize)
+        }
         "logRawCommunication" => config.debug.raw = flag(false),
         "debug" => config.debug.enabled = flag(false),
         "redactHeaders" => config.debug.redact_headers = list(&text()),

@@ -16,6 +16,7 @@
  *   strings   an array of strings
  *   ms        a non-negative number of milliseconds (a numeric string is read as a number)
  *   count     a non-negative integer
+ *   size      a positive integer (bytes)
  *   multiplier a number ≥ 1
  *   fraction  a number from 0 to 1
  *   bool      true or false
@@ -50,6 +51,8 @@ export const OPTIONS = [
   ['maxHeaders', 'count', 128, 'number', 'Limit on the number of headers of a received frame.'],
   ['maxBodyBytes', 'count', 16777216, 'number', 'Limit on a received frame\'s body, in bytes.'],
   ['forceBinaryWSFrames', 'bool', false, 'boolean', 'Send every frame as a binary WebSocket message.'],
+  ['splitLargeFrames', 'bool', false, 'boolean', 'Write a text frame longer than `maxWebSocketChunkSize` as several WebSocket messages, cut between UTF-8 characters, for brokers that reassemble them (Spring, RabbitMQ); binary frames are never split.'],
+  ['maxWebSocketChunkSize', 'size', 8192, 'number', 'With `splitLargeFrames`: the most bytes in one WebSocket message (stompjs counts UTF-16 units instead).'],
   ['logRawCommunication', 'bool', false, 'boolean', 'Also show frame bodies through `debug` (credentials stay hidden).'],
   ['redactHeaders', 'strings', [], 'string[]', 'Header names whose values `debug` never shows, beyond `passcode` and `Authorization`.'],
   ['reconnectOnResume', 'bool', true, 'boolean', 'Reconnect at once when the page becomes visible or the network comes back.'],
@@ -196,6 +199,11 @@ export function convert(spec, value) {
     }
     case 'strings':
       return { stored: value, core: stringList(value, name).join('\0') };
+    case 'size': {
+      const n = number(value, name, 'a positive integer');
+      if (!(n >= 1) || n !== Math.floor(n) || !isFinite(n)) throw typeError("option '" + name + "' must be a positive integer, not " + n);
+      return { stored: n, core: n };
+    }
     case 'ms':
     case 'count': {
       const n = number(value, name, kind === 'ms' ? 'a non-negative number of milliseconds' : 'a non-negative integer');

@@ -7,6 +7,7 @@
 //! This is the one place where the driver's API carries `JsValue`s: the platform's socket object and
 //! its raw events, which the JS edge hands to `onWebSocketClose`/`onWebSocketError` as stompjs does.
 
+mod chunks;
 mod duck;
 mod miniprogram;
 mod websocket;
@@ -24,6 +25,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::frame::{Headers, Version};
 use crate::session::CloseInfo;
 
+pub(crate) use chunks::utf8_pieces;
 pub(crate) use duck::DuckSocket;
 pub(crate) use miniprogram::MiniProgramSocket;
 pub use miniprogram::Platform;

@@ -1,0 +1,84 @@
+// The stompjs 7.5 options that came with issue #15 (splitLargeFrames + maxWebSocketChunkSize,
+// appendMissingNULLonIncoming, discardWebsocketOnCommFailure), each proven to take effect through the
+// package's public API against the test broker (tools/test-broker), whose records show every WebSocket
+// message the client wrote. Environment-neutral: tests/js/migrate.test.mjs runs them in Node and in
+// Chromium through run-check.mjs. Each check fails if its option were ignored or wired to another one.
+import { Watch, expect, expectNoFaults, shutdown, until, freshDestination, within } from './client-watch.mjs';
+
+/** A watched client on the test broker (not activated). */
+function client(env, scenario, params, options = {}) {
+  const instance = new env.Client({
+    brokerURL: env.broker.url(scenario, { id: env.id, ...params }),
+    reconnectDelay: 0,
+    heartbeatIncoming: 0,
+    heartbeatOutgoing: 0,
+    ...options,
+  });
+  const watch = new Watch(instance);
+  if (!('debug' in options)) instance.debug = watch.debug();
+  return { client: instance, watch };
+}
+
+const utf8 = new TextEncoder();
+
+/** A body of about `bytes` UTF-8 bytes mixing 1-, 2-, 3- and 4-byte characters. */
+function mixedBody(bytes) {
+  const unit = 'ab é 你好 👋🏽 ';
+  let text = '';
+  while (utf8.encode(text).length < bytes) text += unit;
+  return text;
+}
+
+/**
+ * splitLargeFrames + maxWebSocketChunkSize: a text frame goes out as text messages of at most the chunk
+ * size in bytes, none cut inside a character (the broker, which reads each text message as UTF-8, would
+ * close the connection), and arrives whole; a binary frame goes as one message; without the option, one
+ * message per frame; a chunk size below a character's width still makes progress.
+ */
+export async function splitLargeFrames(env) {
+  const outcomes = [];
+  for (const [label, options, bodyBytes] of [
+    ['split at 1000 bytes', { splitLargeFrames: true, maxWebSocketChunkSize: 1000 }, 40000],
+    ['split at 7 bytes', { splitLargeFrames: true, maxWebSocketChunkSize: 7 }, 300],
+    ['split at 1 byte', { splitLargeFrames: true, maxWebSocketChunkSize: 1 }, 60],
+    ['chunk size alone (no split)', { maxWebSocketChunkSize: 1000 }, 40000],
+  ]) {
+    const sub = { ...env, id: `${env.id}-${options.maxWebSocketChunkSize}-${!!options.splitLargeFrames}` };
+    const { client: c, watch } = client(sub, 'ok', {}, options);
+    c.activate();
+    await watch.next('connect');
+    const destination = freshDestination('/queue/split');
+    const body = mixedBody(bodyBytes);
+    const binary = new Uint8Array(5000).map((_, i) => (i * 7) & 0xff);
+    const received = [];
+    c.subscribe(destination, (message) => received.push(message));
+    await c.publish({ destination, body, receipt: true });
+    await c.publish({ destination, binaryBody: binary, receipt: true });
+    await until(() => received.length === 2, 10000, `${label}: both messages back`);
+    expect(received[0].body === body, `${label}: the text body arrives whole and unchanged`);
+    expect(received[1].isBinaryBody && received[1].binaryBody.length === binary.length
+      && received[1].binaryBody.every((b, i) => b === binary[i]), `${label}: the binary body arrives whole`);
+    await shutdown(c);
+    const [record] = await env.broker.records(sub.id);
+    expect(!record.error, `${label}: the broker parsed everything: ${record.error}`);
+    const sends = record.frames.filter((f) => f.command === 'SEND');
+    expect(sends.length === 2 && sends[0].bodySize === utf8.encode(body).length,
+      `${label}: the broker reassembled both SENDs: ${JSON.stringify(sends.map((s) => s.bodySize))}`);
+    const messages = record.messages.filter((m) => m.kind === 'text' || m.kind === 'binary');
+    const binaries = messages.filter((m) => m.kind === 'binary');
+    expect(binaries.length === 1 && binaries[0].size > binary.length,
+      `${label}: the binary frame went as one binary message: ${JSON.stringify(binaries.map((m) => m.size))}`);
+    const texts = messages.filter((m) => m.kind === 'text');
+    const largest = Math.max(...texts.map((m) => m.size));
+    if (options.splitLargeFrames) {
+      const limit = Math.max(options.maxWebSocketChunkSize, 4);
+      expect(largest <= limit, `${label}: no text message over ${limit} bytes (largest ${largest})`);
+      expect(texts.length > utf8.encode(body).length / limit, `${label}: the SEND was split (${texts.length} text messages)`);
+    } else {
+      expect(largest > 40000, `${label}: without splitLargeFrames the SEND is one message (largest ${largest})`);
+    }
+    outcomes.push(`${label}: ${texts.length} text messages, largest ${largest} B`);
+  }
+  expectNoFaults();
+  return { outcome: outcomes.join('; ') };
+}
