@@ -75,6 +75,9 @@ pub struct DriverConfig {
     pub split_large_frames: bool,
     /// stompjs's `maxWebSocketChunkSize`: the most bytes of one message when splitting (default 8 KiB).
     pub max_chunk_size: usize,
+    /// stompjs's `appendMissingNULLonIncoming`: a text message that does not end with the NUL that ends
+    /// a frame gets one (React Native cuts strings at NUL, so each frame arrives without it).
+    pub append_missing_nul: bool,
     /// The debug log.
     pub debug: DebugConfig,
     /// Before each connection attempt, ask the owner ([`Notice::BeforeConnect`]) and wait for
@@ -573,7 +576,10 @@ impl Core {
     fn socket_event(&mut self, now: u64, event: SocketEvent, work: &mut Vec<Work>) {
         match event {
             SocketEvent::Open => self.session.handle_open(now),
-            SocketEvent::Message(bytes) => {
+            SocketEvent::Message(mut bytes, text) => {
+                if text && self.config.append_missing_nul {
+                    append_missing_nul(&mut bytes);
+                }
                 self.log.frame_in(&bytes);
                 self.session.handle_bytes(now, &bytes);
             }
@@ -753,6 +759,15 @@ fn split_into(
         line.push_str(" messages");
         line
     });
+}
+
+/// Ends a text message with the NUL that ends a frame, unless it has one or is only heart-beats (EOLs),
+/// which carry none: each message is then taken to be one whole frame, as stompjs does.
+fn append_missing_nul(bytes: &mut Vec<u8>) {
+    let beats_only = bytes.iter().all(|&b| b == b'\n' || b == b'\r');
+    if !beats_only && bytes.last() != Some(&0) {
+        bytes.push(0);
+    }
 }
 
 fn dropped(reason: String) -> CloseInfo {

@@ -29,6 +29,7 @@ after(async () => {
 /** [title, check name in migrate-checks.mjs, also in Chromium]. */
 const CHECKS = [
   ['splitLargeFrames + maxWebSocketChunkSize: text frames in UTF-8-safe pieces, binary whole', 'splitLargeFrames', true],
+  ['appendMissingNULLonIncoming: text messages without their NUL are frames again', 'appendMissingNULLonIncoming', false],
 ];
 
 for (const [title, check, inChromium] of CHECKS) {

@@ -82,3 +82,46 @@ export async function splitLargeFrames(env) {
   expectNoFaults();
   return { outcome: outcomes.join('; ') };
 }
+
+/** A MESSAGE for subscription `sub` as a broker writes it (content-length), without the final NUL. */
+function messageWithoutNul(sub, body, id) {
+  return `MESSAGE\ndestination:/queue/x\nsubscription:${sub}\nmessage-id:${id}\ncontent-length:${utf8.encode(body).length}\n\n${body}`;
+}
+
+/**
+ * appendMissingNULLonIncoming: text messages that lost their final NUL (React Native) are each one
+ * frame again, and a heart-beat-only message stays a heart-beat; without the option the same bytes
+ * are a protocol error (the next frame starts where a NUL must be).
+ */
+export async function appendMissingNULLonIncoming(env) {
+  const outcomes = [];
+  for (const append of [true, false]) {
+    const sub = { ...env, id: `${env.id}-${append}` };
+    const { client: c, watch } = client(sub, 'ok', {}, append ? { appendMissingNULLonIncoming: true } : {});
+    c.activate();
+    await watch.next('connect');
+    const bodies = [];
+    c.subscribe('/queue/x', (message) => bodies.push(message.body), { id: 'rn' });
+    await c.publish({ destination: '/queue/barrier', body: '', receipt: true }); // SUBSCRIBE is in
+    await env.broker.inject(sub.id, messageWithoutNul('rn', 'first 你好', 1));
+    await env.broker.inject(sub.id, '\n');
+    await env.broker.inject(sub.id, messageWithoutNul('rn', 'second 👋', 2));
+    if (append) {
+      await until(() => bodies.length === 2, 5000, 'both messages');
+      expect(bodies[0] === 'first 你好' && bodies[1] === 'second 👋', `each message is one frame: ${JSON.stringify(bodies)}`);
+      await until(() => watch.count('heartbeatReceived') >= 1, 5000, 'the heart-beat');
+      expect(c.connected, 'still connected: the heart-beat-only message got no NUL');
+      await shutdown(c);
+      outcomes.push('with the option: 2 messages and a heart-beat');
+    } else {
+      await watch.next('webSocketClose');
+      const errors = watch.all('webSocketError').map(([e]) => String(e && e.message));
+      expect(errors.some((m) => /NUL/i.test(m)), `without the option: a protocol error naming the missing NUL: ${JSON.stringify(errors)}`);
+      expect(bodies.length === 0, `without the option, no message is delivered: ${JSON.stringify(bodies)}`);
+      await shutdown(c);
+      outcomes.push(`without: ${errors.join(' ')}`);
+    }
+  }
+  expectNoFaults();
+  return { outcome: outcomes.join('; ') };
+}

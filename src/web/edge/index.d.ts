@@ -176,6 +176,8 @@ export interface ClientOptionValues {
   splitLargeFrames?: boolean;
   /** With `splitLargeFrames`: the most bytes in one WebSocket message (stompjs counts UTF-16 units instead). Default: 8192. */
   maxWebSocketChunkSize?: number;
+  /** Ends each incoming text message with the NUL a frame ends with when it lacks one (React Native cuts strings at NUL); only for brokers that send one whole frame per message. Default: false. */
+  appendMissingNULLonIncoming?: boolean;
   /** Also show frame bodies through `debug` (credentials stay hidden). Default: false. */
   logRawCommunication?: boolean;
   /** Header names whose values `debug` never shows, beyond `passcode` and `Authorization`. Default: []. */
@@ -252,6 +254,7 @@ export interface ClientOptionProperties {
   forceBinaryWSFrames: boolean;
   splitLargeFrames: boolean;
   maxWebSocketChunkSize: number;
+  appendMissingNULLonIncoming: boolean;
   logRawCommunication: boolean;
   redactHeaders: string[];
   reconnectOnResume: boolean;

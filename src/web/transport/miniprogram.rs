@@ -13,8 +13,8 @@ use crate::frame::Headers;
 use crate::session::CloseInfo;
 
 use super::{
-    array_buffer, call_method, close_info, event_bytes, joined, text, Handlers, Sink, SocketEvent,
-    Transport,
+    array_buffer, call_method, close_info, joined, message_event, text, Handlers, Sink,
+    SocketEvent, Transport,
 };
 
 /// Which mini-program API opens sockets.
@@ -136,8 +136,8 @@ impl MiniProgramSocket {
         };
         register("onOpen", |sink, _| sink(SocketEvent::Open))?;
         register("onMessage", |sink, event| {
-            if let Some(bytes) = event_bytes(&event) {
-                sink(SocketEvent::Message(bytes));
+            if let Some(message) = message_event(&event) {
+                sink(message);
             }
         })?;
         register("onClose", |sink, event| {
