@@ -78,6 +78,11 @@ pub struct DriverConfig {
     /// stompjs's `appendMissingNULLonIncoming`: a text message that does not end with the NUL that ends
     /// a frame gets one (React Native cuts strings at NUL, so each frame arrives without it).
     pub append_missing_nul: bool,
+    /// stompjs's `discardWebsocketOnCommFailure`: a socket given up on because the broker went silent
+    /// (heart-beats lost, no CONNECTED or no DISCONNECT receipt in time) or by
+    /// [`Driver::force_disconnect`] is discarded (`terminate()` where the socket has it, as Node's `ws`
+    /// does) rather than closed with a closing handshake that a dead network never completes.
+    pub discard_on_comm_failure: bool,
     /// The debug log.
     pub debug: DebugConfig,
     /// Before each connection attempt, ask the owner ([`Notice::BeforeConnect`]) and wait for
@@ -258,7 +263,8 @@ struct Core {
     log: DebugLog,
     /// The platform's event object of the last socket close or error.
     socket_event: JsValue,
-    /// The next close discards the socket (`deactivate({force: true})`).
+    /// The close the session asks for next, in answer to the same call, discards the socket
+    /// (`deactivate({force: true})`, or a communication failure with `discard_on_comm_failure`).
     discard: bool,
     /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order.
     bodies: VecDeque<JsValue>,
@@ -352,6 +358,7 @@ impl Driver {
     /// Drops the socket as if the network failed; the reconnect policy applies.
     pub fn force_disconnect(&self) -> Result<(), DriverError> {
         self.command(|core, now| {
+            core.discard = core.config.discard_on_comm_failure;
             core.session.drop_connection(now);
             Ok(())
         })
@@ -525,6 +532,8 @@ impl Core {
                 if let Some(timer) = &mut self.timer {
                     timer.fired();
                 }
+                // A close asked for on a deadline gives up on a silent broker.
+                self.discard |= self.config.discard_on_comm_failure;
                 self.session.handle_timeout(now);
             }
             Input::Hook(Hook::Resume) => {
@@ -640,6 +649,8 @@ impl Core {
                 }
             }
         }
+        // Meant for a close the same call would make: one that did not come must not apply later.
+        self.discard = false;
         if let Some(transport) = &self.transport {
             let mut batch = Vec::new();
             while let Some(transmit) = self.session.poll_transmit() {

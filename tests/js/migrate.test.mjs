@@ -30,6 +30,7 @@ after(async () => {
 const CHECKS = [
   ['splitLargeFrames + maxWebSocketChunkSize: text frames in UTF-8-safe pieces, binary whole', 'splitLargeFrames', true],
   ['appendMissingNULLonIncoming: text messages without their NUL are frames again', 'appendMissingNULLonIncoming', false],
+  ['discardWebsocketOnCommFailure: a silent broker\'s socket is terminated, not closed', 'discardWebsocketOnCommFailure', false],
 ];
 
 for (const [title, check, inChromium] of CHECKS) {

@@ -125,3 +125,43 @@ export async function appendMissingNULLonIncoming(env) {
   expectNoFaults();
   return { outcome: outcomes.join('; ') };
 }
+
+/**
+ * discardWebsocketOnCommFailure: when the broker goes silent (heart-beats lost) and on
+ * forceDisconnect(), the socket is discarded — Node's `ws` terminate(): the broker sees the TCP
+ * connection end with no close frame — instead of closed with a close frame (the default). Node only:
+ * a browser WebSocket has no terminate(), so there both are a close().
+ */
+export async function discardWebsocketOnCommFailure(env) {
+  const outcomes = [];
+  for (const discard of [true, false]) {
+    for (const how of ['heart-beats lost', 'forceDisconnect()']) {
+      const sub = { ...env, id: `${env.id}-${discard}-${how.length}` };
+      const silent = how === 'heart-beats lost';
+      const { client: c, watch } = client(sub, silent ? 'silent' : 'ok', silent ? { hb: '200,0' } : {}, {
+        heartbeatIncoming: silent ? 200 : 0,
+        ...(discard ? { discardWebsocketOnCommFailure: true } : {}),
+      });
+      c.activate();
+      await watch.next('connect');
+      if (!silent) c.forceDisconnect();
+      await watch.next('webSocketClose');
+      if (silent) expect(watch.count('heartbeatLost') === 1, `${how}: heartbeatLost came first`);
+      let record;
+      await until(async () => {
+        [record] = await env.broker.records(sub.id);
+        return record && record.ended;
+      }, 5000, `${how}: the broker saw the connection end`);
+      const closeFrame = record.messages.some((m) => m.kind === 'close');
+      if (discard) {
+        expect(!closeFrame, `${how}, discardWebsocketOnCommFailure: no close frame, the socket is discarded: ${JSON.stringify(record.messages.slice(-3))}`);
+      } else {
+        expect(closeFrame, `${how}, by default: a close frame (a graceful close): ${JSON.stringify(record.messages.slice(-3))}`);
+      }
+      await shutdown(c);
+      outcomes.push(`${discard ? 'discard' : 'default'}, ${how}: ${closeFrame ? 'close frame' : 'no close frame'}`);
+    }
+  }
+  expectNoFaults();
+  return { outcome: outcomes.join('; ') };
+}

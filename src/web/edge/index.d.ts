@@ -176,6 +176,8 @@ export interface ClientOptionValues {
   splitLargeFrames?: boolean;
   /** With `splitLargeFrames`: the most bytes in one WebSocket message (stompjs counts UTF-16 units instead). Default: 8192. */
   maxWebSocketChunkSize?: number;
+  /** When heart-beats are lost, a connection attempt or a disconnect times out, or on `forceDisconnect()`: discard the socket (`terminate()` where it has one, as Node's `ws`) instead of closing it gracefully. The client moves on at once either way. Default: false. */
+  discardWebsocketOnCommFailure?: boolean;
   /** Ends each incoming text message with the NUL a frame ends with when it lacks one (React Native cuts strings at NUL); only for brokers that send one whole frame per message. Default: false. */
   appendMissingNULLonIncoming?: boolean;
   /** Also show frame bodies through `debug` (credentials stay hidden). Default: false. */
@@ -254,6 +256,7 @@ export interface ClientOptionProperties {
   forceBinaryWSFrames: boolean;
   splitLargeFrames: boolean;
   maxWebSocketChunkSize: number;
+  discardWebsocketOnCommFailure: boolean;
   appendMissingNULLonIncoming: boolean;
   logRawCommunication: boolean;
   redactHeaders: string[];

@@ -509,6 +509,7 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
         "forceBinaryWSFrames" => config.force_binary = flag(false),
         "splitLargeFrames" => config.split_large_frames = flag(false),
         "appendMissingNULLonIncoming" => config.append_missing_nul = flag(false),
+        "discardWebsocketOnCommFailure" => config.discard_on_comm_failure = flag(false),
         "maxWebSocketChunkSize" => {
             config.max_chunk_size = number().map_or(8 * 1024, |n| n as usize)
         }

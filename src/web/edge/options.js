@@ -53,6 +53,7 @@ export const OPTIONS = [
   ['forceBinaryWSFrames', 'bool', false, 'boolean', 'Send every frame as a binary WebSocket message.'],
   ['splitLargeFrames', 'bool', false, 'boolean', 'Write a text frame longer than `maxWebSocketChunkSize` as several WebSocket messages, cut between UTF-8 characters, for brokers that reassemble them (Spring, RabbitMQ); binary frames are never split.'],
   ['maxWebSocketChunkSize', 'size', 8192, 'number', 'With `splitLargeFrames`: the most bytes in one WebSocket message (stompjs counts UTF-16 units instead).'],
+  ['discardWebsocketOnCommFailure', 'bool', false, 'boolean', "When heart-beats are lost, a connection attempt or a disconnect times out, or on `forceDisconnect()`: discard the socket (`terminate()` where it has one, as Node's `ws`) instead of closing it gracefully. The client moves on at once either way."],
   ['appendMissingNULLonIncoming', 'bool', false, 'boolean', 'Ends each incoming text message with the NUL a frame ends with when it lacks one (React Native cuts strings at NUL); only for brokers that send one whole frame per message.'],
   ['logRawCommunication', 'bool', false, 'boolean', 'Also show frame bodies through `debug` (credentials stay hidden).'],
   ['redactHeaders', 'strings', [], 'string[]', 'Header names whose values `debug` never shows, beyond `passcode` and `Authorization`.'],
