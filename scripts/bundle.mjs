@@ -69,7 +69,7 @@ writeFileSync(
   `${banner('for Node (ESM over the CommonJS build)')}
 import cjs from './stomp_wasm.js';
 
-export const { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, isInitialized, initSync } = cjs;
+export const { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized, initSync } = cjs;
 export default cjs.default;
 `,
 );

@@ -194,6 +194,15 @@ export class Client {
    * written or queued; rejected with an Error naming the problem.
    */
   publish(params) {
+    try {
+      return this._publish(params);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** `publish`, throwing what `publish` rejects with (for the 2.x `send`, which throws). */
+  _publish(params) {
     let receipt = '';
     try {
       if (!isObject(params)) throw typeError('publish() takes {destination, body?, binaryBody?, headers?}');
@@ -233,7 +242,7 @@ export class Client {
       return RESOLVED;
     } catch (error) {
       if (receipt) this._receipts.delete(receipt);
-      return Promise.reject(error);
+      throw error;
     }
   }
 

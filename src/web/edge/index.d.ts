@@ -3,8 +3,11 @@
 // table, not the block.
 
 /** STOMP headers: names to values (numbers and booleans are sent as `String(value)`; `undefined`
- * and `null` leave the header out). */
-export type StompHeaders = { [name: string]: string | number | boolean | undefined | null };
+ * and `null` leave the header out). A class, as stompjs's, so that `import { StompHeaders }` is a value
+ * import too (`verbatimModuleSyntax`); any object literal of headers is one. */
+export declare class StompHeaders {
+  [name: string]: string | number | boolean | undefined | null;
+}
 
 /** The headers of a received frame. */
 export type ReceivedHeaders = { [name: string]: string };
@@ -92,6 +95,16 @@ export interface IPublishParams {
 }
 
 export type publishParams = IPublishParams;
+
+/** stompjs's raw header pair (its parser's output; exported for type compatibility). */
+export type RawHeaderType = [string, string];
+
+/** stompjs's raw frame (its parser's output; exported for type compatibility). */
+export interface IRawFrameType {
+  command: string | undefined;
+  headers: RawHeaderType[];
+  binaryBody: Uint8Array | undefined;
+}
 
 /** Events for `on(name, listener)` / `off(name, listener)` and their listener arguments. */
 export interface ClientEventMap {
@@ -322,6 +335,54 @@ export declare class Client {
 }
 // The option properties (readable and writable, as stompjs's) and the callback properties.
 export declare interface Client extends ClientOptionProperties {}
+
+/** stompjs's `StompConfig`: the options object of `new Client(config)` (a class there, so here too). */
+export declare class StompConfig {}
+export declare interface StompConfig extends ClientOptions {}
+
+/**
+ * stomp.js 2.x's client API (stompjs v7's `CompatClient`): a `Client` with the 2.x methods and property
+ * names. Made by `Stomp.over(() => socket)` or `Stomp.client(url)`. As in stompjs v7 it does not
+ * reconnect unless `reconnect_delay` is set, and logs to `console.log` until `debug` is set.
+ */
+export declare class CompatClient extends Client {
+  constructor(webSocketFactory?: () => IStompSocket);
+  /** No effect, as in stompjs v7 (see `splitLargeFrames` and `maxWebSocketChunkSize`). Default 16384. */
+  maxWebSocketFrameSize: number;
+  /** Sets `connectHeaders`, `onConnect`, `onStompError`, `onWebSocketClose` (those given), then `activate()`. */
+  connect(headers: StompHeaders, connectCallback: frameCallbackType, errorCallback?: frameCallbackType | null, closeEventCallback?: closeEventCallbackType | null): void;
+  /** `login` and `passcode` (and `host`) become the CONNECT headers. A string fifth argument is the host (stomp.js 2.x). */
+  connect(login: string, passcode: string, connectCallback: frameCallbackType, errorCallback?: frameCallbackType | null, closeEventCallback?: closeEventCallbackType | string | null, host?: string): void;
+  /** Sets `onDisconnect` (if given) and `disconnectHeaders`, then `deactivate()`. */
+  disconnect(disconnectCallback?: frameCallbackType | null, headers?: StompHeaders): void;
+  /** `publish({destination, headers, body})`; a `'content-length': false` header leaves content-length out. Throws on a bad argument. */
+  send(destination: string, headers?: StompHeaders, body?: string): void;
+  /** `reconnectDelay`. */
+  reconnect_delay: number;
+  /** `webSocket`. */
+  readonly ws: IStompSocket | undefined;
+  /** `connectedVersion`. */
+  readonly version: string | undefined;
+  /** `onUnhandledMessage`. */
+  onreceive: messageCallbackType;
+  /** `onUnhandledReceipt`. */
+  onreceipt: frameCallbackType;
+  /** `heartbeatIncoming` and `heartbeatOutgoing`, live (`client.heartbeat.outgoing = 20000`). */
+  heartbeat: { incoming: number; outgoing: number };
+}
+
+/** stomp.js 2.x's `Stomp` (stompjs v7's class of static members): makes `CompatClient`s. */
+export declare const Stomp: {
+  /** A WebSocket class for `Stomp.client` instead of the global one; set it before calling `client`. */
+  WebSocketClass: any;
+  /**
+   * A client for `url`: with no `protocols` and no `WebSocketClass`, the client opens its own socket
+   * (the global WebSocket, or `wx`/`tt`/`uni.connectSocket` in a mini-program).
+   */
+  client(url: string, protocols?: string[]): CompatClient;
+  /** A client over a WebSocket-like object: pass a function returning a new one (reconnects work), or a socket (with a warning). */
+  over(ws: (() => any) | object): CompatClient;
+};
 
 export declare enum ActivationState {
   ACTIVE = 0,

@@ -6,7 +6,7 @@
 // `WebAssembly.Module`.
 import { imports, finish } from '../api.js';
 
-export { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, isInitialized } from '../api.js';
+export { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized } from '../api.js';
 
 let pending = null;
 
