@@ -189,13 +189,17 @@ pub(crate) fn message_event(event: &JsValue) -> Option<SocketEvent> {
     }
 }
 
-/// Reads a close event (`{code, reason, wasClean}`) into [`CloseInfo`].
+/// Reads a close event (`{code, reason, wasClean}`) into [`CloseInfo`]. Without `wasClean` (a
+/// mini-program SocketTask's `onClose` gives only `{code, reason}`), a 1000 close is a clean one: else
+/// RabbitMQ's close in answer to DISCONNECT would never confirm it there, and `onDisconnect` (the 2.x
+/// `disconnect(callback)`) would never run.
 pub(crate) fn close_info(event: &JsValue) -> CloseInfo {
     let get = |name: &str| Reflect::get(event, &JsValue::from_str(name)).unwrap_or_default();
+    let code = get("code").as_f64().map_or(1006, |c| c as u16);
     CloseInfo {
-        code: get("code").as_f64().map_or(1006, |c| c as u16),
+        code,
         reason: get("reason").as_string().unwrap_or_default(),
-        clean: get("wasClean").as_bool().unwrap_or(false),
+        clean: get("wasClean").as_bool().unwrap_or(code == 1000),
     }
 }
 
