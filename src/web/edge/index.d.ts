@@ -12,18 +12,24 @@ export declare class StompHeaders {
 /** The headers of a received frame. */
 export type ReceivedHeaders = { [name: string]: string };
 
-/** A WebSocket-like object: what `webSocketFactory` returns (a WebSocket, SockJS, a wrapper). */
+/**
+ * A WebSocket-like object: what `webSocketFactory` returns (a WebSocket, SockJS, a wrapper). The handler
+ * properties take `any` events, as stompjs's, so that a DOM `WebSocket` (whose handlers take `Event`,
+ * `MessageEvent`, `CloseEvent`) is one.
+ */
 export interface IStompSocket {
+  url?: string;
   binaryType?: string;
-  readyState?: number;
+  readonly readyState?: number;
   bufferedAmount?: number;
-  onopen: ((event?: any) => void) | null;
-  onmessage: ((event: IStompSocketMessageEvent) => void) | null;
-  onclose: ((event?: any) => void) | null;
-  onerror: ((event?: any) => void) | null;
-  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  onopen: ((event?: any) => any) | undefined | null;
+  onmessage: ((event: any) => any) | undefined | null;
+  onclose: ((event?: any) => any) | undefined | null;
+  onerror: ((event: any) => any) | undefined | null;
+  /** The client sends strings and ArrayBuffers (`any` here, so that every socket's own signature fits). */
+  send(data: any): void;
   close(code?: number, reason?: string): void;
-  terminate?(): void;
+  terminate?: (() => any) | undefined | null;
 }
 
 export interface IStompSocketMessageEvent {
@@ -243,7 +249,7 @@ export interface ClientOptions extends ClientOptionValues, ClientCallbacks {}
 /** The option and callback properties of a Client: they read back what was set (or the default). */
 export interface ClientOptionProperties {
   brokerURL: string | string[] | undefined;
-  webSocketFactory: () => IStompSocket | undefined;
+  webSocketFactory: (() => IStompSocket) | undefined;
   connectHeaders: StompHeaders;
   disconnectHeaders: StompHeaders;
   stompVersions: Versions | string[] | undefined;
@@ -278,7 +284,7 @@ export interface ClientOptionProperties {
   handshakeHeaders: string[];
   appLifecycle: boolean;
   debug: debugFnType;
-  beforeConnect: (client: Client) => void | Promise<void> | undefined;
+  beforeConnect: ((client: Client) => void | Promise<void>) | undefined;
   onConnect: frameCallbackType;
   onDisconnect: frameCallbackType;
   onStompError: frameCallbackType;
