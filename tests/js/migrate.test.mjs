@@ -39,6 +39,7 @@ const CHECKS = [
   ['splitLargeFrames + maxWebSocketChunkSize: text frames in UTF-8-safe pieces, binary whole', 'migrate-checks.mjs', 'splitLargeFrames', true],
   ['appendMissingNULLonIncoming: text messages without their NUL are frames again', 'migrate-checks.mjs', 'appendMissingNULLonIncoming', false],
   ['discardWebsocketOnCommFailure: a silent broker\'s socket is terminated, not closed', 'migrate-checks.mjs', 'discardWebsocketOnCommFailure', false],
+  ['maxReconnectDelay: 0 is no upper limit (stompjs 7.5)', 'migrate-checks.mjs', 'maxReconnectDelayZero', false],
 ];
 
 for (const [title, module, check, inChromium] of CHECKS) {

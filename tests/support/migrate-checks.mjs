@@ -165,3 +165,31 @@ export async function discardWebsocketOnCommFailure(env) {
   expectNoFaults();
   return { outcome: outcomes.join('; ') };
 }
+
+/**
+ * maxReconnectDelay: 0 is no upper limit, as in stompjs 7.5: with EXPONENTIAL the delays keep doubling
+ * (10, 20, 40, 80 ms) instead of staying at reconnectDelay; a cap of 30 stops them at 30.
+ */
+export async function maxReconnectDelayZero(env) {
+  const outcomes = [];
+  for (const [cap, expected] of [[0, [10, 20, 40, 80]], [30, [10, 20, 30, 30]]]) {
+    const instance = new env.Client({
+      brokerURL: 'ws://127.0.0.1:9/refused', // nothing listens on the discard port
+      reconnectDelay: 10,
+      reconnectTimeMode: env.ReconnectionTimeMode.EXPONENTIAL,
+      maxReconnectDelay: cap,
+      heartbeatIncoming: 0,
+      heartbeatOutgoing: 0,
+    });
+    const watch = new Watch(instance);
+    instance.debug = watch.debug();
+    instance.activate();
+    await watch.next('reconnectScheduled', { count: 4 });
+    await shutdown(instance);
+    const delays = watch.all('reconnectScheduled').slice(0, 4).map(([detail]) => detail.delay);
+    expect(JSON.stringify(delays) === JSON.stringify(expected), `maxReconnectDelay ${cap}: delays ${JSON.stringify(delays)}, expected ${JSON.stringify(expected)}`);
+    outcomes.push(`${cap}: ${delays.join(', ')}`);
+  }
+  expectNoFaults();
+  return { outcome: outcomes.join('; ') };
+}

@@ -163,7 +163,7 @@ export interface ClientOptionValues {
   reconnectDelay?: number;
   /** `ReconnectionTimeMode.EXPONENTIAL` doubles the delay after each failed attempt, up to `maxReconnectDelay`. Default: 0. */
   reconnectTimeMode?: ReconnectionTimeMode;
-  /** Cap on any reconnect delay, in ms (never below `reconnectDelay`). Default: 15 min. */
+  /** Cap on any reconnect delay, in ms (never below `reconnectDelay`); 0 = no cap, as stompjs. Default: 15 min. */
   maxReconnectDelay?: number;
   /** Attempts in a row before giving up (state 'failed', a `reconnectFailed` event); 0 = no limit. The count starts again only after a connection has stayed up for 10 s. Default: 0. */
   maxReconnectAttempts?: number;

@@ -37,7 +37,7 @@ export const OPTIONS = [
   ['heartbeatStrategy', 'enum:interval|worker', 'interval', 'TickerStrategy | "interval" | "worker"', "'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`)."],
   ['reconnectDelay', 'ms', 5000, 'number', 'Milliseconds before reconnecting; 0 never reconnects.'],
   ['reconnectTimeMode', 'mode', 0, 'ReconnectionTimeMode', '`ReconnectionTimeMode.EXPONENTIAL` doubles the delay after each failed attempt, up to `maxReconnectDelay`.'],
-  ['maxReconnectDelay', 'ms', 900000, 'number', 'Cap on any reconnect delay, in ms (never below `reconnectDelay`).'],
+  ['maxReconnectDelay', 'ms', 900000, 'number', 'Cap on any reconnect delay, in ms (never below `reconnectDelay`); 0 = no cap, as stompjs.'],
   ['maxReconnectAttempts', 'count', 0, 'number', "Attempts in a row before giving up (state 'failed', a `reconnectFailed` event); 0 = no limit. The count starts again only after a connection has stayed up for 10 s."],
   ['reconnectJitter', 'fraction', 0, 'number', 'Fraction (0–1) of each delay drawn at random and taken off it; 1 = full jitter.'],
   ['reconnectSeed', 'count', undefined, 'number', "Seed of the jitter's random sequence (for reproducible delays)."],
