@@ -36,6 +36,7 @@ const CHECKS = [
   ['client.heartbeat.outgoing = … is honoured (CONNECT header, heart-beats sent)', 'compat-checks.mjs', 'heartbeatProperty', true],
   ['send() with a content-length: false header sends no content-length', 'compat-checks.mjs', 'sendWithoutContentLength', false],
   ['a frame of ~390 KiB with splitLargeFrames arrives whole through RabbitMQ', 'compat-checks.mjs', 'splitThroughRabbitMQ', true],
+  ['onConnect subscribing again after a reconnect gets each message once (stompjs code as it is)', 'compat-checks.mjs', 'onConnectSubscribesAgain', true],
   ['splitLargeFrames + maxWebSocketChunkSize: text frames in UTF-8-safe pieces, binary whole', 'migrate-checks.mjs', 'splitLargeFrames', true],
   ['appendMissingNULLonIncoming: text messages without their NUL are frames again', 'migrate-checks.mjs', 'appendMissingNULLonIncoming', false],
   ['discardWebsocketOnCommFailure: a silent broker\'s socket is terminated, not closed', 'migrate-checks.mjs', 'discardWebsocketOnCommFailure', false],

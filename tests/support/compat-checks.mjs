@@ -260,3 +260,56 @@ export async function splitThroughRabbitMQ(env) {
   expectNoFaults();
   return { outcome: `${bytes} bytes: ${split}` };
 }
+
+/**
+ * The stompjs pattern — `client.onConnect = () => client.subscribe(…)` — across a reconnect: the
+ * callback subscribes again, and each message still arrives once (a subscription made by a connect
+ * callback lasts for its connection, as in stompjs); a subscription made outside it is restored by the
+ * client (the same id, re-sent). The same for the 2.x facade's connectCallback with reconnect_delay set.
+ */
+export async function onConnectSubscribesAgain(env) {
+  const outcomes = [];
+  for (const facade of [false, true]) {
+    const label = facade ? 'CompatClient' : 'Client';
+    const perConnection = freshDestination('/topic/per-connection');
+    const lasting = freshDestination('/topic/lasting');
+    const client = facade
+      ? env.Stomp.over(() => new WebSocket(RABBITMQ))
+      : new env.Client({ brokerURL: RABBITMQ, connectHeaders: { login: 'guest', passcode: 'guest' } });
+    watched(client);
+    const got = { perConnection: [], lasting: [] };
+    let connects = 0;
+    const onConnect = () => {
+      connects += 1;
+      client.subscribe(perConnection, (m) => got.perConnection.push(m.body));
+    };
+    if (facade) {
+      client.reconnect_delay = 50;
+      client.connect({}, onConnect);
+    } else {
+      client.reconnectDelay = 50;
+      client.onConnect = onConnect;
+      client.activate();
+    }
+    const kept = client.subscribe(lasting, (m) => got.lasting.push(m.body));
+    await until(() => connects === 1, 10000, `${label}: connected`);
+    client.forceDisconnect();
+    await until(() => connects === 2, 10000, `${label}: reconnected`);
+    // Behind a RECEIPT, the broker has every SUBSCRIBE of this connection.
+    await within(client.publish({ destination: freshDestination('/topic/barrier'), body: '', receipt: true }), 10000, 'barrier');
+    for (const destination of [perConnection, lasting]) {
+      await client.publish({ destination, body: 'once' });
+      await client.publish({ destination, body: 'marker' });
+    }
+    await until(() => got.perConnection.includes('marker') && got.lasting.includes('marker'), 10000, `${label}: both markers`);
+    expect(JSON.stringify(got.perConnection) === '["once","marker"]', `${label}: subscribed again in onConnect, each message once: ${JSON.stringify(got.perConnection)}`);
+    expect(JSON.stringify(got.lasting) === '["once","marker"]', `${label}: the subscription made outside onConnect was restored: ${JSON.stringify(got.lasting)}`);
+    kept.unsubscribe();
+    if (facade) client.disconnect();
+    else await within(client.deactivate(), 10000, 'deactivate()');
+    await inactive(client);
+    outcomes.push(`${label}: once each`);
+  }
+  expectNoFaults();
+  return { outcome: outcomes.join('; ') };
+}

@@ -106,6 +106,9 @@ export class Client {
     this._seq = 0;
     this._generation = -1;
     this._closeDetail = null;
+    // Subscriptions made by a 'connect' callback, and whether one is running (see _endConnection).
+    this._perConnection = [];
+    this._inConnect = false;
     this._Message = messageClass(this);
     this._values.connectHeaders = {};
     this._values.disconnectHeaders = {};
@@ -253,7 +256,9 @@ export class Client {
 
   /**
    * Subscribes; `callback(message)` gets every MESSAGE. The subscription survives reconnects (it is
-   * re-sent with the same id). Returns `{id, unsubscribe(headers?)}`.
+   * re-sent with the same id) — unless it was made by an `onConnect` callback (or a 'connect'
+   * listener), which runs again after a reconnect and makes it again, as with stompjs: such a
+   * subscription lasts for its connection. Returns `{id, unsubscribe(headers?)}`.
    */
   subscribe(destination, callback, headers) {
     requireString(destination, "subscribe(): 'destination'");
@@ -275,6 +280,7 @@ export class Client {
       this._subs.delete(id);
       throw error;
     }
+    if (this._inConnect) this._perConnection.push(id);
     const client = this;
     return {
       id: id,
@@ -469,7 +475,12 @@ export class Client {
         this._emit('unhandledMessage', [frame]);
         break;
       case F_CONNECTED:
-        this._emit('connect', [frame]);
+        this._inConnect = true;
+        try {
+          this._emit('connect', [frame]);
+        } finally {
+          this._inConnect = false;
+        }
         break;
       case F_RECEIPT:
       case F_UNHANDLED_RECEIPT:
@@ -547,6 +558,7 @@ export class Client {
         break;
       }
       case E_SOCKET_CLOSED: {
+        this._endConnection();
         let event = this._core.takeSocketEvent();
         if (event === undefined) event = { type: 'close', code: n, reason: a, wasClean: b === '1' };
         this._emit('webSocketClose', [event]);
@@ -585,6 +597,24 @@ export class Client {
         break;
       default:
         break;
+    }
+  }
+
+  /**
+   * The connection is gone: the subscriptions its connect callbacks made end with it (they are not
+   * restored: the callbacks will make them again on the next CONNECTED, as stompjs code expects).
+   */
+  _endConnection() {
+    const ids = this._perConnection;
+    this._perConnection = [];
+    for (let i = 0; i < ids.length; i++) {
+      if (!this._subs.has(ids[i])) continue;
+      this._subs.delete(ids[i]);
+      try {
+        this._core.unsubscribe(this, ids[i], '');
+      } catch (e) {
+        // Already gone from the session (a subscription it lost): nothing to undo.
+      }
     }
   }
 
