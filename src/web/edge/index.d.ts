@@ -189,6 +189,10 @@ export interface ClientOptionValues {
   maxHeaders?: number;
   /** Limit on a received frame's body, in bytes. Default: 16 MiB. */
   maxBodyBytes?: number;
+  /** 'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. Also per publish (`publish({…, delivery})`). Default: 'at-most-once'. */
+  delivery?: "at-most-once" | "at-least-once";
+  /** Backpressure: when the socket holds more unsent bytes than this, new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off. Default: 262144. */
+  maxBufferedAmount?: number;
   /** Send every frame as a binary WebSocket message. Default: false. */
   forceBinaryWSFrames?: boolean;
   /** Write a text frame longer than `maxWebSocketChunkSize` as several WebSocket messages, cut between UTF-8 characters, for brokers that reassemble them (Spring, RabbitMQ); binary frames are never split. Default: false. */
@@ -272,6 +276,8 @@ export interface ClientOptionProperties {
   maxHeaderBytes: number;
   maxHeaders: number;
   maxBodyBytes: number;
+  delivery: "at-most-once" | "at-least-once";
+  maxBufferedAmount: number;
   forceBinaryWSFrames: boolean;
   splitLargeFrames: boolean;
   maxWebSocketChunkSize: number;
