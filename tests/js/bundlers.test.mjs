@@ -77,6 +77,17 @@ test('webpack 4 (Vue CLI 4, uni-app Vue 2 H5): the README\'s webpack 4 block par
   assert.equal(await receivedInChromium(dist), 'received 你好 👋');
 });
 
+test('the ES2017 build: init() with no URL rejects with a TypeError saying what to pass; given the wasm, it works', async () => {
+  const es2017 = await import(join(app, 'node_modules', 'stomp-wasm', 'web', 'stomp_wasm.es2017.js'));
+  await assert.rejects(es2017.default(), (error) => error instanceof TypeError && /pass its URL/.test(error.message) && /stomp_wasm_bg\.wasm/.test(error.message));
+  assert.equal(es2017.isInitialized(), false);
+  await es2017.default({ module_or_path: readFileSync(join(app, 'node_modules', 'stomp-wasm', 'web', 'stomp_wasm_bg.wasm')) });
+  assert.equal(es2017.isInitialized(), true);
+  const client = new es2017.Client({ brokerURL: 'ws://127.0.0.1:15674/ws' });
+  assert.equal(client.connected, false);
+  assert.ok(es2017.Stomp.over(() => null) instanceof es2017.CompatClient);
+});
+
 // ---- TypeScript -------------------------------------------------------------------------------------
 
 /** The usual stompjs v7 patterns, and the stomp.js 2.x ones through the facade, as typed users write them. */

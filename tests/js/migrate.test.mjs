@@ -8,7 +8,8 @@
 // Needs pkg/ (scripts/build-pkg) and RabbitMQ (scripts/broker start); builds and starts the test broker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startTestBroker } from '../support/test-broker.mjs';
@@ -55,3 +56,44 @@ for (const [title, module, check, inChromium] of CHECKS) {
     });
   }
 }
+
+// ---- parity with @stomp/stompjs 7.5, read from the package itself ---------------------------------------
+
+const require = createRequire(import.meta.url);
+
+/** Every non-private name an instance answers to: own properties and the prototype chain's. */
+function surface(instance) {
+  const names = new Set();
+  for (let o = instance; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const name of Object.getOwnPropertyNames(o)) names.add(name);
+  }
+  // stompjs's private members: `_x`, and `scheduleReconnect` (TypeScript-private, no underscore).
+  return [...names].filter((n) => !n.startsWith('_') && n !== 'constructor' && n !== 'scheduleReconnect').sort();
+}
+
+test('parity: every export, option, Client and CompatClient member of @stomp/stompjs 7.5 exists here, enums with its values', () => {
+  const stompjs = require('@stomp/stompjs');
+  const STOMPJS = join(ROOT, 'node_modules', '@stomp', 'stompjs');
+  const { version } = JSON.parse(readFileSync(join(STOMPJS, 'package.json'), 'utf8'));
+  assert.equal(version, '7.5.0', 'the devDependency this table was made from');
+  const ours = require(join(ROOT, 'pkg', 'node', 'stomp_wasm.js'));
+  const internals = ['FrameImpl', 'Parser']; // stompjs's frame class and byte parser (docs/migrating.md)
+  const missingExports = Object.keys(stompjs).filter((name) => !internals.includes(name) && !(name in ours));
+  assert.deepEqual(missingExports, [], 'exports');
+  for (const name of ['ActivationState', 'StompSocketState', 'ReconnectionTimeMode', 'TickerStrategy']) {
+    assert.deepEqual({ ...ours[name] }, { ...stompjs[name] }, `${name} has stompjs's values`);
+  }
+  // StompConfig's fields, from its source (a class of declared, unset fields).
+  const source = readFileSync(join(STOMPJS, 'src', 'stomp-config.ts'), 'utf8');
+  const fields = [...source.matchAll(/public (\w+)\?:/g)].map((m) => m[1]);
+  assert.ok(fields.length >= 30, `StompConfig's fields were read: ${fields.length}`);
+  const client = new ours.Client();
+  assert.deepEqual(fields.filter((f) => !(f in client)), [], 'StompConfig fields');
+  client.configure(Object.fromEntries(fields.filter((f) => f !== 'webSocketFactory' && f !== 'brokerURL').map((f) => [f, client[f]])));
+  assert.deepEqual(surface(new stompjs.Client()).filter((n) => !(n in client)), [], 'Client members');
+  const compat = ours.Stomp.over(() => null);
+  compat.debug = null;
+  assert.deepEqual(surface(new stompjs.CompatClient(() => null)).filter((n) => !(n in compat)), [], 'CompatClient members');
+  assert.deepEqual(['client', 'over', 'WebSocketClass'].filter((n) => !(n in ours.Stomp)), [], 'Stomp members');
+  assert.equal(new ours.Versions(['1.2']).protocolVersions()[0], new stompjs.Versions(['1.2']).protocolVersions()[0]);
+});
