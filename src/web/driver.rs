@@ -236,8 +236,8 @@ enum Input {
     Socket(u64, SocketEvent),
     Timer,
     Hook(Hook),
-    /// The transport for a generation was opened (or could not be).
-    Opened(u64, Result<Rc<dyn Transport>, JsValue>),
+    /// The transport for a generation was opened (or could not be: why, and the thrown value).
+    Opened(u64, Result<Rc<dyn Transport>, (String, JsValue)>),
     /// The owner's `beforeConnect` for a generation finished.
     BeforeConnectDone(u64, Result<(), String>),
     /// A congested socket's buffered amount, read again (`None`: no socket, or it cannot say).
@@ -260,8 +260,18 @@ enum Work {
 /// One WebSocket message to write.
 enum Outgoing {
     Frame(Transmit),
-    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for.
-    Joined(Vec<u8>, JsValue),
+    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for, of this
+    /// many bytes.
+    Joined(Vec<u8>, JsValue, usize),
+}
+
+impl Outgoing {
+    fn len(&self) -> usize {
+        match self {
+            Outgoing::Frame(transmit) => transmit.bytes.len(),
+            Outgoing::Joined(head, _, body) => head.len() + body + 1,
+        }
+    }
 }
 
 struct Core {
@@ -279,8 +289,12 @@ struct Core {
     /// The close the session asks for next, in answer to the same call, discards the socket
     /// (`deactivate({force: true})`, or a communication failure with `discard_on_comm_failure`).
     discard: bool,
-    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order.
-    bodies: VecDeque<JsValue>,
+    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order, with
+    /// their UTF-8 lengths.
+    bodies: VecDeque<(JsValue, usize)>,
+    /// Bytes written since the socket's buffered amount was last looked at (it is looked at again
+    /// once a quarter of `max_buffered_amount` has gone out: not one property read per frame).
+    unchecked: f64,
     /// Reads a congested socket's buffered amount again and reports it (`Input::Drained`).
     drain_poll: Option<js_sys::Function>,
 }
@@ -302,6 +316,7 @@ impl Driver {
             socket_event: JsValue::UNDEFINED,
             discard: false,
             bodies: VecDeque::new(),
+            unchecked: 0.0,
             drain_poll: None,
         };
         Driver {
@@ -427,7 +442,7 @@ impl Driver {
                 && !core.config.split_large_frames
                 && !core.config.debug.raw;
             if direct && core.session.send_head(now, destination, headers, length)? {
-                core.bodies.push_back(body.clone());
+                core.bodies.push_back((body.clone(), length));
                 return Ok(SendOutcome::Sent);
             }
             let bytes = body.as_string().unwrap_or_default().into_bytes();
@@ -566,8 +581,8 @@ impl Core {
             }
             Input::Opened(generation, opened) if generation == self.generation => match opened {
                 Ok(transport) => self.transport = Some(transport),
-                Err(error) => {
-                    let message = concat(&["cannot open the socket: ", &describe_js(&error)]);
+                Err((described, error)) => {
+                    let message = concat(&["cannot open the socket: ", &described]);
                     self.log.log(|| message.clone());
                     self.socket_event = error;
                     work.push(Work::Notice(Notice::SocketError(message.clone())));
@@ -706,8 +721,8 @@ impl Core {
                     false => self.log.frame_out(&transmit.bytes),
                 }
                 if transmit.body_follows {
-                    let body = self.bodies.pop_front().unwrap_or_default();
-                    batch.push(Outgoing::Joined(transmit.bytes, body));
+                    let (body, length) = self.bodies.pop_front().unwrap_or_default();
+                    batch.push(Outgoing::Joined(transmit.bytes, body, length));
                 } else {
                     split_into(&self.config, &mut self.log, transmit, &mut batch);
                 }
@@ -902,13 +917,14 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
         }
         Work::Close(transport, discard) => transport.close(discard),
         Work::Send(transport, batch, force_binary) => {
-            let sent_any = !batch.is_empty();
+            let mut written = 0;
             for outgoing in batch {
+                written += outgoing.len();
                 let sent = match outgoing {
                     Outgoing::Frame(transmit) => {
                         transport.send(&transmit.bytes, transmit.binary || force_binary)
                     }
-                    Outgoing::Joined(head, body) => {
+                    Outgoing::Joined(head, body, _) => {
                         transport.send_joined(core::str::from_utf8(&head).unwrap_or(""), &body)
                     }
                 };
@@ -923,12 +939,25 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
                     break;
                 }
             }
-            if sent_any {
-                // Backpressure: read with no borrow held, then tell the session.
+            // Backpressure: once enough has gone out, the buffered amount is read (with no borrow
+            // held: a user's socket may have a getter there), then the session is told.
+            let look = match shared.core.try_borrow_mut() {
+                Ok(mut core) => {
+                    let limit = core.config.max_buffered_amount;
+                    core.unchecked += written as f64;
+                    let look = limit > 0.0 && core.unchecked >= limit / 4.0;
+                    if look {
+                        core.unchecked = 0.0;
+                    }
+                    look
+                }
+                Err(_) => false,
+            };
+            if look {
                 let amount = transport.buffered_amount();
                 if let Ok(mut core) = shared.core.try_borrow_mut() {
                     let limit = core.config.max_buffered_amount;
-                    let over = limit > 0.0 && amount.is_some_and(|amount| amount > limit);
+                    let over = amount.is_some_and(|amount| amount > limit);
                     if over && !core.session.congested() {
                         let now = core.clock.now();
                         core.session.handle_congestion(now, true);
@@ -953,7 +982,9 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
             });
             // Events a socket reports while it is being opened queue behind its `Opened`.
             let before = shared.inbox.try_borrow().map_or(0, |i| i.len());
-            let opened = transport::open(&url, &versions, kind, sink);
+            // Described here, with no borrow held: a thrown value's `toString` is user code too.
+            let opened = transport::open(&url, &versions, kind, sink)
+                .map_err(|error| (describe_js(&error), error));
             if let Ok(mut inbox) = shared.inbox.try_borrow_mut() {
                 let at = before.min(inbox.len());
                 inbox.insert(at, Input::Opened(generation, opened));

@@ -8,7 +8,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::{
-    array_buffer, call_method, close_info, joined, message_event, text, Handlers, Sendable, Sink,
+    call_method, close_info, joined, message_data, message_event, Handlers, Sendable, Sink,
     SocketEvent, Transport,
 };
 
@@ -58,10 +58,7 @@ impl DuckSocket {
 
 impl Transport for DuckSocket {
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue> {
-        let data: JsValue = match (binary, text(bytes)) {
-            (false, Some(text)) => text.into(),
-            _ => array_buffer(bytes).into(),
-        };
+        let data = message_data(bytes, binary);
         self.socket
             .unchecked_ref::<Sendable>()
             .send_value(&data)

@@ -17,8 +17,8 @@ use crate::frame::Headers;
 use crate::session::CloseInfo;
 
 use super::{
-    array_buffer, call_method, close_info, joined, message_event, text, Handlers, Sink,
-    SocketEvent, Transport,
+    call_method, close_info, joined, message_data, message_event, Handlers, Sink, SocketEvent,
+    Transport,
 };
 
 /// Which mini-program API opens sockets.
@@ -219,11 +219,7 @@ impl MiniProgramSocket {
 
 impl Transport for MiniProgramSocket {
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue> {
-        let data: JsValue = match (binary, text(bytes)) {
-            (false, Some(text)) => text.into(),
-            _ => array_buffer(bytes).into(),
-        };
-        self.send_data(&data, bytes.len() as f64)
+        self.send_data(&message_data(bytes, binary), bytes.len() as f64)
     }
 
     fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {

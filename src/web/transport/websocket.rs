@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, WebSocket};
 
 use super::{
-    array_buffer, close_info, joined, message_event, text, Handlers, Sendable, Sink, SocketEvent,
+    close_info, joined, message_data, message_event, Handlers, Sendable, Sink, SocketEvent,
     Transport,
 };
 
@@ -55,10 +55,8 @@ impl BrowserSocket {
 
 impl Transport for BrowserSocket {
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue> {
-        match (binary, text(bytes)) {
-            (false, Some(text)) => self.socket.send_with_str(text),
-            _ => self.socket.send_with_array_buffer(&array_buffer(bytes)),
-        }
+        let socket: &Sendable = self.socket.unchecked_ref();
+        socket.send_value(&message_data(bytes, binary)).map(drop)
     }
 
     fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
