@@ -524,7 +524,13 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
                 _ => ReconnectTimeMode::Linear,
             }
         }
-        "maxReconnectDelay" => ms!(session.reconnect.max_delay, 15 * 60 * 1_000),
+        // As stompjs 7.5: 0 is no upper limit (the timer clamps what it cannot hold).
+        "maxReconnectDelay" => {
+            session.reconnect.max_delay = match number() {
+                Some(0) => u64::MAX,
+                other => other.unwrap_or(15 * 60 * 1_000),
+            }
+        }
         "maxReconnectAttempts" => {
             session.reconnect.max_attempts = number().unwrap_or(0).min(u64::from(u32::MAX)) as u32
         }
@@ -551,6 +557,12 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
                 number().map_or(defaults.session.limits.max_body_bytes, |n| n as usize)
         }
         "forceBinaryWSFrames" => config.force_binary = flag(false),
+        "splitLargeFrames" => config.split_large_frames = flag(false),
+        "appendMissingNULLonIncoming" => config.append_missing_nul = flag(false),
+        "discardWebsocketOnCommFailure" => config.discard_on_comm_failure = flag(false),
+        "maxWebSocketChunkSize" => {
+            config.max_chunk_size = number().map_or(8 * 1024, |n| n as usize)
+        }
         "logRawCommunication" => config.debug.raw = flag(false),
         "debug" => config.debug.enabled = flag(false),
         "redactHeaders" => config.debug.redact_headers = list(&text()),
