@@ -525,12 +525,7 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
             }
         }
         // As stompjs 7.5: 0 is no upper limit (the timer clamps what it cannot hold).
-        "maxReconnectDelay" => {
-            session.reconnect.max_delay = match number() {
-                Some(0) => u64::MAX,
-                other => other.unwrap_or(15 * 60 * 1_000),
-            }
-        }
+        "maxReconnectDelay" => ms!(session.reconnect.max_delay, 15 * 60 * 1_000),
         "maxReconnectAttempts" => {
             session.reconnect.max_attempts = number().unwrap_or(0).min(u64::from(u32::MAX)) as u32
         }
