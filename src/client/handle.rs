@@ -5,7 +5,6 @@
 
 use alloc::rc::Rc;
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
 use crate::frame::{numbered, Headers, Version};
@@ -137,7 +136,6 @@ fn driver_config(config: &Config, seed: u64) -> DriverConfig {
             SocketApi::UniApp => SocketKind::MiniProgram(Platform::Uni),
             SocketApi::Douyin => SocketKind::MiniProgram(Platform::Tt),
         },
-        handshake_headers: Vec::new(),
         timer: match config.ticker {
             Ticker::Page => TimerStrategy::Interval,
             Ticker::Worker => TimerStrategy::Worker,
@@ -152,6 +150,9 @@ fn driver_config(config: &Config, seed: u64) -> DriverConfig {
         },
         before_connect: false,
         max_buffered_amount: config.max_buffered_amount.map_or(0.0, f64::from),
+        // The rest (stompjs's compatibility switches: frame splitting, appending a missing NUL,
+        // discarding a silent socket) as the driver's defaults.
+        ..DriverConfig::new("")
     }
 }
 
