@@ -30,7 +30,7 @@ use super::transaction::Transaction;
 /// Cheap to clone (an `Rc`): clones share one connection. When the last clone — and the last
 /// [`Subscription`] and [`Transaction`], which hold one — is dropped, the connection is closed at
 /// once (as [`deactivate_now`](Client::deactivate_now)), every stream ends and every future still
-/// waiting completes with [`Error::ClientDropped`].
+/// waiting completes with an error (the receipt or frame given up, or [`Error::ClientDropped`]).
 ///
 /// Single-threaded, as the page is: it is neither `Send` nor `Sync`. Futures complete from the
 /// socket's and the timer's callbacks, on any executor (`wasm_bindgen_futures::spawn_local`,
