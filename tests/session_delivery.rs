@@ -1,13 +1,16 @@
 //! Delivery guarantees (issue #14): at-least-once SENDs kept until their RECEIPT and sent again after a
 //! reconnect (after re-subscription, before newer frames, in order, with the same receipt), given up
-//! only with the queue; and congestion — frames wait while the transport is congested and go out in
-//! order when it clears, with `Flushed` telling the driver how many written.
+//! only with the queue; and backpressure — frames wait while the transport holds `max_buffered_bytes`
+//! (as reported, plus what went out since) and go out in order when it drains, with `Flushed` telling
+//! the driver how many written.
 
 mod session_support;
 
 use session_support::{headers, Harness};
 use stomp_wasm::frame::{Command, Frame};
-use stomp_wasm::session::{CommandError, Event, ReceiptError, SendOptions, SendOutcome, State};
+use stomp_wasm::session::{
+    CommandError, Config, Event, ReceiptError, SendOptions, SendOutcome, State,
+};
 
 const AT_LEAST_ONCE: SendOptions = SendOptions {
     binary: false,
@@ -210,12 +213,22 @@ fn a_frame_the_broker_refuses_is_not_sent_again() {
     assert!(sends(&h.sent_frames()).is_empty());
 }
 
-#[test]
-fn while_congested_frames_wait_and_go_out_in_order_when_it_clears() {
-    let mut h = Harness::new(session_support::config());
+/// A session with a backpressure bound of `limit` bytes, connected, the broker's log cleared.
+fn bounded(limit: usize) -> Harness {
+    let mut h = Harness::new(Config {
+        max_buffered_bytes: limit,
+        ..session_support::config()
+    });
     h.connected();
     h.clear();
-    h.session.handle_congestion(h.now, true);
+    h
+}
+
+#[test]
+fn while_congested_frames_wait_and_go_out_in_order_when_it_clears() {
+    let mut h = bounded(1_000);
+    h.session.handle_buffered(h.now, Some(5_000));
+    assert!(h.session.congested() && h.session.wants_buffered());
     assert_eq!(
         send(&mut h, "1", &[], SendOptions::default()),
         SendOutcome::Queued
@@ -230,8 +243,12 @@ fn while_congested_frames_wait_and_go_out_in_order_when_it_clears() {
     );
     // A head for a JS body is declined too: it must not overtake the queue.
     assert!(!h.send_head("/queue/a", &headers(&[]), "4"));
+    // Under the bound but not yet half drained: still congested.
+    h.session.handle_buffered(h.now, Some(600));
+    h.pump();
+    assert!(h.session.congested());
     assert!(h.sent_frames().is_empty());
-    h.session.handle_congestion(h.now, false);
+    h.session.handle_buffered(h.now, Some(500));
     h.pump();
     let written: Vec<String> = sends(&h.sent_frames())
         .into_iter()
@@ -241,13 +258,68 @@ fn while_congested_frames_wait_and_go_out_in_order_when_it_clears() {
     // Two of them had no receipt: the driver settles two waiting callers, in order.
     assert!(h.events().contains(&Event::Flushed { sends: 2 }));
     assert!(h.send_head("/queue/a", &headers(&[]), "now"));
+    assert!(!h.session.wants_buffered());
+}
+
+#[test]
+fn the_transport_never_holds_more_than_the_bound_and_one_frame() {
+    let limit = 1_000;
+    let mut h = bounded(limit);
+    let body = "x".repeat(150);
+    // Nothing is reported: every byte handed out counts, and the frame that reaches the bound is the
+    // last one out.
+    let mut outcomes = Vec::new();
+    for _ in 0..20 {
+        outcomes.push(send(&mut h, &body, &[], SendOptions::default()));
+    }
+    let direct = outcomes.iter().filter(|o| **o == SendOutcome::Sent).count();
+    assert!(outcomes[..direct].iter().all(|o| *o == SendOutcome::Sent));
+    assert!(outcomes[direct..].iter().all(|o| *o == SendOutcome::Queued));
+    let frames: Vec<usize> = h.sent_raw().iter().map(Vec::len).collect();
+    let total: usize = frames.iter().sum();
+    let last = *frames.last().expect("some went out");
+    assert!(
+        total >= limit && total - last < limit,
+        "{frames:?} for {limit}"
+    );
+    assert!(h.session.wants_buffered() && !h.session.congested());
+    // The transport wrote everything: a report of 0 lets the queue out, again up to the bound and
+    // one frame, and no further.
+    h.session.handle_buffered(h.now, Some(0));
+    h.pump();
+    let flushed: Vec<usize> = h.sent_raw().iter().map(Vec::len).collect();
+    assert_eq!(flushed.len(), frames.len(), "{flushed:?}");
+    assert!(h.session.wants_buffered());
+    // A transport that cannot say is taken as empty; the rest goes out.
+    h.session.handle_buffered(h.now, None);
+    h.pump();
+    h.session.handle_buffered(h.now, None);
+    h.pump();
+    assert_eq!(sends(&h.sent_frames()).len(), 20);
+}
+
+#[test]
+fn without_a_bound_nothing_waits_for_a_report() {
+    let mut h = bounded(0);
+    for _ in 0..50 {
+        assert_eq!(
+            send(&mut h, &"x".repeat(1_000), &[], SendOptions::default()),
+            SendOutcome::Sent
+        );
+    }
+    assert!(!h.session.wants_buffered());
+    h.session.handle_buffered(h.now, Some(1 << 30));
+    assert!(!h.session.wants_buffered());
+    assert_eq!(
+        send(&mut h, "still", &[], SendOptions::default()),
+        SendOutcome::Sent
+    );
 }
 
 #[test]
 fn a_new_connection_starts_uncongested() {
-    let mut h = Harness::new(session_support::config());
-    h.connected();
-    h.session.handle_congestion(h.now, true);
+    let mut h = bounded(1_000);
+    h.session.handle_buffered(h.now, Some(5_000));
     send(&mut h, "queued", &[], SendOptions::default());
     h.broker_close(1006);
     assert!(!h.session.congested());

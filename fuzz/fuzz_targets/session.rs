@@ -397,7 +397,7 @@ impl Run {
             6 => {
                 let receipt = self.receipt(input.bool());
                 let mut headers = self.headers(&receipt, false);
-                match input.u8() % 4 {
+                match input.u8() % 5 {
                     0 => headers.push("id", &format!("own-{}", input.u8() % 3)),
                     1 => headers.push("x-note", "a\rb"),
                     2 => headers.push("x-note", "a:b\\c"),
@@ -545,16 +545,20 @@ impl Run {
                     Err(error) => self.asked(receipt, &Err::<(), _>(error)),
                 }
             }
-            24 => self.session.handle_congestion(now, input.bool()),
+            24 => {
+                let amount = input.pick(&[None, Some(0), Some(100), Some(1_000), Some(100_000)]);
+                self.session.handle_buffered(now, amount)
+            }
             _ => {
                 let mut config = self.session.config().clone();
-                match input.u8() % 4 {
+                match input.u8() % 5 {
                     0 => config.accept_versions = vec![input.pick(&Version::ALL)],
                     1 => config.receipt_timeout = input.pick(&[0, 200, 10_000]),
                     2 => {
                         config.connect_headers =
                             Headers::new().with("x-note", input.pick(&["ok", "two\nlines"]))
                     }
+                    3 => config.max_buffered_bytes = input.pick(&[0, 64, 512]),
                     _ => config.max_queued_frames = usize::from(input.u8() % 4),
                 }
                 self.session.set_config(config);

@@ -74,9 +74,10 @@ pub struct Config {
     pub ticker: Ticker,
     /// What [`Publish`](super::Publish) uses unless it says otherwise. Default: at-most-once.
     pub delivery: Delivery,
-    /// Backpressure: when the socket holds more than this many bytes it has not written yet, new
-    /// frames wait in the queue (in order, bounded by [`queue`](Config::queue)) until it is down to
-    /// half, and publish futures complete when their frame is written. `None` turns it off.
+    /// Backpressure: when the socket holds this many bytes it has not written yet, new frames wait
+    /// in the queue (in order, bounded by [`queue`](Config::queue)) until it is down to half, and
+    /// publish futures complete when their frame is written; the socket never holds more than this
+    /// plus one frame. `None` turns it off.
     /// Default: 256 KiB.
     pub max_buffered_amount: Option<u32>,
     /// Which socket API to open. Default: [`SocketApi::Auto`].
@@ -466,6 +467,7 @@ impl Config {
             queue_while_disconnected: self.queue.while_disconnected,
             max_queued_frames: self.queue.max_frames,
             max_queued_bytes: self.queue.max_bytes,
+            max_buffered_bytes: self.max_buffered_amount.map_or(0, |bytes| bytes as usize),
             limits: self.limits,
             ..defaults
         }
@@ -543,6 +545,8 @@ mod tests {
                     seed: 7,
                     ..defaults.reconnect.clone()
                 },
+                // The driver's bound (the session alone has none: nothing reports to it).
+                max_buffered_bytes: 256 * 1024,
                 ..defaults
             }
         );

@@ -149,7 +149,6 @@ fn driver_config(config: &Config, seed: u64) -> DriverConfig {
             redact_headers: config.logging.redact_headers.clone(),
         },
         before_connect: false,
-        max_buffered_amount: config.max_buffered_amount.map_or(0.0, f64::from),
         // The rest (stompjs's compatibility switches: frame splitting, appending a missing NUL,
         // discarding a silent socket) as the driver's defaults.
         ..DriverConfig::new("")

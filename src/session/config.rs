@@ -133,6 +133,13 @@ pub struct Config {
     pub max_queued_frames: usize,
     /// Most bytes (header text plus body) the offline queue holds.
     pub max_queued_bytes: usize,
+    /// Backpressure: the most bytes the transport may hold unwritten before SEND, ACK and NACK wait
+    /// in the queue (0, the default, turns it off). What the transport holds is estimated as what
+    /// it last reported ([`Session::handle_buffered`](super::Session::handle_buffered)) plus every
+    /// byte handed out since, so it is never under-counted: a frame goes out only while the
+    /// estimate is under the bound, which the transport therefore exceeds by one frame at most. A
+    /// driver that sets it answers [`Session::wants_buffered`](super::Session::wants_buffered).
+    pub max_buffered_bytes: usize,
     /// Frame-size limits for what the broker sends.
     pub limits: Limits,
 }
@@ -160,6 +167,7 @@ impl Default for Config {
             queue_while_disconnected: true,
             max_queued_frames: 1_000,
             max_queued_bytes: 4 * 1024 * 1024,
+            max_buffered_bytes: 0,
             limits: Limits::DEFAULT,
         }
     }
@@ -202,6 +210,7 @@ impl fmt::Debug for Config {
             .field("queue_while_disconnected", &self.queue_while_disconnected)
             .field("max_queued_frames", &self.max_queued_frames)
             .field("max_queued_bytes", &self.max_queued_bytes)
+            .field("max_buffered_bytes", &self.max_buffered_bytes)
             .field("limits", &self.limits)
             .finish()
     }

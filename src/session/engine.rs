@@ -114,7 +114,11 @@ pub struct Session {
     queue: OfflineQueue,
     /// At-least-once SENDs written and not yet receipted.
     retained: Retained,
-    /// The driver says the transport is not taking more for now: SEND/ACK/NACK wait in the queue.
+    /// What the transport holds unwritten, as far as the session knows: the driver's last report
+    /// plus every byte handed out since (counted only under `max_buffered_bytes`).
+    buffered: usize,
+    /// A report found the transport over `max_buffered_bytes`: SEND/ACK/NACK wait in the queue
+    /// until one finds it half drained.
     congested: bool,
     /// Open transactions (a set: the numbers are 0).
     transactions: IdMap,
@@ -157,6 +161,7 @@ impl Session {
             receipts: Receipts::default(),
             queue: OfflineQueue::default(),
             retained: Retained::default(),
+            buffered: 0,
             congested: false,
             transactions: IdMap::new(),
             next_receipt: 0,

@@ -37,8 +37,9 @@ use super::hooks::{Hook, Hooks};
 use super::timer::{DeadlineTimer, TimerStrategy};
 use super::transport::{self, Kind, Platform, SocketEvent, Transport};
 
-/// Default [`DriverConfig::max_buffered_amount`]: 256 KiB.
-pub const DEFAULT_MAX_BUFFERED_AMOUNT: f64 = 262_144.0;
+/// The driver's default backpressure bound (the session's
+/// [`max_buffered_bytes`](crate::session::Config::max_buffered_bytes)): 256 KiB.
+pub const DEFAULT_MAX_BUFFERED_AMOUNT: usize = 262_144;
 
 /// How often a congested socket's buffered amount is looked at again (ms).
 const DRAIN_POLL: f64 = 10.0;
@@ -94,17 +95,16 @@ pub struct DriverConfig {
     /// Before each connection attempt, ask the owner ([`Notice::BeforeConnect`]) and wait for
     /// [`Driver::before_connect_done`].
     pub before_connect: bool,
-    /// Backpressure: when the socket holds more than this many bytes it has not written yet, the
-    /// session is told it is congested (new frames wait, in order, bounded by the queue limits) until
-    /// it is down to half. 0 turns it off.
-    pub max_buffered_amount: f64,
 }
 
 impl DriverConfig {
     /// The defaults (as stompjs's), for one broker URL.
     pub fn new(url: impl Into<String>) -> DriverConfig {
         DriverConfig {
-            session: SessionConfig::new(url),
+            session: SessionConfig {
+                max_buffered_bytes: DEFAULT_MAX_BUFFERED_AMOUNT,
+                ..SessionConfig::new(url)
+            },
             ..DriverConfig::default_settings()
         }
     }
@@ -114,7 +114,6 @@ impl DriverConfig {
             reconnect_on_resume: true,
             app_lifecycle: true,
             max_chunk_size: 8 * 1024,
-            max_buffered_amount: DEFAULT_MAX_BUFFERED_AMOUNT,
             ..DriverConfig::default()
         }
     }
@@ -240,7 +239,7 @@ enum Input {
     Opened(u64, Result<Rc<dyn Transport>, (String, JsValue)>),
     /// The owner's `beforeConnect` for a generation finished.
     BeforeConnectDone(u64, Result<(), String>),
-    /// A congested socket's buffered amount, read again (`None`: no socket, or it cannot say).
+    /// The socket's buffered amount, read for backpressure (`None`: no socket, or it cannot say).
     Drained(Option<f64>),
 }
 
@@ -260,18 +259,8 @@ enum Work {
 /// One WebSocket message to write.
 enum Outgoing {
     Frame(Transmit),
-    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for, of this
-    /// many bytes.
-    Joined(Vec<u8>, JsValue, usize),
-}
-
-impl Outgoing {
-    fn len(&self) -> usize {
-        match self {
-            Outgoing::Frame(transmit) => transmit.bytes.len(),
-            Outgoing::Joined(head, _, body) => head.len() + body + 1,
-        }
-    }
+    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for.
+    Joined(Vec<u8>, JsValue),
 }
 
 struct Core {
@@ -289,12 +278,10 @@ struct Core {
     /// The close the session asks for next, in answer to the same call, discards the socket
     /// (`deactivate({force: true})`, or a communication failure with `discard_on_comm_failure`).
     discard: bool,
-    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order, with
-    /// their UTF-8 lengths.
-    bodies: VecDeque<(JsValue, usize)>,
-    /// Bytes written since the socket's buffered amount was last looked at (it is looked at again
-    /// once a quarter of `max_buffered_amount` has gone out: not one property read per frame).
-    unchecked: f64,
+    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order.
+    bodies: VecDeque<JsValue>,
+    /// A look at a congested socket's buffered amount is scheduled (`poll_drain`).
+    drain_pending: bool,
     /// Reads a congested socket's buffered amount again and reports it (`Input::Drained`).
     drain_poll: Option<js_sys::Function>,
 }
@@ -316,7 +303,7 @@ impl Driver {
             socket_event: JsValue::UNDEFINED,
             discard: false,
             bodies: VecDeque::new(),
-            unchecked: 0.0,
+            drain_pending: false,
             drain_poll: None,
         };
         Driver {
@@ -443,7 +430,7 @@ impl Driver {
                 && !core.config.split_large_frames
                 && !core.config.debug.raw;
             if direct && core.session.send_head(now, destination, headers, length)? {
-                core.bodies.push_back((body.clone(), length));
+                core.bodies.push_back(body.clone());
                 return Ok(SendOutcome::Sent);
             }
             let bytes = body.as_string().unwrap_or_default().into_bytes();
@@ -612,29 +599,40 @@ impl Core {
             }
             Input::BeforeConnectDone(..) => {}
             Input::Drained(amount) => {
-                if self.session.congested() {
-                    let limit = self.config.max_buffered_amount;
-                    if limit <= 0.0 || amount.is_none_or(|amount| amount <= limit / 2.0) {
-                        self.session.handle_congestion(now, false);
-                    } else {
-                        self.poll_drain(shared);
-                    }
+                let was = self.session.congested();
+                // A `bufferedAmount` is a count of bytes: anything else reads as "cannot say".
+                let amount = amount.filter(|a| *a >= 0.0).map(|a| a as usize);
+                self.session.handle_buffered(now, amount);
+                match (was, self.session.congested()) {
+                    (false, true) => self
+                        .log
+                        .say(&["backpressure: the socket is full; frames wait"]),
+                    (true, false) => self
+                        .log
+                        .say(&["backpressure: the socket drained; frames go out"]),
+                    _ => {}
+                }
+                if self.session.wants_buffered() {
+                    self.poll_drain(shared);
                 }
             }
         }
     }
 
-    /// Looks at the socket's buffered amount again in a moment.
+    /// Looks at the socket's buffered amount again in a moment (once: a look already scheduled
+    /// serves).
     fn poll_drain(&mut self, shared: &Weak<Shared>) {
+        if core::mem::replace(&mut self.drain_pending, true) {
+            return;
+        }
         let poll = self.drain_poll.get_or_insert_with(|| {
             let weak = shared.clone();
             wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
                 let Some(shared) = weak.upgrade() else { return };
-                let transport = shared
-                    .core
-                    .try_borrow()
-                    .ok()
-                    .and_then(|core| core.transport.clone());
+                let transport = shared.core.try_borrow_mut().ok().and_then(|mut core| {
+                    core.drain_pending = false;
+                    core.transport.clone()
+                });
                 // Read with no borrow held (a user's socket may have a getter there).
                 let amount = transport.and_then(|t| t.buffered_amount());
                 push_input(&shared, Input::Drained(amount));
@@ -722,8 +720,8 @@ impl Core {
                     false => self.log.frame_out(&transmit.bytes),
                 }
                 if transmit.body_follows {
-                    let (body, length) = self.bodies.pop_front().unwrap_or_default();
-                    batch.push(Outgoing::Joined(transmit.bytes, body, length));
+                    let body = self.bodies.pop_front().unwrap_or_default();
+                    batch.push(Outgoing::Joined(transmit.bytes, body));
                 } else {
                     split_into(&self.config, &mut self.log, transmit, &mut batch);
                 }
@@ -918,14 +916,12 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
         }
         Work::Close(transport, discard) => transport.close(discard),
         Work::Send(transport, batch, force_binary) => {
-            let mut written = 0;
             for outgoing in batch {
-                written += outgoing.len();
                 let sent = match outgoing {
                     Outgoing::Frame(transmit) => {
                         transport.send(&transmit.bytes, transmit.binary || force_binary)
                     }
-                    Outgoing::Joined(head, body, _) => {
+                    Outgoing::Joined(head, body) => {
                         transport.send_joined(core::str::from_utf8(&head).unwrap_or(""), &body)
                     }
                 };
@@ -940,33 +936,15 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
                     break;
                 }
             }
-            // Backpressure: once enough has gone out, the buffered amount is read (with no borrow
-            // held: a user's socket may have a getter there), then the session is told.
-            let look = match shared.core.try_borrow_mut() {
-                Ok(mut core) => {
-                    let limit = core.config.max_buffered_amount;
-                    core.unchecked += written as f64;
-                    let look = limit > 0.0 && core.unchecked >= limit / 4.0;
-                    if look {
-                        core.unchecked = 0.0;
-                    }
-                    look
-                }
-                Err(_) => false,
-            };
+            // Backpressure: once the session has handed out enough to reach its bound, the socket's
+            // buffered amount is read (with no borrow held: a user's socket may have a getter
+            // there) and reported; the drive loop goes on with what that lets out.
+            let look = shared
+                .core
+                .try_borrow()
+                .is_ok_and(|core| core.session.wants_buffered() && !core.drain_pending);
             if look {
-                let amount = transport.buffered_amount();
-                if let Ok(mut core) = shared.core.try_borrow_mut() {
-                    let limit = core.config.max_buffered_amount;
-                    let over = amount.is_some_and(|amount| amount > limit);
-                    if over && !core.session.congested() {
-                        let now = core.clock.now();
-                        core.session.handle_congestion(now, true);
-                        core.log
-                            .say(&["backpressure: the socket is full; frames wait"]);
-                        core.poll_drain(&reporter(shared));
-                    }
-                }
+                push_input(shared, Input::Drained(transport.buffered_amount()));
             }
         }
         Work::Open {

@@ -601,9 +601,9 @@ describe('delivery: at-least-once and backpressure (issue #14)', () => {
     const socket = broker.sockets[0];
     socket.bufferedAmount = 5000; // the network is slow: the socket holds more than it may
     const order = [];
-    // The buffered amount is looked at again once a quarter of the limit has been written: 300-byte
-    // bodies make it every frame.
-    const body = (n) => String(n).padEnd(300, '.');
+    // The socket's buffered amount is read once what went out since the last read could reach the
+    // limit: 1000-byte bodies make it every frame.
+    const body = (n) => String(n).padEnd(1000, '.');
     const publishes = [1, 2, 3, 4].map((n) => client.publish({ destination: '/queue/a', body: body(n) }).then(() => order.push(n)));
     await sleep(50);
     const sends = () => broker.frames.filter((f) => f.command === 'SEND').length;

@@ -249,19 +249,35 @@ impl Session {
         )
     }
 
-    /// The transport is (`true`) or is no longer (`false`) taking more than it can write now (the
-    /// driver watches the socket's buffered amount). While congested, SEND, ACK and NACK wait in the
-    /// offline queue, bounded as ever, and go out in order when it clears ([`Event::Flushed`] says
-    /// how many SENDs without a receipt were written). A new connection starts uncongested.
-    pub fn handle_congestion(&mut self, now: Millis, congested: bool) {
+    /// Backpressure input: how many bytes the transport holds unwritten now (a WebSocket's
+    /// `bufferedAmount`; `None` when it cannot say, taken as none). Over
+    /// [`max_buffered_bytes`](super::Config::max_buffered_bytes) the session is congested: SEND,
+    /// ACK and NACK wait in the offline queue, bounded as ever, until a report finds half of it
+    /// drained; then they go out in order ([`Event::Flushed`] says how many SENDs without a receipt
+    /// were written), as many as the bound allows. A new connection starts with nothing buffered.
+    pub fn handle_buffered(&mut self, now: Millis, amount: Option<usize>) {
         self.notice_suspension(now);
-        let was = core::mem::replace(&mut self.congested, congested);
-        if was && !congested && self.state == State::Connected {
+        let limit = self.config.max_buffered_bytes;
+        let amount = amount.unwrap_or(0);
+        self.buffered = amount;
+        self.congested = match self.congested {
+            true => amount > limit / 2,
+            false => amount >= limit,
+        } && limit > 0;
+        if !self.blocked() && self.state == State::Connected {
             self.flush_queue(now);
         }
     }
 
-    /// Whether the transport was last reported congested.
+    /// Whether SEND, ACK and NACK wait for [`handle_buffered`](Session::handle_buffered): the
+    /// transport was found congested, or enough has been handed out since the last report to
+    /// reach the bound. A driver that sets `max_buffered_bytes` reports the transport's buffered
+    /// amount whenever this is true after it wrote, and again a little later while it stays true.
+    pub fn wants_buffered(&self) -> bool {
+        self.state == State::Connected && self.blocked()
+    }
+
+    /// Whether a report found the transport congested (and none since found it half drained).
     pub fn congested(&self) -> bool {
         self.congested
     }
@@ -280,7 +296,7 @@ impl Session {
         body_len: usize,
     ) -> Result<bool, CommandError> {
         self.notice_suspension(now);
-        if self.state != State::Connected || self.congested || self.queue.len() > 0 {
+        if self.state != State::Connected || self.blocked() || self.queue.len() > 0 {
             return Ok(false);
         }
         if destination.is_empty() {
@@ -297,6 +313,7 @@ impl Session {
         encode_send_head(destination, headers, body_len, options, &mut head)?;
         self.track_receipt(now, headers);
         self.last_sent = now;
+        self.count_buffered(head.len() + body_len + 1);
         self.transmits.push_back(Transmit {
             bytes: head,
             binary: false,

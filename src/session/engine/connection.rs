@@ -155,6 +155,7 @@ impl Session {
         // Heart-beating starts with the connection: the outgoing interval counts from now.
         self.last_sent = now;
         self.set_state(State::Connected);
+        self.buffered = 0;
         self.congested = false;
         self.resubscribe(now);
         self.resend_retained(now);
@@ -221,10 +222,10 @@ impl Session {
         self.write_frame(now, &frame, false, false)
     }
 
-    /// Writes what waited in the queue, in order, while connected and not congested.
+    /// Writes what waited in the queue, in order, while connected and not held back.
     pub(super) fn flush_queue(&mut self, now: Millis) {
         let mut sends = 0;
-        while self.state == State::Connected && !self.congested {
+        while self.state == State::Connected && !self.blocked() {
             let Some(item) = self.queue.pop() else { break };
             let plain = item.is_plain_send();
             if self.write_queued(now, &item).is_err() {
@@ -386,6 +387,7 @@ impl Session {
         }
         self.timers.stop(Timer::Connect);
         self.timers.stop(Timer::Disconnect);
+        self.buffered = 0;
         self.congested = false;
         for pending in self.receipts.take_all() {
             // An at-least-once frame's receipt is awaited again on the next connection.

@@ -34,8 +34,8 @@ impl Session {
             }
         }
         // Connected and free to write, with nothing queued before it: now. Otherwise it waits, in
-        // order: while (re)connecting, or while the transport is congested.
-        let wait = self.congested || self.queue.len() > 0;
+        // order: while (re)connecting, or while the transport holds enough (backpressure).
+        let wait = self.blocked() || self.queue.len() > 0;
         match self.state {
             State::Connected if !wait => {
                 self.claim_receipt(&frame.headers)?;
@@ -209,11 +209,26 @@ impl Session {
 
     pub(super) fn push_transmit(&mut self, now: Millis, bytes: Vec<u8>, binary: bool) {
         self.last_sent = now;
+        self.count_buffered(bytes.len());
         self.transmits.push_back(Transmit {
             bytes,
             binary,
             body_follows: false,
         });
+    }
+
+    /// Adds bytes handed to the transport to what it is taken to hold (see `max_buffered_bytes`).
+    pub(super) fn count_buffered(&mut self, bytes: usize) {
+        if self.config.max_buffered_bytes > 0 {
+            self.buffered = self.buffered.saturating_add(bytes);
+        }
+    }
+
+    /// Whether SEND, ACK and NACK are held back by backpressure: the transport was found congested,
+    /// or what it is taken to hold has reached `max_buffered_bytes`.
+    pub(super) fn blocked(&self) -> bool {
+        let limit = self.config.max_buffered_bytes;
+        self.congested || (limit > 0 && self.buffered >= limit)
     }
 
     /// Refuses a frame that some offered version could not encode, so that a queued frame or a

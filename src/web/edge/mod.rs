@@ -575,9 +575,11 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
         "handshakeHeaders" => config.handshake_headers = list(&text()),
         "appLifecycle" => config.app_lifecycle = flag(true),
         "maxBufferedAmount" => {
-            config.max_buffered_amount = value
+            config.session.max_buffered_bytes = value
                 .as_f64()
-                .unwrap_or(super::driver::DEFAULT_MAX_BUFFERED_AMOUNT)
+                .map_or(super::driver::DEFAULT_MAX_BUFFERED_AMOUNT, |bytes| {
+                    bytes as usize
+                })
         }
         _ => return Err(type_error(&concat(&["unknown option '", name, "'"]))),
     }
