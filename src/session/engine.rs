@@ -16,7 +16,7 @@ use super::backoff::Backoff;
 use super::config::{url_host, Config, HostHeader, Millis};
 use super::error::{CommandError, ReceiptError};
 use super::event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat, Transmit};
-use super::ids::IdMap;
+use super::ids::{sorted, IdSet};
 use super::queue::{AckRequest, OfflineQueue, Queued};
 use super::receipts::{Receipts, Waiter};
 use super::state::State;
@@ -105,8 +105,8 @@ pub struct Session {
     subscriptions: Subscriptions,
     receipts: Receipts,
     queue: OfflineQueue,
-    /// Open transactions (a set: the numbers are 0).
-    transactions: IdMap,
+    /// Open transactions.
+    transactions: IdSet,
     next_receipt: u64,
     next_transaction: u64,
     /// Reconnect attempts scheduled in the current streak: since `connect`, or since the end of the
@@ -145,7 +145,7 @@ impl Session {
             subscriptions: Subscriptions::default(),
             receipts: Receipts::default(),
             queue: OfflineQueue::default(),
-            transactions: IdMap::new(),
+            transactions: IdSet::new(),
             next_receipt: 0,
             next_transaction: 0,
             streak: 0,
@@ -243,7 +243,13 @@ impl Session {
 
     /// Ids of the open transactions, in id order.
     pub fn open_transactions(&self) -> impl Iterator<Item = &str> {
-        self.transactions.keys().map(String::as_str)
+        sorted(
+            self.transactions
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect(),
+        )
+        .into_iter()
     }
 
     /// A fresh receipt id (`rcpt-N`) not pending now.

@@ -343,9 +343,7 @@ impl Session {
             }
         }
         if !self.transactions.is_empty() {
-            let aborted = core::mem::take(&mut self.transactions)
-                .into_keys()
-                .collect();
+            let aborted = sorted(self.transactions.take_all().map(|(id, _)| id).collect());
             self.events.push_back(Event::TransactionsAborted(aborted));
         }
     }
