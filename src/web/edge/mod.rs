@@ -23,7 +23,7 @@ use crate::session::{
     AckTarget, CommandError, ConnectFailure, Event, HostHeader, ReconnectTimeMode, SendOptions,
     State,
 };
-use crate::text::concat;
+use crate::text::{concat, find};
 
 use super::driver::{Driver, DriverConfig, DriverError, Handler, Notice, SocketKind};
 use super::timer::TimerStrategy;
@@ -110,8 +110,15 @@ fn js_names(mut message: String) -> String {
         ("max_body_bytes", "maxBodyBytes"),
     ];
     for (rust, js) in NAMES {
-        if message.contains(rust) {
-            message = message.replace(rust, js);
+        while let Some(at) = find(&message, rust) {
+            let (head, tail) = message.as_bytes().split_at(at);
+            let tail = &tail[rust.len()..];
+            // Cut around an ASCII match: both parts are UTF-8.
+            let mut renamed = Vec::with_capacity(message.len() + js.len());
+            renamed.extend_from_slice(head);
+            renamed.extend_from_slice(js.as_bytes());
+            renamed.extend_from_slice(tail);
+            message = String::from_utf8(renamed).unwrap_or_default();
         }
     }
     message

@@ -11,6 +11,7 @@ use wasm_bindgen::JsValue;
 
 use crate::frame::Headers;
 use crate::session::CloseInfo;
+use crate::text::{concat, find};
 
 use super::{
     array_buffer, call_method, close_info, event_bytes, joined, text, Handlers, Sink, SocketEvent,
@@ -74,14 +75,6 @@ fn err_msg(value: &JsValue) -> String {
         .unwrap_or_else(|| crate::web::debug::describe_js(value))
 }
 
-fn concat(parts: &[&str]) -> String {
-    let mut text = String::new();
-    for part in parts {
-        text.push_str(part);
-    }
-    text
-}
-
 impl MiniProgramSocket {
     pub(crate) fn open(
         platform: Platform,
@@ -116,7 +109,7 @@ impl MiniProgramSocket {
         // `new Function`: WeChat forbids code generation).
         let fail = handlers.make_with(move |sink, error| {
             let detail = err_msg(&error);
-            let suspended = detail.contains("suspend");
+            let suspended = find(&detail, "suspend").is_some();
             sink(SocketEvent::OpenFailed {
                 message: concat(&[name, ".connectSocket failed: ", &detail]),
                 suspended,
