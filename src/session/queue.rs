@@ -4,7 +4,6 @@
 
 use alloc::collections::VecDeque;
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use crate::frame::{Command, Frame};
 
@@ -107,9 +106,9 @@ impl OfflineQueue {
         self.receipts.contains(id)
     }
 
-    pub(crate) fn take_all(&mut self) -> Vec<Queued> {
+    pub(crate) fn take_all(&mut self) -> VecDeque<Queued> {
         self.bytes = 0;
         self.receipts.clear();
-        self.items.drain(..).collect()
+        core::mem::take(&mut self.items)
     }
 }

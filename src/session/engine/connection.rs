@@ -223,7 +223,7 @@ impl Session {
             if self.write_queued(now, &item).is_err() {
                 // Checked against the strictest offered version when queued; only a NACK meeting a
                 // 1.0 broker gets here. Report it rather than drop it silently.
-                self.discard(vec![item]);
+                self.discard(VecDeque::from([item]));
             }
         }
     }
@@ -372,7 +372,7 @@ impl Session {
         self.discard(items);
     }
 
-    pub(super) fn discard(&mut self, items: Vec<Queued>) {
+    pub(super) fn discard(&mut self, items: VecDeque<Queued>) {
         if items.is_empty() {
             return;
         }
