@@ -446,11 +446,8 @@ impl Session {
 
 /// `cx,cy` (spaces around the numbers allowed); `None` if malformed or out of range.
 fn parse_heartbeat(text: &str) -> Option<(Millis, Millis)> {
-    let comma = text.bytes().position(|b| b == b',')?;
-    Some((
-        parse_millis(&text[..comma])?,
-        parse_millis(&text[comma + 1..])?,
-    ))
+    let (x, y) = text.split_once(',')?;
+    Some((parse_millis(x)?, parse_millis(y)?))
 }
 
 /// A decimal number of milliseconds, digits only once trimmed; `None` if it overflows `u64`.
