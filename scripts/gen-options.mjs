@@ -5,10 +5,22 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OPTIONS, CALLBACKS } from '../src/web/edge/options.js';
+import { OPTIONS, OPTION_DOCS, CALLBACKS } from '../src/web/edge/options.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
+
+// Every option has its [TypeScript type, documentation] in OPTION_DOCS, and nothing else is there.
+const names = OPTIONS.map(([name]) => name);
+const undocumented = names.filter((name) => !Array.isArray(OPTION_DOCS[name]) || OPTION_DOCS[name].length !== 2 || !OPTION_DOCS[name][1]);
+const unknown = Object.keys(OPTION_DOCS).filter((name) => !names.includes(name));
+if (undocumented.length || unknown.length) {
+  if (undocumented.length) console.error(`gen-options: options without [type, documentation] in OPTION_DOCS: ${undocumented.join(', ')}`);
+  if (unknown.length) console.error(`gen-options: OPTION_DOCS names what is not an option: ${unknown.join(', ')}`);
+  process.exit(1);
+}
+/** OPTIONS rows with their docs: [name, kind, default, TypeScript type, documentation]. */
+const ROWS = OPTIONS.map((row) => [...row, ...OPTION_DOCS[row[0]]]);
 
 function shownDefault(value) {
   if (value === undefined) return '—';
@@ -24,7 +36,7 @@ function dtsBlock() {
   const lines = [];
   lines.push('/** The option values of `new Client(options)` and `configure(options)`. */');
   lines.push('export interface ClientOptionValues {');
-  for (const [name, , def, type, doc] of OPTIONS) {
+  for (const [name, , def, type, doc] of ROWS) {
     lines.push(`  /** ${doc}${def === undefined ? '' : ` Default: ${shownDefault(def).replace(/`/g, '')}.`} */`);
     lines.push(`  ${name}?: ${type};`);
   }
@@ -40,7 +52,7 @@ function dtsBlock() {
   lines.push('');
   lines.push('/** The option and callback properties of a Client: they read back what was set (or the default). */');
   lines.push('export interface ClientOptionProperties {');
-  for (const [name, , def, type] of OPTIONS) {
+  for (const [name, , def, type] of ROWS) {
     const always = def !== undefined || name === 'debug';
     lines.push(`  ${name}: ${type}${always ? '' : ' | undefined'};`);
   }
@@ -51,7 +63,7 @@ function dtsBlock() {
 
 function readmeTable() {
   const rows = ['| option | default | |', '|---|---|---|'];
-  for (const [name, , def, , doc] of OPTIONS) rows.push(`| \`${name}\` | ${shownDefault(def)} | ${doc.replace(/\|/g, '\\|')} |`);
+  for (const [name, , def, , doc] of ROWS) rows.push(`| \`${name}\` | ${shownDefault(def)} | ${doc.replace(/\|/g, '\\|')} |`);
   rows.push(`| ${CALLBACKS.map(([name]) => `\`${name}\``).join(', ')} | no-op | as stompjs (also \`on(event, fn)\`) |`);
   return rows.join('\n');
 }
