@@ -18,10 +18,10 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::push_decimal;
-use crate::frame::{Frame, Headers, Version};
+use crate::frame::{Frame, Headers, Limits, Version};
 use crate::session::{
-    AckTarget, CommandError, ConnectFailure, Event, HostHeader, ReconnectTimeMode, SendOptions,
-    State,
+    AckTarget, CommandError, Config as SessionConfig, ConnectFailure, Event, HostHeader,
+    ReconnectPolicy, ReconnectTimeMode, SendOptions, State,
 };
 use crate::text::{concat, find};
 
@@ -438,7 +438,7 @@ impl ClientCore {
 
 /// Applies one option (see `client.js`'s table for what each means).
 fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), JsValue> {
-    let defaults = DriverConfig::new("");
+    let limits = Limits::DEFAULT;
     let session = &mut config.session;
     let number = || value.as_f64().map(|n| n as u64);
     let text = || value.as_string().unwrap_or_default();
@@ -464,7 +464,7 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
                 .filter_map(|v| Version::parse(v))
                 .collect();
             session.accept_versions = if versions.is_empty() {
-                defaults.session.accept_versions
+                SessionConfig::default().accept_versions
             } else {
                 versions
             };
@@ -492,7 +492,7 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
             session.reconnect.max_attempts = number().unwrap_or(0).min(u64::from(u32::MAX)) as u32
         }
         "reconnectJitter" => session.reconnect.jitter = value.as_f64().unwrap_or(0.0),
-        "reconnectSeed" => ms!(session.reconnect.seed, defaults.session.reconnect.seed),
+        "reconnectSeed" => ms!(session.reconnect.seed, ReconnectPolicy::default().seed),
         "connectionTimeout" => ms!(session.connection_timeout, 0),
         "receiptTimeout" => ms!(session.receipt_timeout, 30_000),
         "disconnectTimeout" => ms!(session.disconnect_timeout, 5_000),
@@ -503,15 +503,13 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
         }
         "maxHeaderBytes" => {
             session.limits.max_header_bytes =
-                number().map_or(defaults.session.limits.max_header_bytes, |n| n as usize)
+                number().map_or(limits.max_header_bytes, |n| n as usize)
         }
         "maxHeaders" => {
-            session.limits.max_headers =
-                number().map_or(defaults.session.limits.max_headers, |n| n as usize)
+            session.limits.max_headers = number().map_or(limits.max_headers, |n| n as usize)
         }
         "maxBodyBytes" => {
-            session.limits.max_body_bytes =
-                number().map_or(defaults.session.limits.max_body_bytes, |n| n as usize)
+            session.limits.max_body_bytes = number().map_or(limits.max_body_bytes, |n| n as usize)
         }
         "forceBinaryWSFrames" => config.force_binary = flag(false),
         "logRawCommunication" => config.debug.raw = flag(false),
