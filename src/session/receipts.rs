@@ -119,17 +119,16 @@ impl Receipts {
     /// Every pending receipt, the DISCONNECT's first and then by id; the table is left empty.
     pub(crate) fn take_all(&mut self) -> Vec<Pending> {
         self.deadlines.clear();
-        let disconnect = self.disconnect.take().map(|id| Pending {
-            id,
-            waiter: Waiter::Disconnect,
-        });
-        let user = sorted(self.user.take_all().map(|(id, _)| id).collect())
-            .into_iter()
-            .map(|id| Pending {
-                id,
-                waiter: Waiter::User,
-            });
-        disconnect.into_iter().chain(user).collect()
+        let mut all = Vec::with_capacity(self.user.len() + 1);
+        if let Some(id) = self.disconnect.take() {
+            let waiter = Waiter::Disconnect;
+            all.push(Pending { id, waiter });
+        }
+        for id in sorted(self.user.take_ids()) {
+            let waiter = Waiter::User;
+            all.push(Pending { id, waiter });
+        }
+        all
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Millis> {

@@ -81,6 +81,6 @@ impl Subscriptions {
 
     pub(crate) fn take_all(&mut self) -> Vec<Subscription> {
         self.first_receipts.clear();
-        self.live.take_all().map(|(_, s)| s).collect()
+        self.live.take_values()
     }
 }

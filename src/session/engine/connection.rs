@@ -343,7 +343,7 @@ impl Session {
             }
         }
         if !self.transactions.is_empty() {
-            let aborted = sorted(self.transactions.take_all().map(|(id, _)| id).collect());
+            let aborted = sorted(self.transactions.take_ids());
             self.events.push_back(Event::TransactionsAborted(aborted));
         }
     }
