@@ -1,6 +1,8 @@
 // What takes the space in a wasm module: bytes per section, and the largest function bodies by name,
-// grouped by crate. Needs the name section (a build with wasm-bindgen --keep-debug and wasm-opt -g, or
-// the cargo output before wasm-bindgen); not part of `make bench`.
+// grouped by crate and by part (codec, session, driver, edge + bindings, allocator, std; a function
+// counts where it is named, so what the compiler inlined into it counts there too). Needs the name
+// section (a build with wasm-bindgen --keep-debug and wasm-opt -g, or the cargo output before
+// wasm-bindgen); not part of `make bench`.
 //   node bench/wasm-top.mjs FILE.wasm [N]
 
 import { readFileSync } from 'node:fs';
@@ -107,6 +109,25 @@ for (const b of bodies) byCrate.set(crate(b.name), (byCrate.get(crate(b.name)) ?
 const code = bodies.reduce((s, b) => s + b.size, 0);
 console.log(`\ncode by crate (${code} bytes of function bodies):`);
 for (const [c, s] of [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${String(s).padStart(8)}  ${((100 * s) / code).toFixed(1).padStart(5)}%  ${c}`);
+// By part of the design (issue #12's "size by part"): a function's part is that of the path it is
+// named after, or of the type whose drop glue or trait impl it is; generic std code monomorphised for
+// our types (Vec<T>::push, FnOnce::call_once) stays under std.
+const PARTS = [
+  ['codec (frame)', /stomp_wasm::frame::/],
+  ['session', /stomp_wasm::session::/],
+  ['driver (driver, transport, timer, hooks, debug, clock)', /stomp_wasm::web::(driver|transport|timer|hooks|debug|clock)\b/],
+  ['edge + bindings (ClientCore exports, JsHandler, wasm-bindgen, js-sys, web-sys)', /stomp_wasm::web::edge|^clientcore_|^__wbg|__wbindgen|wasm_bindgen|js_sys|web_sys|externref shim/],
+  ['allocator (npm::heap)', /stomp_wasm::npm::|__rust_(alloc|dealloc|realloc)|__rdl_|dlmalloc/],
+];
+const part = (fn) => {
+  const subject = fn.match(/^core::ptr::drop_in_place<(.*)>/)?.[1] ?? fn;
+  for (const [label, re] of PARTS) if (re.test(subject)) return label;
+  return 'std (core, alloc, compiler_builtins, memchr)';
+};
+const byPart = new Map();
+for (const b of bodies) byPart.set(part(b.name), (byPart.get(part(b.name)) ?? 0) + b.size);
+console.log(`\ncode by part:`);
+for (const [p, s] of [...byPart].sort((a, b) => b[1] - a[1])) console.log(`${String(s).padStart(8)}  ${((100 * s) / code).toFixed(1).padStart(5)}%  ${p}`);
 console.log(`\nlargest functions:`);
 for (const b of bodies.sort((a, b) => b.size - a.size).slice(0, Number(n))) {
   console.log(`${String(b.size).padStart(8)}  ${b.name.replace(/::h[0-9a-f]{16}$/, '').replace(/\[[0-9a-f]{16}\]/g, '').slice(0, 150)}`);
