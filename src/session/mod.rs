@@ -97,6 +97,7 @@ mod event;
 mod ids;
 mod queue;
 mod receipts;
+mod retained;
 mod state;
 mod subscriptions;
 mod timers;

@@ -37,6 +37,12 @@ use super::hooks::{Hook, Hooks};
 use super::timer::{DeadlineTimer, TimerStrategy};
 use super::transport::{self, Kind, Platform, SocketEvent, Transport};
 
+/// Default [`DriverConfig::max_buffered_amount`]: 256 KiB.
+pub const DEFAULT_MAX_BUFFERED_AMOUNT: f64 = 262_144.0;
+
+/// How often a congested socket's buffered amount is looked at again (ms).
+const DRAIN_POLL: f64 = 10.0;
+
 /// Which socket API the driver opens.
 #[derive(Clone, Default)]
 pub enum SocketKind {
@@ -73,6 +79,10 @@ pub struct DriverConfig {
     /// Before each connection attempt, ask the owner ([`Notice::BeforeConnect`]) and wait for
     /// [`Driver::before_connect_done`].
     pub before_connect: bool,
+    /// Backpressure: when the socket holds more than this many bytes it has not written yet, the
+    /// session is told it is congested (new frames wait, in order, bounded by the queue limits) until
+    /// it is down to half. 0 turns it off.
+    pub max_buffered_amount: f64,
 }
 
 impl DriverConfig {
@@ -88,6 +98,7 @@ impl DriverConfig {
         DriverConfig {
             reconnect_on_resume: true,
             app_lifecycle: true,
+            max_buffered_amount: DEFAULT_MAX_BUFFERED_AMOUNT,
             ..DriverConfig::default()
         }
     }
@@ -209,10 +220,12 @@ enum Input {
     Socket(u64, SocketEvent),
     Timer,
     Hook(Hook),
-    /// The transport for a generation was opened (or could not be).
-    Opened(u64, Result<Rc<dyn Transport>, JsValue>),
+    /// The transport for a generation was opened (or could not be: why, and the thrown value).
+    Opened(u64, Result<Rc<dyn Transport>, (String, JsValue)>),
     /// The owner's `beforeConnect` for a generation finished.
     BeforeConnectDone(u64, Result<(), String>),
+    /// A congested socket's buffered amount, read again (`None`: no socket, or it cannot say).
+    Drained(Option<f64>),
 }
 
 /// What the drive loop does with no borrow held.
@@ -231,8 +244,18 @@ enum Work {
 /// One WebSocket message to write.
 enum Outgoing {
     Frame(Transmit),
-    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for.
-    Joined(Vec<u8>, JsValue),
+    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for, of this
+    /// many bytes.
+    Joined(Vec<u8>, JsValue, usize),
+}
+
+impl Outgoing {
+    fn len(&self) -> usize {
+        match self {
+            Outgoing::Frame(transmit) => transmit.bytes.len(),
+            Outgoing::Joined(head, _, body) => head.len() + body + 1,
+        }
+    }
 }
 
 struct Core {
@@ -249,8 +272,14 @@ struct Core {
     socket_event: JsValue,
     /// The next close discards the socket (`deactivate({force: true})`).
     discard: bool,
-    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order.
-    bodies: VecDeque<JsValue>,
+    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order, with
+    /// their UTF-8 lengths.
+    bodies: VecDeque<(JsValue, usize)>,
+    /// Bytes written since the socket's buffered amount was last looked at (it is looked at again
+    /// once a quarter of `max_buffered_amount` has gone out: not one property read per frame).
+    unchecked: f64,
+    /// Reads a congested socket's buffered amount again and reports it (`Input::Drained`).
+    drain_poll: Option<js_sys::Function>,
 }
 
 impl Driver {
@@ -270,6 +299,8 @@ impl Driver {
             socket_event: JsValue::UNDEFINED,
             discard: false,
             bodies: VecDeque::new(),
+            unchecked: 0.0,
+            drain_poll: None,
         };
         Driver {
             shared: Rc::new(Shared {
@@ -384,13 +415,15 @@ impl Driver {
         options: SendOptions,
     ) -> Result<SendOutcome, DriverError> {
         self.command(|core, now| {
-            // The raw debug log shows bodies, and forced binary frames need the bytes: the long way.
+            // The raw debug log shows bodies, forced binary frames need the bytes, and an
+            // at-least-once frame is kept to be sent again: the long way.
             let direct = !options.binary
                 && !options.skip_content_length
+                && !options.retain
                 && !core.config.force_binary
                 && !core.config.debug.raw;
             if direct && core.session.send_head(now, destination, headers, length)? {
-                core.bodies.push_back(body.clone());
+                core.bodies.push_back((body.clone(), length));
                 return Ok(SendOutcome::Sent);
             }
             let bytes = body.as_string().unwrap_or_default().into_bytes();
@@ -527,8 +560,8 @@ impl Core {
             }
             Input::Opened(generation, opened) if generation == self.generation => match opened {
                 Ok(transport) => self.transport = Some(transport),
-                Err(error) => {
-                    let message = concat(&["cannot open the socket: ", &describe_js(&error)]);
+                Err((described, error)) => {
+                    let message = concat(&["cannot open the socket: ", &described]);
                     self.log.log(|| message.clone());
                     self.socket_event = error;
                     work.push(Work::Notice(Notice::SocketError(message.clone())));
@@ -556,8 +589,38 @@ impl Core {
                 }
             }
             Input::BeforeConnectDone(..) => {}
+            Input::Drained(amount) => {
+                if self.session.congested() {
+                    let limit = self.config.max_buffered_amount;
+                    if limit <= 0.0 || amount.is_none_or(|amount| amount <= limit / 2.0) {
+                        self.session.handle_congestion(now, false);
+                    } else {
+                        self.poll_drain(shared);
+                    }
+                }
+            }
         }
-        let _ = shared;
+    }
+
+    /// Looks at the socket's buffered amount again in a moment.
+    fn poll_drain(&mut self, shared: &Weak<Shared>) {
+        let poll = self.drain_poll.get_or_insert_with(|| {
+            let weak = shared.clone();
+            wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                let Some(shared) = weak.upgrade() else { return };
+                let transport = shared
+                    .core
+                    .try_borrow()
+                    .ok()
+                    .and_then(|core| core.transport.clone());
+                // Read with no borrow held (a user's socket may have a getter there).
+                let amount = transport.and_then(|t| t.buffered_amount());
+                push_input(&shared, Input::Drained(amount));
+            })
+            .into_js_value()
+            .into()
+        });
+        super::timer::after(DRAIN_POLL, poll);
     }
 
     fn socket_event(&mut self, now: u64, event: SocketEvent, work: &mut Vec<Work>) {
@@ -632,10 +695,10 @@ impl Core {
                     false => self.log.frame_out(&transmit.bytes),
                 }
                 batch.push(match transmit.body_follows {
-                    true => Outgoing::Joined(
-                        transmit.bytes,
-                        self.bodies.pop_front().unwrap_or_default(),
-                    ),
+                    true => {
+                        let (body, length) = self.bodies.pop_front().unwrap_or_default();
+                        Outgoing::Joined(transmit.bytes, body, length)
+                    }
                     false => Outgoing::Frame(transmit),
                 });
             }
@@ -783,12 +846,14 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
         }
         Work::Close(transport, discard) => transport.close(discard),
         Work::Send(transport, batch, force_binary) => {
+            let mut written = 0;
             for outgoing in batch {
+                written += outgoing.len();
                 let sent = match outgoing {
                     Outgoing::Frame(transmit) => {
                         transport.send(&transmit.bytes, transmit.binary || force_binary)
                     }
-                    Outgoing::Joined(head, body) => {
+                    Outgoing::Joined(head, body, _) => {
                         transport.send_joined(core::str::from_utf8(&head).unwrap_or(""), &body)
                     }
                 };
@@ -801,6 +866,34 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
                         handler.notice(driver, Notice::SocketError(message));
                     }
                     break;
+                }
+            }
+            // Backpressure: once enough has gone out, the buffered amount is read (with no borrow
+            // held: a user's socket may have a getter there), then the session is told.
+            let look = match shared.core.try_borrow_mut() {
+                Ok(mut core) => {
+                    let limit = core.config.max_buffered_amount;
+                    core.unchecked += written as f64;
+                    let look = limit > 0.0 && core.unchecked >= limit / 4.0;
+                    if look {
+                        core.unchecked = 0.0;
+                    }
+                    look
+                }
+                Err(_) => false,
+            };
+            if look {
+                let amount = transport.buffered_amount();
+                if let Ok(mut core) = shared.core.try_borrow_mut() {
+                    let limit = core.config.max_buffered_amount;
+                    let over = amount.is_some_and(|amount| amount > limit);
+                    if over && !core.session.congested() {
+                        let now = core.clock.now();
+                        core.session.handle_congestion(now, true);
+                        core.log
+                            .say(&["backpressure: the socket is full; frames wait"]);
+                        core.poll_drain(&reporter(shared));
+                    }
                 }
             }
         }
@@ -818,7 +911,9 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
             });
             // Events a socket reports while it is being opened queue behind its `Opened`.
             let before = shared.inbox.try_borrow().map_or(0, |i| i.len());
-            let opened = transport::open(&url, &versions, kind, sink);
+            // Described here, with no borrow held: a thrown value's `toString` is user code too.
+            let opened = transport::open(&url, &versions, kind, sink)
+                .map_err(|error| (describe_js(&error), error));
             if let Ok(mut inbox) = shared.inbox.try_borrow_mut() {
                 let at = before.min(inbox.len());
                 inbox.insert(at, Input::Opened(generation, opened));

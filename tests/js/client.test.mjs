@@ -348,6 +348,27 @@ describe('values users really pass', () => {
 });
 
 describe('re-entrancy from callbacks', () => {
+  test('a webSocketFactory that throws a value whose toString calls the client back: reported, retried, and the client then works', async () => {
+    let calls = 0;
+    const client = new Client({ connectHeaders: LOGIN, reconnectDelay: 50 });
+    const errors = [];
+    client.onWebSocketError = (e) => errors.push(e);
+    client.webSocketFactory = () => {
+      calls += 1;
+      if (calls === 1) {
+        throw { toString() { return `thrown while ${client.connectionState} (${client.active})`; } };
+      }
+      return new WebSocket(RABBIT, ['v12.stomp']);
+    };
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    assert.equal(errors.length, 1);
+    assert.equal(calls, 2);
+    await roundTrip(client);
+    await stop(client);
+  });
+
   test('a subscription callback that unsubscribes receives none of the rest of its batch; those go to onUnhandledMessage', async () => {
     const id = `batch-${Date.now()}`;
     const client = new Client({ brokerURL: broker.url('ok', { id }), reconnectDelay: 0 });
@@ -490,5 +511,126 @@ describe('lifecycle (@stomp/stompjs 7.4+ semantics), against RabbitMQ', () => {
     assert.equal(TickerStrategy.Worker, 'worker');
     assert.equal(new Versions(['1.2', '1.1']).supportedVersions(), '1.2,1.1');
     assert.deepEqual(Versions.default.protocolVersions(), ['v12.stomp', 'v11.stomp', 'v10.stomp']);
+  });
+});
+
+describe('time', () => {
+  test('a wall clock that steps back an hour neither stops outgoing heart-beats nor, stepping forward, fakes a loss (the clock is monotonic)', async () => {
+    const id = `clock-${Date.now()}`;
+    // The test broker sends an EOL every 100 ms and expects ours as often.
+    const client = new Client({ brokerURL: broker.url('ok', { id, hb: '100,100' }), heartbeatOutgoing: 100, heartbeatIncoming: 100, reconnectDelay: 0 });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    const beats = async () => (await broker.records(id))[0].heartbeats;
+    const realNow = Date.now;
+    try {
+      Date.now = () => realNow() - 3600000; // back an hour
+      const before = await beats();
+      await sleep(700);
+      const sent = (await beats()) - before;
+      assert.ok(sent >= 3, `heart-beats went on after the step back: ${sent} in 700 ms`);
+      Date.now = () => realNow() + 3600000; // forward an hour
+      await sleep(500);
+      assert.equal(watch.count('heartbeatLost'), 0, 'no heart-beat loss faked by the step forward');
+      assert.equal(client.connected, true);
+    } finally {
+      Date.now = realNow;
+    }
+    await stop(client);
+  });
+});
+
+describe('delivery: at-least-once and backpressure (issue #14)', () => {
+  const header = (frame, name) => (frame.headers.find(([n]) => n === name) || [])[1];
+
+  test('an at-least-once publish is sent again after a dropped connection — after the SUBSCRIBE, before newer frames, with the same receipt and dedup-id — and resolves with the RECEIPT', async () => {
+    const { fakeBroker } = await import('../support/stomp-peer.js');
+    let connections = 0;
+    const broker = fakeBroker({
+      sync: false,
+      onFrame(frame, connection) {
+        // The first connection takes SENDs and never answers them, then dies.
+        return connections === 1 && frame.command === 'SEND';
+      },
+    });
+    const factory = () => {
+      connections += 1;
+      return broker.factory();
+    };
+    const client = new Client({ webSocketFactory: factory, reconnectDelay: 50, heartbeatIncoming: 0, heartbeatOutgoing: 0, delivery: 'at-least-once' });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    client.subscribe('/queue/in', () => {});
+    const first = client.publish({ destination: '/queue/out', body: 'one' });
+    await until(() => broker.frames.some((f) => f.command === 'SEND'), 2000, 'the first SEND');
+    broker.connections[0].close(1006, 'dropped');
+    await watch.next('reconnectScheduled');
+    const second = client.publish({ destination: '/queue/out', body: 'two' }); // queued meanwhile
+    const [receipt] = await within(Promise.all([first, second]), 5000, 'both RECEIPTs');
+    assert.equal(receipt.command, 'RECEIPT');
+    const again = broker.connections[1].frames.map((f) => (f.command === 'SEND' ? `SEND ${f.body ? new TextDecoder().decode(f.body) : ''}` : f.command));
+    assert.deepEqual(again.filter((c) => c !== 'CONNECT'), ['SUBSCRIBE', 'SEND one', 'SEND two']);
+    const [firstSend] = broker.connections[0].frames.filter((f) => f.command === 'SEND');
+    const [resent] = broker.connections[1].frames.filter((f) => f.command === 'SEND');
+    assert.equal(header(resent, 'receipt'), header(firstSend, 'receipt'));
+    assert.equal(header(resent, 'dedup-id'), header(firstSend, 'dedup-id'));
+    assert.equal(header(resent, 'dedup-id'), header(resent, 'receipt'));
+    await stop(client);
+  });
+
+  test('a plain publish made while reconnecting resolves once written; one that deactivate() discards rejects', async () => {
+    const { fakeBroker } = await import('../support/stomp-peer.js');
+    const broker = fakeBroker({ sync: false });
+    const client = new Client({ webSocketFactory: broker.factory, reconnectDelay: 100, heartbeatIncoming: 0, heartbeatOutgoing: 0 });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    broker.connections[0].close(1006, 'dropped');
+    await watch.next('reconnectScheduled');
+    let settled = false;
+    const written = client.publish({ destination: '/queue/a', body: 'later' }).then(() => { settled = true; });
+    await null;
+    await null;
+    assert.equal(client.connectionState, 'reconnecting');
+    assert.equal(settled, false, 'not settled while it waits');
+    await within(written, 3000, 'written after the reconnect');
+    assert.ok(broker.connections[1].frames.some((f) => f.command === 'SEND'));
+    broker.connections[1].close(1006, 'dropped');
+    await watch.next('reconnectScheduled', { count: 2 });
+    const discarded = client.publish({ destination: '/queue/a', body: 'never' });
+    await stop(client);
+    const error = await failure(() => discarded);
+    assert.match(error.message, /discarded/);
+  });
+
+  test('backpressure: above maxBufferedAmount publishes wait, and settle in order as the socket drains', async () => {
+    const { fakeBroker } = await import('../support/stomp-peer.js');
+    const broker = fakeBroker({ sync: false });
+    const client = new Client({ webSocketFactory: broker.factory, maxBufferedAmount: 1000, heartbeatIncoming: 0, heartbeatOutgoing: 0 });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    const socket = broker.sockets[0];
+    socket.bufferedAmount = 5000; // the network is slow: the socket holds more than it may
+    const order = [];
+    // The buffered amount is looked at again once a quarter of the limit has been written: 300-byte
+    // bodies make it every frame.
+    const body = (n) => String(n).padEnd(300, '.');
+    const publishes = [1, 2, 3, 4].map((n) => client.publish({ destination: '/queue/a', body: body(n) }).then(() => order.push(n)));
+    await sleep(50);
+    const sends = () => broker.frames.filter((f) => f.command === 'SEND').length;
+    assert.equal(sends(), 1, 'the first went out; the socket was then found full');
+    assert.deepEqual(order, [1]);
+    socket.bufferedAmount = 400; // drained below half
+    await within(Promise.all(publishes), 2000, 'the waiting publishes');
+    assert.deepEqual(order, [1, 2, 3, 4]);
+    assert.equal(sends(), 4);
+    // With it off, nothing waits.
+    client.maxBufferedAmount = 0;
+    socket.bufferedAmount = 1e9;
+    await within(client.publish({ destination: '/queue/a', body: '5' }), 500, 'a publish with backpressure off');
+    await stop(client);
   });
 });

@@ -8,7 +8,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::{
-    array_buffer, call_method, close_info, event_bytes, joined, text, Handlers, Sendable, Sink,
+    call_method, close_info, event_bytes, joined, message_data, Handlers, Sendable, Sink,
     SocketEvent, Transport,
 };
 
@@ -58,10 +58,7 @@ impl DuckSocket {
 
 impl Transport for DuckSocket {
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue> {
-        let data: JsValue = match (binary, text(bytes)) {
-            (false, Some(text)) => text.into(),
-            _ => array_buffer(bytes).into(),
-        };
+        let data = message_data(bytes, binary);
         self.socket
             .unchecked_ref::<Sendable>()
             .send_value(&data)
@@ -91,6 +88,13 @@ impl Transport for DuckSocket {
             if terminate { "terminate" } else { "close" },
             None,
         );
+    }
+
+    /// Read with the driver's state released: a user's socket may have a getter here.
+    fn buffered_amount(&self) -> Option<f64> {
+        Reflect::get(&self.socket, &"bufferedAmount".into())
+            .ok()
+            .and_then(|v| v.as_f64())
     }
 
     fn raw(&self) -> JsValue {

@@ -71,6 +71,8 @@ pub(crate) trait Transport {
     /// Detaches the handlers and closes the socket (`terminate()` when `discard` and the socket has
     /// one, as stompjs discards a socket).
     fn close(&self, discard: bool);
+    /// Bytes given to `send` and not yet written to the network, where the platform says.
+    fn buffered_amount(&self) -> Option<f64>;
     /// The platform socket object (stompjs's `client.webSocket`).
     fn raw(&self) -> JsValue;
 }
@@ -200,9 +202,21 @@ pub(crate) fn array_buffer(bytes: &[u8]) -> ArrayBuffer {
     Uint8Array::from(bytes).buffer()
 }
 
-/// Text frames are always UTF-8 (the session encodes text bodies only when they are).
-pub(crate) fn text(bytes: &[u8]) -> Option<&str> {
-    core::str::from_utf8(bytes).ok()
+#[wasm_bindgen(
+    inline_js = "let d = null; export function text_of(v) { if (d === null) d = new TextDecoder(); return d.decode(v); }"
+)]
+extern "C" {
+    /// A text frame's bytes as a JS string, decoded once on the JS side: the session already knows
+    /// they are UTF-8 (a body that is not goes as a binary frame), so there is no check here.
+    pub(crate) fn text_of(bytes: &[u8]) -> JsValue;
+}
+
+/// What one frame is sent as: a string for a text frame, one `ArrayBuffer` copy for a binary one.
+pub(crate) fn message_data(bytes: &[u8], binary: bool) -> JsValue {
+    match binary {
+        true => array_buffer(bytes).into(),
+        false => text_of(bytes),
+    }
 }
 
 /// Calls `object[method](argument)` (or with no argument), reporting a missing method as a TypeError.

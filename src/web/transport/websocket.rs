@@ -8,8 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, WebSocket};
 
 use super::{
-    array_buffer, close_info, event_bytes, joined, text, Handlers, Sendable, Sink, SocketEvent,
-    Transport,
+    close_info, event_bytes, joined, message_data, Handlers, Sendable, Sink, SocketEvent, Transport,
 };
 
 pub(crate) struct BrowserSocket {
@@ -55,10 +54,8 @@ impl BrowserSocket {
 
 impl Transport for BrowserSocket {
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue> {
-        match (binary, text(bytes)) {
-            (false, Some(text)) => self.socket.send_with_str(text),
-            _ => self.socket.send_with_array_buffer(&array_buffer(bytes)),
-        }
+        let socket: &Sendable = self.socket.unchecked_ref();
+        socket.send_value(&message_data(bytes, binary)).map(drop)
     }
 
     fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
@@ -82,6 +79,10 @@ impl Transport for BrowserSocket {
         } else {
             let _ = self.socket.close();
         }
+    }
+
+    fn buffered_amount(&self) -> Option<f64> {
+        Some(f64::from(self.socket.buffered_amount()))
     }
 
     fn raw(&self) -> JsValue {
