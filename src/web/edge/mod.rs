@@ -181,7 +181,9 @@ fn push_json_string(out: &mut String, text: &str) {
             0x00..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&text[start..at]);
+        // `get`: cut at ASCII bytes, always a character boundary; indexing would bring core's
+        // formatted panic message for a bad one into the wasm (with its data: 5 KB).
+        out.push_str(text.get(start..at).unwrap_or(""));
         if escape.is_empty() {
             out.push_str("\\u00");
             out.push(char::from(HEX[usize::from(byte >> 4)]));
@@ -191,7 +193,7 @@ fn push_json_string(out: &mut String, text: &str) {
         }
         start = at + 1;
     }
-    out.push_str(&text[start..]);
+    out.push_str(text.get(start..).unwrap_or(""));
     out.push('"');
 }
 
