@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::push_decimal;
 use crate::frame::{Item, Parser};
-use crate::text::concat;
+use crate::text::{concat, split};
 
 /// What the log shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -67,12 +67,18 @@ impl DebugLog {
             return;
         }
         let text = core::str::from_utf8(head).unwrap_or("");
-        let mut lines = text.split('\n').filter(|line| !line.is_empty());
+        let mut lines = split(text, b'\n').filter(|line| !line.is_empty());
         let mut line = String::from(">>> ");
         line.push_str(lines.next().unwrap_or(""));
         let mut body = "0";
         for header in lines {
-            let (name, value) = header.split_once(':').unwrap_or((header, ""));
+            let (name, value) = match header.bytes().position(|b| b == b':') {
+                Some(colon) => (
+                    header.get(..colon).unwrap_or(""),
+                    header.get(colon + 1..).unwrap_or(""),
+                ),
+                None => (header, ""),
+            };
             if name == "content-length" {
                 body = value;
             }

@@ -521,8 +521,12 @@ impl Session {
 
 /// `cx,cy` (spaces around the numbers allowed); `None` if malformed or out of range.
 fn parse_heartbeat(text: &str) -> Option<(Millis, Millis)> {
-    let (x, y) = text.split_once(',')?;
-    Some((parse_millis(x)?, parse_millis(y)?))
+    // Cut at the comma's byte position with `get` (no char searcher, no panic path).
+    let comma = text.bytes().position(|b| b == b',')?;
+    Some((
+        parse_millis(text.get(..comma)?)?,
+        parse_millis(text.get(comma + 1..)?)?,
+    ))
 }
 
 /// A decimal number of milliseconds, digits only once trimmed; `None` if it overflows `u64`.

@@ -23,7 +23,7 @@ use crate::session::{
     AckTarget, CommandError, Config as SessionConfig, ConnectFailure, Event, HostHeader,
     ReconnectPolicy, ReconnectTimeMode, SendOptions, SendOutcome, State,
 };
-use crate::text::{concat, find};
+use crate::text::{concat, find, split};
 
 use super::driver::{Driver, DriverConfig, DriverError, Handler, Notice, SocketKind};
 use super::timer::TimerStrategy;
@@ -135,7 +135,7 @@ fn unpack(packed: &str) -> Headers {
     if packed.is_empty() {
         return headers;
     }
-    let mut parts = packed.split('\0');
+    let mut parts = split(packed, 0);
     while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
         headers.push(name, value);
     }
@@ -223,8 +223,7 @@ fn queued(outcome: SendOutcome) -> u32 {
 }
 
 fn list(packed: &str) -> Vec<String> {
-    packed
-        .split('\0')
+    split(packed, 0)
         .filter(|s| !s.is_empty())
         .map(String::from)
         .collect()
