@@ -9,7 +9,7 @@
 // Written as ES2017 (no optional chaining, no class fields): it ships as is to mini-programs and to
 // webpack 4. `ClientCore` comes from the wasm-bindgen glue, bound by the package entry (`bindCore`).
 
-import { OPTIONS, CALLBACKS, EXTRA_EVENTS, OPTION_BY_NAME, CALLBACK_BY_NAME, convert, packHeaders, headerText, typeError } from './options.js';
+import { OPTIONS, CALLBACKS, EXTRA_EVENTS, OPTION_BY_NAME, OPTION_ID, CALLBACK_BY_NAME, convert, packHeaders, headerText, typeError } from './options.js';
 import { Frame, messageClass, makeFrame, unpackHeaders } from './frames.js';
 import { ActivationState } from './enums.js';
 
@@ -145,9 +145,9 @@ export class Client {
     if (name === 'webSocketFactory') {
       this._core.setFactory(converted.stored || null);
     } else if (name === 'debug') {
-      this._core.set(this, name, converted.stored !== undefined && converted.stored !== noop);
+      this._core.set(this, OPTION_ID.debug, converted.stored !== undefined && converted.stored !== noop);
     } else if (!JS_ONLY[name]) {
-      this._core.set(this, name, converted.core);
+      this._core.set(this, OPTION_ID[name], converted.core);
     }
   }
 
@@ -647,7 +647,7 @@ export class Client {
       let message = error === undefined ? undefined : describeError(error);
       if (message === undefined) {
         try {
-          client._core.set(client, 'connectHeaders', packHeaders(client._option('connectHeaders'), 'connectHeaders'));
+          client._core.set(client, OPTION_ID.connectHeaders, packHeaders(client._option('connectHeaders'), 'connectHeaders'));
         } catch (e) {
           message = describeError(e);
         }

@@ -28,6 +28,9 @@ use crate::text::{concat, find, split};
 use super::driver::{Driver, DriverConfig, DriverError, Handler, Notice, SocketKind};
 use super::timer::TimerStrategy;
 use super::transport::Platform;
+use option_ids as id;
+
+mod option_ids;
 
 #[wasm_bindgen]
 extern "C" {
@@ -269,10 +272,10 @@ impl ClientCore {
 
     /// Sets one option, already checked and normalised by client.js: `value` is a number, a string
     /// (lists and headers packed with NUL), a boolean, or undefined for the default.
-    pub fn set(&self, target: &JsValue, name: &str, value: JsValue) -> Result<(), JsValue> {
+    pub fn set(&self, target: &JsValue, option: u32, value: JsValue) -> Result<(), JsValue> {
         self.bind(target);
         let mut config = self.driver.config();
-        apply(&mut config, name, &value)?;
+        apply(&mut config, option, &value)?;
         self.driver.configure(config).map_err(error)
     }
 
@@ -482,7 +485,7 @@ impl ClientCore {
 }
 
 /// Applies one option (see `client.js`'s table for what each means).
-fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), JsValue> {
+fn apply(config: &mut DriverConfig, option: u32, value: &JsValue) -> Result<(), JsValue> {
     let limits = Limits::DEFAULT;
     let session = &mut config.session;
     let number = || value.as_f64().map(|n| n as u64);
@@ -493,17 +496,17 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
             $field = number().unwrap_or($default)
         };
     }
-    match name {
-        "brokerURL" => session.broker_urls = list(&text()),
-        "connectHeaders" => {
+    match option {
+        id::BROKER_URL => session.broker_urls = list(&text()),
+        id::CONNECT_HEADERS => {
             let headers = unpack(&text());
             session.login = None;
             session.passcode = None;
             session.host = HostHeader::Omit;
             session.connect_headers = headers;
         }
-        "disconnectHeaders" => session.disconnect_headers = unpack(&text()),
-        "stompVersions" => {
+        id::DISCONNECT_HEADERS => session.disconnect_headers = unpack(&text()),
+        id::STOMP_VERSIONS => {
             let versions: Vec<Version> = list(&text())
                 .iter()
                 .filter_map(|v| Version::parse(v))
@@ -514,54 +517,54 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
                 versions
             };
         }
-        "heartbeatIncoming" => ms!(session.heartbeat_incoming, 10_000),
-        "heartbeatOutgoing" => ms!(session.heartbeat_outgoing, 10_000),
-        "heartbeatToleranceMultiplier" => {
+        id::HEARTBEAT_INCOMING => ms!(session.heartbeat_incoming, 10_000),
+        id::HEARTBEAT_OUTGOING => ms!(session.heartbeat_outgoing, 10_000),
+        id::HEARTBEAT_TOLERANCE_MULTIPLIER => {
             session.heartbeat_tolerance = value.as_f64().unwrap_or(2.0)
         }
-        "heartbeatStrategy" => {
+        id::HEARTBEAT_STRATEGY => {
             config.timer = match text().as_str() {
                 "worker" => TimerStrategy::Worker,
                 _ => TimerStrategy::Interval,
             }
         }
-        "reconnectDelay" => ms!(session.reconnect.delay, 5_000),
-        "reconnectTimeMode" => {
+        id::RECONNECT_DELAY => ms!(session.reconnect.delay, 5_000),
+        id::RECONNECT_TIME_MODE => {
             session.reconnect.mode = match number() {
                 Some(1) => ReconnectTimeMode::Exponential,
                 _ => ReconnectTimeMode::Linear,
             }
         }
-        "maxReconnectDelay" => ms!(session.reconnect.max_delay, 15 * 60 * 1_000),
-        "maxReconnectAttempts" => {
+        id::MAX_RECONNECT_DELAY => ms!(session.reconnect.max_delay, 15 * 60 * 1_000),
+        id::MAX_RECONNECT_ATTEMPTS => {
             session.reconnect.max_attempts = number().unwrap_or(0).min(u64::from(u32::MAX)) as u32
         }
-        "reconnectJitter" => session.reconnect.jitter = value.as_f64().unwrap_or(0.0),
-        "reconnectSeed" => ms!(session.reconnect.seed, ReconnectPolicy::default().seed),
-        "connectionTimeout" => ms!(session.connection_timeout, 0),
-        "receiptTimeout" => ms!(session.receipt_timeout, 30_000),
-        "disconnectTimeout" => ms!(session.disconnect_timeout, 5_000),
-        "queueWhileDisconnected" => session.queue_while_disconnected = flag(true),
-        "maxQueuedFrames" => session.max_queued_frames = number().map_or(1_000, |n| n as usize),
-        "maxQueuedBytes" => {
+        id::RECONNECT_JITTER => session.reconnect.jitter = value.as_f64().unwrap_or(0.0),
+        id::RECONNECT_SEED => ms!(session.reconnect.seed, ReconnectPolicy::default().seed),
+        id::CONNECTION_TIMEOUT => ms!(session.connection_timeout, 0),
+        id::RECEIPT_TIMEOUT => ms!(session.receipt_timeout, 30_000),
+        id::DISCONNECT_TIMEOUT => ms!(session.disconnect_timeout, 5_000),
+        id::QUEUE_WHILE_DISCONNECTED => session.queue_while_disconnected = flag(true),
+        id::MAX_QUEUED_FRAMES => session.max_queued_frames = number().map_or(1_000, |n| n as usize),
+        id::MAX_QUEUED_BYTES => {
             session.max_queued_bytes = number().map_or(4 * 1024 * 1024, |n| n as usize)
         }
-        "maxHeaderBytes" => {
+        id::MAX_HEADER_BYTES => {
             session.limits.max_header_bytes =
                 number().map_or(limits.max_header_bytes, |n| n as usize)
         }
-        "maxHeaders" => {
+        id::MAX_HEADERS => {
             session.limits.max_headers = number().map_or(limits.max_headers, |n| n as usize)
         }
-        "maxBodyBytes" => {
+        id::MAX_BODY_BYTES => {
             session.limits.max_body_bytes = number().map_or(limits.max_body_bytes, |n| n as usize)
         }
-        "forceBinaryWSFrames" => config.force_binary = flag(false),
-        "logRawCommunication" => config.debug.raw = flag(false),
-        "debug" => config.debug.enabled = flag(false),
-        "redactHeaders" => config.debug.redact_headers = list(&text()),
-        "reconnectOnResume" => config.reconnect_on_resume = flag(true),
-        "platform" => {
+        id::FORCE_BINARY_WS_FRAMES => config.force_binary = flag(false),
+        id::LOG_RAW_COMMUNICATION => config.debug.raw = flag(false),
+        id::DEBUG => config.debug.enabled = flag(false),
+        id::REDACT_HEADERS => config.debug.redact_headers = list(&text()),
+        id::RECONNECT_ON_RESUME => config.reconnect_on_resume = flag(true),
+        id::PLATFORM => {
             if !matches!(config.socket, SocketKind::Factory(_)) {
                 config.socket = match text().as_str() {
                     "browser" => SocketKind::Browser,
@@ -571,14 +574,18 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
                 }
             }
         }
-        "handshakeHeaders" => config.handshake_headers = list(&text()),
-        "appLifecycle" => config.app_lifecycle = flag(true),
-        "maxBufferedAmount" => {
+        id::HANDSHAKE_HEADERS => config.handshake_headers = list(&text()),
+        id::APP_LIFECYCLE => config.app_lifecycle = flag(true),
+        id::MAX_BUFFERED_AMOUNT => {
             config.max_buffered_amount = value
                 .as_f64()
                 .unwrap_or(super::driver::DEFAULT_MAX_BUFFERED_AMOUNT)
         }
-        _ => return Err(type_error(&concat(&["unknown option '", name, "'"]))),
+        _ => {
+            let mut message = String::from("unknown option number ");
+            push_decimal(&mut message, u64::from(option));
+            return Err(type_error(&message));
+        }
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 // The options of `new Client(options)`, `configure(options)` and the option properties
 // (`client.reconnectDelay = 0`): ONE table that drives parsing, the properties, the TypeScript
-// declarations and the package README (scripts/gen-options.mjs writes those two from it and from each
-// option's OPTION_DOCS entry, and a test checks that they match). Each value is checked and converted here, in JS, before anything reaches
+// declarations, the package README and the option numbers wasm knows (scripts/gen-options.mjs writes
+// index.d.ts and the README from it and each option's OPTION_DOCS entry, and option_ids.rs from its
+// rows; build-pkg and a test check that they match). Each value is checked and converted here, in JS, before anything reaches
 // wasm: a bad value is a TypeError naming the option, and user code (a getter, a Proxy) runs before
 // the client is touched.
 //
@@ -282,6 +283,11 @@ export function convert(spec, value) {
 }
 
 export const OPTION_BY_NAME = {};
-for (let i = 0; i < OPTIONS.length; i++) OPTION_BY_NAME[OPTIONS[i][0]] = OPTIONS[i];
+/** Each option's number for wasm (`ClientCore.set`): its row here (src/web/edge/option_ids.rs). */
+export const OPTION_ID = {};
+for (let i = 0; i < OPTIONS.length; i++) {
+  OPTION_BY_NAME[OPTIONS[i][0]] = OPTIONS[i];
+  OPTION_ID[OPTIONS[i][0]] = i;
+}
 export const CALLBACK_BY_NAME = {};
 for (let i = 0; i < CALLBACKS.length; i++) CALLBACK_BY_NAME[CALLBACKS[i][0]] = CALLBACKS[i];
