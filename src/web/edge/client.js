@@ -55,6 +55,13 @@ const F_UNHANDLED_RECEIPT = 4;
 const F_ERROR = 5;
 const F_CONNECT_ERROR = 6;
 const F_UNHANDLED_FRAME = 7;
+// `ClientCore.lifecycle` operations: the same numbers as src/web/edge/mod.rs.
+const ACTIVATE = 0;
+const DEACTIVATE = 1;
+const DEACTIVATE_FORCE = 2;
+const FORCE_DISCONNECT = 3;
+const RECONNECT_NOW = 4;
+
 const COMMANDS = ['MESSAGE', 'MESSAGE', 'CONNECTED', 'RECEIPT', 'RECEIPT', 'ERROR', 'ERROR'];
 
 const PUBLISH_KEYS = { destination: 1, headers: 1, body: 1, binaryBody: 1, receipt: 1, skipContentLengthHeader: 1, delivery: 1 };
@@ -162,7 +169,7 @@ export class Client {
 
   /** Starts connecting, and keeps reconnecting per the policy until `deactivate()`. */
   activate() {
-    this._do('activate');
+    this._do('lifecycle', ACTIVATE);
   }
 
   /**
@@ -176,19 +183,19 @@ export class Client {
     return new Promise(function (resolve) {
       const state = client._core.state();
       if (state !== 'inactive' && state !== 'failed') client._waiters.push(resolve);
-      client._do('deactivate', force);
+      client._do('lifecycle', force ? DEACTIVATE_FORCE : DEACTIVATE);
       if (state === 'inactive' || state === 'failed') resolve();
     });
   }
 
   /** Closes the socket as if the network dropped; the client reconnects per the policy. */
   forceDisconnect() {
-    this._do('forceDisconnect');
+    this._do('lifecycle', FORCE_DISCONNECT);
   }
 
   /** Reconnects at once if waiting out a backoff, failed, or silent past the heart-beat tolerance. */
   reconnectNow() {
-    this._do('reconnectNow');
+    this._do('lifecycle', RECONNECT_NOW);
   }
 
   // ----- messaging -----

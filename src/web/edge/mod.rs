@@ -291,30 +291,18 @@ impl ClientCore {
         self.driver.configure(config).map_err(error)
     }
 
-    /// `activate()`.
-    pub fn activate(&self, target: &JsValue) -> Result<(), JsValue> {
+    /// The lifecycle commands, one entry point (each costs a wasm export and a glue method): `op` 0
+    /// `activate()`, 1 `deactivate()`, 2 `deactivate({force: true})`, 3 `forceDisconnect()`, 4
+    /// `reconnectNow()` (client.js's LIFECYCLE has the same numbers).
+    pub fn lifecycle(&self, target: &JsValue, op: u32) -> Result<(), JsValue> {
         self.bind(target);
-        self.driver.activate().map_err(error)
-    }
-
-    /// `deactivate({force})`.
-    pub fn deactivate(&self, target: &JsValue, force: bool) -> Result<(), JsValue> {
-        self.bind(target);
-        self.driver.deactivate(force).map_err(error)
-    }
-
-    /// `forceDisconnect()`.
-    #[wasm_bindgen(js_name = forceDisconnect)]
-    pub fn force_disconnect(&self, target: &JsValue) -> Result<(), JsValue> {
-        self.bind(target);
-        self.driver.force_disconnect().map_err(error)
-    }
-
-    /// `reconnectNow()`.
-    #[wasm_bindgen(js_name = reconnectNow)]
-    pub fn reconnect_now(&self, target: &JsValue) -> Result<(), JsValue> {
-        self.bind(target);
-        self.driver.reconnect_now().map_err(error)
+        match op {
+            0 => self.driver.activate(),
+            1 | 2 => self.driver.deactivate(op == 2),
+            3 => self.driver.force_disconnect(),
+            _ => self.driver.reconnect_now(),
+        }
+        .map_err(error)
     }
 
     /// Publishes a text body: a JS string of `length` UTF-8 bytes (client.js counts them). `flags`: 1
