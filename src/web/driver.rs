@@ -23,7 +23,7 @@ use core::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsValue;
 
-use crate::frame::{Headers, Version};
+use crate::frame::{push_decimal, Headers, Version};
 use crate::session::redacted_url;
 use crate::session::{
     AckTarget, Action, CloseInfo, CommandError, Config as SessionConfig, Event, SendOptions,
@@ -74,6 +74,21 @@ pub struct DriverConfig {
     pub app_lifecycle: bool,
     /// Every frame as a binary WebSocket message.
     pub force_binary: bool,
+    /// stompjs's `splitLargeFrames`: a text frame longer than [`max_chunk_size`] bytes is written as
+    /// several WebSocket messages, cut at UTF-8 character boundaries (binary frames never are).
+    ///
+    /// [`max_chunk_size`]: DriverConfig::max_chunk_size
+    pub split_large_frames: bool,
+    /// stompjs's `maxWebSocketChunkSize`: the most bytes of one message when splitting (default 8 KiB).
+    pub max_chunk_size: usize,
+    /// stompjs's `appendMissingNULLonIncoming`: a text message that does not end with the NUL that ends
+    /// a frame gets one (React Native cuts strings at NUL, so each frame arrives without it).
+    pub append_missing_nul: bool,
+    /// stompjs's `discardWebsocketOnCommFailure`: a socket given up on because the broker went silent
+    /// (heart-beats lost, no CONNECTED or no DISCONNECT receipt in time) or by
+    /// [`Driver::force_disconnect`] is discarded (`terminate()` where the socket has it, as Node's `ws`
+    /// does) rather than closed with a closing handshake that a dead network never completes.
+    pub discard_on_comm_failure: bool,
     /// The debug log.
     pub debug: DebugConfig,
     /// Before each connection attempt, ask the owner ([`Notice::BeforeConnect`]) and wait for
@@ -98,6 +113,7 @@ impl DriverConfig {
         DriverConfig {
             reconnect_on_resume: true,
             app_lifecycle: true,
+            max_chunk_size: 8 * 1024,
             max_buffered_amount: DEFAULT_MAX_BUFFERED_AMOUNT,
             ..DriverConfig::default()
         }
@@ -270,7 +286,8 @@ struct Core {
     log: DebugLog,
     /// The platform's event object of the last socket close or error.
     socket_event: JsValue,
-    /// The next close discards the socket (`deactivate({force: true})`).
+    /// The close the session asks for next, in answer to the same call, discards the socket
+    /// (`deactivate({force: true})`, or a communication failure with `discard_on_comm_failure`).
     discard: bool,
     /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order, with
     /// their UTF-8 lengths.
@@ -372,6 +389,7 @@ impl Driver {
     /// Drops the socket as if the network failed; the reconnect policy applies.
     pub fn force_disconnect(&self) -> Result<(), DriverError> {
         self.command(|core, now| {
+            core.discard = core.config.discard_on_comm_failure;
             core.session.drop_connection(now);
             Ok(())
         })
@@ -415,12 +433,13 @@ impl Driver {
         options: SendOptions,
     ) -> Result<SendOutcome, DriverError> {
         self.command(|core, now| {
-            // The raw debug log shows bodies, forced binary frames need the bytes, and an
-            // at-least-once frame is kept to be sent again: the long way.
+            // The raw debug log shows bodies, forced binary frames need the bytes, so does a frame to
+            // be split into pieces, and an at-least-once frame is kept to be sent again: the long way.
             let direct = !options.binary
                 && !options.skip_content_length
                 && !options.retain
                 && !core.config.force_binary
+                && !core.config.split_large_frames
                 && !core.config.debug.raw;
             if direct && core.session.send_head(now, destination, headers, length)? {
                 core.bodies.push_back((body.clone(), length));
@@ -545,6 +564,8 @@ impl Core {
                 if let Some(timer) = &mut self.timer {
                     timer.fired();
                 }
+                // A close asked for on a deadline gives up on a silent broker.
+                self.discard |= self.config.discard_on_comm_failure;
                 self.session.handle_timeout(now);
             }
             Input::Hook(Hook::Resume) => {
@@ -626,7 +647,10 @@ impl Core {
     fn socket_event(&mut self, now: u64, event: SocketEvent, work: &mut Vec<Work>) {
         match event {
             SocketEvent::Open => self.session.handle_open(now),
-            SocketEvent::Message(bytes) => {
+            SocketEvent::Message(mut bytes, text) => {
+                if text && self.config.append_missing_nul {
+                    append_missing_nul(&mut bytes);
+                }
                 self.log.frame_in(&bytes);
                 self.session.handle_bytes(now, &bytes);
             }
@@ -687,6 +711,8 @@ impl Core {
                 }
             }
         }
+        // Meant for a close the same call would make: one that did not come must not apply later.
+        self.discard = false;
         if let Some(transport) = &self.transport {
             let mut batch = Vec::new();
             while let Some(transmit) = self.session.poll_transmit() {
@@ -694,13 +720,12 @@ impl Core {
                     true => self.log.head_out(&transmit.bytes),
                     false => self.log.frame_out(&transmit.bytes),
                 }
-                batch.push(match transmit.body_follows {
-                    true => {
-                        let (body, length) = self.bodies.pop_front().unwrap_or_default();
-                        Outgoing::Joined(transmit.bytes, body, length)
-                    }
-                    false => Outgoing::Frame(transmit),
-                });
+                if transmit.body_follows {
+                    let (body, length) = self.bodies.pop_front().unwrap_or_default();
+                    batch.push(Outgoing::Joined(transmit.bytes, body, length));
+                } else {
+                    split_into(&self.config, &mut self.log, transmit, &mut batch);
+                }
             }
             if !batch.is_empty() {
                 work.push(Work::Send(
@@ -769,6 +794,52 @@ impl Core {
                 self.log.log(|| note);
             }
         }
+    }
+}
+
+/// Adds `transmit` to `batch`: as it is, or, with `split_large_frames`, a text frame longer than
+/// `max_chunk_size` as several text messages (stompjs's `splitLargeFrames`; the broker reassembles
+/// the frame from the stream). Binary frames, and every frame under `force_binary`, go whole.
+fn split_into(
+    config: &DriverConfig,
+    log: &mut DebugLog,
+    transmit: Transmit,
+    batch: &mut Vec<Outgoing>,
+) {
+    let max = config.max_chunk_size;
+    if !config.split_large_frames
+        || config.force_binary
+        || transmit.binary
+        || transmit.bytes.len() <= max
+    {
+        batch.push(Outgoing::Frame(transmit));
+        return;
+    }
+    let mut pieces = 0u64;
+    for piece in transport::utf8_pieces(&transmit.bytes, max) {
+        pieces += 1;
+        batch.push(Outgoing::Frame(Transmit {
+            bytes: piece.to_vec(),
+            binary: false,
+            body_follows: false,
+        }));
+    }
+    log.log(|| {
+        let mut line = String::from("split a frame of ");
+        push_decimal(&mut line, transmit.bytes.len() as u64);
+        line.push_str(" bytes into ");
+        push_decimal(&mut line, pieces);
+        line.push_str(" messages");
+        line
+    });
+}
+
+/// Ends a text message with the NUL that ends a frame, unless it has one or is only heart-beats (EOLs),
+/// which carry none: each message is then taken to be one whole frame, as stompjs does.
+fn append_missing_nul(bytes: &mut Vec<u8>) {
+    let beats_only = bytes.iter().all(|&b| b == b'\n' || b == b'\r');
+    if !beats_only && bytes.last() != Some(&0) {
+        bytes.push(0);
     }
 }
 

@@ -69,6 +69,7 @@ const GOOD = {
   strings: ['x-token'],
   ms: 1234,
   count: 7,
+  size: 4096,
   multiplier: 3,
   fraction: 0.5,
   bool: true,
@@ -110,7 +111,7 @@ describe('options', () => {
   });
 
   test('a wrong value is a TypeError naming the option, and nothing of that configure() applies', () => {
-    const wrong = { urls: 5, headers: 'x', versions: ['2.0'], strings: 5, ms: -1, count: 1.5, multiplier: 0.5, fraction: 2, bool: 'yes', mode: 3, fn: 'not a function' };
+    const wrong = { urls: 5, headers: 'x', versions: ['2.0'], strings: 5, ms: -1, count: 1.5, size: 0, multiplier: 0.5, fraction: 2, bool: 'yes', mode: 3, fn: 'not a function' };
     for (const spec of OPTIONS) {
       const [name, kind] = spec;
       const value = kind.startsWith('enum:') ? 'nope' : wrong[kind];

@@ -523,6 +523,7 @@ fn apply(config: &mut DriverConfig, option: u32, value: &JsValue) -> Result<(), 
                 _ => ReconnectTimeMode::Linear,
             }
         }
+        // As stompjs 7.5: 0 is no upper limit (the timer clamps what it cannot hold).
         id::MAX_RECONNECT_DELAY => ms!(session.reconnect.max_delay, 15 * 60 * 1_000),
         id::MAX_RECONNECT_ATTEMPTS => {
             session.reconnect.max_attempts = number().unwrap_or(0).min(u64::from(u32::MAX)) as u32
@@ -548,6 +549,12 @@ fn apply(config: &mut DriverConfig, option: u32, value: &JsValue) -> Result<(), 
             session.limits.max_body_bytes = number().map_or(limits.max_body_bytes, |n| n as usize)
         }
         id::FORCE_BINARY_WS_FRAMES => config.force_binary = flag(false),
+        id::SPLIT_LARGE_FRAMES => config.split_large_frames = flag(false),
+        id::APPEND_MISSING_NUL_LON_INCOMING => config.append_missing_nul = flag(false),
+        id::DISCARD_WEBSOCKET_ON_COMM_FAILURE => config.discard_on_comm_failure = flag(false),
+        id::MAX_WEB_SOCKET_CHUNK_SIZE => {
+            config.max_chunk_size = number().map_or(8 * 1024, |n| n as usize)
+        }
         id::LOG_RAW_COMMUNICATION => config.debug.raw = flag(false),
         id::DEBUG => config.debug.enabled = flag(false),
         id::REDACT_HEADERS => config.debug.redact_headers = list(&text()),

@@ -57,19 +57,27 @@ pub(super) const DELIVERY: u32 = 24;
 pub(super) const MAX_BUFFERED_AMOUNT: u32 = 25;
 /// `forceBinaryWSFrames`
 pub(super) const FORCE_BINARY_WS_FRAMES: u32 = 26;
+/// `splitLargeFrames`
+pub(super) const SPLIT_LARGE_FRAMES: u32 = 27;
+/// `maxWebSocketChunkSize`
+pub(super) const MAX_WEB_SOCKET_CHUNK_SIZE: u32 = 28;
+/// `discardWebsocketOnCommFailure`
+pub(super) const DISCARD_WEBSOCKET_ON_COMM_FAILURE: u32 = 29;
+/// `appendMissingNULLonIncoming`
+pub(super) const APPEND_MISSING_NUL_LON_INCOMING: u32 = 30;
 /// `logRawCommunication`
-pub(super) const LOG_RAW_COMMUNICATION: u32 = 27;
+pub(super) const LOG_RAW_COMMUNICATION: u32 = 31;
 /// `redactHeaders`
-pub(super) const REDACT_HEADERS: u32 = 28;
+pub(super) const REDACT_HEADERS: u32 = 32;
 /// `reconnectOnResume`
-pub(super) const RECONNECT_ON_RESUME: u32 = 29;
+pub(super) const RECONNECT_ON_RESUME: u32 = 33;
 /// `platform`
-pub(super) const PLATFORM: u32 = 30;
+pub(super) const PLATFORM: u32 = 34;
 /// `handshakeHeaders`
-pub(super) const HANDSHAKE_HEADERS: u32 = 31;
+pub(super) const HANDSHAKE_HEADERS: u32 = 35;
 /// `appLifecycle`
-pub(super) const APP_LIFECYCLE: u32 = 32;
+pub(super) const APP_LIFECYCLE: u32 = 36;
 /// `debug`
-pub(super) const DEBUG: u32 = 33;
+pub(super) const DEBUG: u32 = 37;
 /// `beforeConnect`
-pub(super) const BEFORE_CONNECT: u32 = 34;
+pub(super) const BEFORE_CONNECT: u32 = 38;

@@ -18,7 +18,7 @@ use crate::session::CloseInfo;
 use crate::text::{concat, find};
 
 use super::{
-    call_method, close_info, event_bytes, joined, message_data, Handlers, Sink, SocketEvent,
+    call_method, close_info, joined, message_data, message_event, Handlers, Sink, SocketEvent,
     Transport,
 };
 
@@ -161,8 +161,8 @@ impl MiniProgramSocket {
         };
         register("onOpen", |sink, _| sink(SocketEvent::Open))?;
         register("onMessage", |sink, event| {
-            if let Some(bytes) = event_bytes(&event) {
-                sink(SocketEvent::Message(bytes));
+            if let Some(message) = message_event(&event) {
+                sink(message);
             }
         })?;
         register("onClose", |sink, event| {

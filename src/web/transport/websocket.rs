@@ -8,7 +8,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, WebSocket};
 
 use super::{
-    close_info, event_bytes, joined, message_data, Handlers, Sendable, Sink, SocketEvent, Transport,
+    close_info, joined, message_data, message_event, Handlers, Sendable, Sink, SocketEvent,
+    Transport,
 };
 
 pub(crate) struct BrowserSocket {
@@ -30,8 +31,8 @@ impl BrowserSocket {
         socket.set_onopen(set(&handlers.make(|sink, _| sink(SocketEvent::Open))).as_ref());
         socket.set_onmessage(
             set(&handlers.make(|sink, event| {
-                if let Some(bytes) = event_bytes(&event) {
-                    sink(SocketEvent::Message(bytes));
+                if let Some(message) = message_event(&event) {
+                    sink(message);
                 }
             }))
             .as_ref(),
