@@ -369,7 +369,7 @@ fn open_transactions_are_reported_aborted_when_the_connection_ends() {
     h.pump();
     h.sent_frames();
     h.broker_close(1006);
-    // In id order (one B-tree of ids serves every id table; see session/ids.rs).
+    // In id order (sorted when the connection ends; see session/ids.rs).
     assert!(h.events().contains(&Event::TransactionsAborted(vec![
         "mine".into(),
         "tx-0".into()

@@ -1,5 +1,5 @@
 //! Session: cost that does not grow with the work in flight (issue #12). Tens of thousands of
-//! receipted frames, subscriptions and transactions complete; every per-frame lookup is O(log n), so
+//! receipted frames, subscriptions and transactions complete; every per-frame lookup is O(1), so
 //! these run in milliseconds (no timing is asserted here: timings belong in `make bench`).
 
 mod session_support;

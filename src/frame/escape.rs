@@ -41,7 +41,8 @@ impl Escaping {
         let mut done = 0;
         while let Some(found) = memchr::memchr(b'\\', &bytes[done..]) {
             let at = done + found;
-            out.push_str(&raw[done..at]);
+            // `get`: cut at ASCII bytes, always a character boundary (see `Headers::resolve`).
+            out.push_str(raw.get(done..at).unwrap_or(""));
             let decoded = match bytes.get(at + 1) {
                 Some(b'n') => '\n',
                 Some(b'c') => ':',
@@ -57,7 +58,7 @@ impl Escaping {
             out.push(decoded);
             done = at + 2;
         }
-        out.push_str(&raw[done..]);
+        out.push_str(raw.get(done..).unwrap_or(""));
         Ok(())
     }
 

@@ -139,10 +139,10 @@ impl Headers {
     }
 
     fn resolve(&self, (start, middle, end): (u32, u32, u32)) -> (&str, &str) {
-        (
-            &self.text[start as usize..middle as usize],
-            &self.text[middle as usize..end as usize],
-        )
+        // `get`: the spans are always character boundaries, and indexing would bring core's
+        // formatted panic message for a bad one into the wasm.
+        let text = |from: u32, to: u32| self.text.get(from as usize..to as usize).unwrap_or("");
+        (text(start, middle), text(middle, end))
     }
 
     /// Raw access for the parser: the shared buffer that header text is unescaped into.

@@ -406,7 +406,11 @@ impl Parser {
             return Err(ParseError::EmptyHeaderName);
         }
         let line = core::str::from_utf8(line).map_err(|_| ParseError::InvalidUtf8)?;
-        let (name, value) = (&line[..colon], &line[colon + 1..]);
+        // `get`: cut at the ASCII colon, a character boundary (see `Headers::resolve`).
+        let (name, value) = (
+            line.get(..colon).unwrap_or(""),
+            line.get(colon + 1..).unwrap_or(""),
+        );
         let value = match self.version {
             Version::V1_0 => trim_padding(value),
             _ => value,

@@ -257,22 +257,25 @@ impl fmt::Debug for RedactedHeaders<'_> {
 /// ```
 pub fn redacted_url(url: &str) -> String {
     let (scheme_end, authority_end) = authority(url);
-    let authority_text = &url[scheme_end..authority_end];
+    let authority_text = cut(url, scheme_end, authority_end);
     let mut out = String::with_capacity(url.len());
-    out.push_str(&url[..scheme_end]);
-    match authority_text.rfind('@') {
+    out.push_str(cut(url, 0, scheme_end));
+    match authority_text.bytes().rposition(|b| b == b'@') {
         Some(at) => {
             out.push_str(REDACTED);
-            out.push_str(&authority_text[at..]);
+            out.push_str(cut(authority_text, at, authority_text.len()));
         }
         None => out.push_str(authority_text),
     }
-    let rest = &url[authority_end..];
-    let params_start = rest.find(['?', '#']).unwrap_or(rest.len());
-    out.push_str(&rest[..params_start]);
+    let rest = cut(url, authority_end, url.len());
+    let params_start = rest
+        .bytes()
+        .position(|b| b == b'?' || b == b'#')
+        .unwrap_or(rest.len());
+    out.push_str(cut(rest, 0, params_start));
     // Each `name=value` after `?` or `#`, separated by `&`: keep the delimiters and the names.
     let mut in_value = false;
-    for c in rest[params_start..].chars() {
+    for c in cut(rest, params_start, rest.len()).chars() {
         match c {
             '?' | '#' | '&' => {
                 in_value = false;
@@ -288,6 +291,12 @@ pub fn redacted_url(url: &str) -> String {
         }
     }
     out
+}
+
+/// `text[from..to]` where both are known to be character boundaries (positions of ASCII bytes):
+/// `get`, as indexing would bring core's formatted panic message for a bad one into the wasm.
+fn cut(text: &str, from: usize, to: usize) -> &str {
+    text.get(from..to).unwrap_or("")
 }
 
 /// Where the authority of `url` starts (after `scheme://`, or 0) and ends (at the first `/`, `?` or
@@ -325,7 +334,7 @@ pub(crate) fn url_host(url: &str) -> &str {
             .unwrap_or(host_port.len()),
     };
     let from = start + host_start;
-    &url[from..from + host_len]
+    cut(url, from, from + host_len)
 }
 
 #[cfg(test)]

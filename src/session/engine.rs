@@ -4,7 +4,6 @@
 use alloc::borrow::ToOwned;
 use alloc::collections::VecDeque;
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::frame::{
@@ -16,7 +15,7 @@ use super::backoff::Backoff;
 use super::config::{url_host, Config, HostHeader, Millis};
 use super::error::{CommandError, ReceiptError};
 use super::event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat, Transmit};
-use super::ids::IdMap;
+use super::ids::{sorted, IdSet};
 use super::queue::{AckRequest, OfflineQueue, Queued};
 use super::receipts::{Receipts, Waiter};
 use super::retained::{Kept, Retained};
@@ -120,8 +119,8 @@ pub struct Session {
     /// A report found the transport over `max_buffered_bytes`: SEND/ACK/NACK wait in the queue
     /// until one finds it half drained.
     congested: bool,
-    /// Open transactions (a set: the numbers are 0).
-    transactions: IdMap,
+    /// Open transactions.
+    transactions: IdSet,
     next_receipt: u64,
     next_transaction: u64,
     /// Reconnect attempts scheduled in the current streak: since `connect`, or since the end of the
@@ -163,7 +162,7 @@ impl Session {
             retained: Retained::default(),
             buffered: 0,
             congested: false,
-            transactions: IdMap::new(),
+            transactions: IdSet::new(),
             next_receipt: 0,
             next_transaction: 0,
             streak: 0,
@@ -266,7 +265,13 @@ impl Session {
 
     /// Ids of the open transactions, in id order.
     pub fn open_transactions(&self) -> impl Iterator<Item = &str> {
-        self.transactions.keys().map(String::as_str)
+        sorted(
+            self.transactions
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect(),
+        )
+        .into_iter()
     }
 
     /// A fresh receipt id (`rcpt-N`) not pending now.

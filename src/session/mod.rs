@@ -95,7 +95,6 @@ mod engine;
 mod error;
 mod event;
 mod ids;
-mod ordered;
 mod queue;
 mod receipts;
 mod retained;

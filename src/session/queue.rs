@@ -4,12 +4,11 @@
 
 use alloc::collections::VecDeque;
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use crate::frame::{Command, Frame};
 
 use super::error::CommandError;
-use super::ids::IdMap;
+use super::ids::IdSet;
 
 /// An ACK or NACK waiting for a connection: its headers depend on the version negotiated then.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +63,7 @@ pub(crate) struct OfflineQueue {
     bytes: usize,
     /// The `receipt` headers of the queued frames (unique: a receipt id is claimed once), so the
     /// receipt-in-use check does not scan the queue.
-    receipts: IdMap,
+    receipts: IdSet,
 }
 
 impl OfflineQueue {
@@ -87,7 +86,7 @@ impl OfflineQueue {
         }
         self.bytes += size;
         if let Some(receipt) = item.receipt() {
-            self.receipts.insert(receipt.into(), 0);
+            self.receipts.insert(receipt.into(), ());
         }
         self.items.push_back(item);
         Ok(())
@@ -111,12 +110,12 @@ impl OfflineQueue {
     }
 
     pub(crate) fn has_receipt(&self, id: &str) -> bool {
-        self.receipts.contains_key(id)
+        self.receipts.contains(id)
     }
 
-    pub(crate) fn take_all(&mut self) -> Vec<Queued> {
+    pub(crate) fn take_all(&mut self) -> VecDeque<Queued> {
         self.bytes = 0;
         self.receipts.clear();
-        self.items.drain(..).collect()
+        core::mem::take(&mut self.items)
     }
 }

@@ -1,7 +1,7 @@
 //! Pending receipts: which frames asked for a RECEIPT, and until when to wait. Each one leaves this
 //! table exactly once, resolved or failed, which is how the session guarantees every receipt settles.
 //!
-//! Cost does not grow with the receipts in flight: lookup by id is O(log n); deadlines wait in a
+//! Cost does not grow with the receipts in flight: lookup by id is O(1); deadlines wait in a
 //! queue in deadline order (receipts are timed from a clock that does not go back, with one
 //! timeout, so a new deadline goes at the back), the earliest is at the front, and a receipt that
 //! settles leaves its deadline behind, skipped when it reaches the front. A deadline earlier than
@@ -12,7 +12,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::config::Millis;
-use super::ids::IdMap;
+use super::ids::{sorted, IdTable};
 
 /// Who is waiting for a receipt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ struct Deadline {
 #[derive(Debug, Default)]
 pub(crate) struct Receipts {
     /// The application's pending receipts, each with its sequence number.
-    user: IdMap,
+    user: IdTable<u64>,
     /// The DISCONNECT's receipt, if one is pending (it has no deadline here: the session times it).
     disconnect: Option<String>,
     /// Deadlines in (at, seq) order; the front one is always live.
@@ -50,7 +50,7 @@ pub(crate) struct Receipts {
 
 impl Receipts {
     pub(crate) fn contains(&self, id: &str) -> bool {
-        self.user.contains_key(id) || self.disconnect.as_deref() == Some(id)
+        self.user.contains(id) || self.disconnect.as_deref() == Some(id)
     }
 
     /// Adds a receipt. The caller has checked that `id` is not pending. A DISCONNECT's receipt has
@@ -85,7 +85,7 @@ impl Receipts {
             let waiter = Waiter::Disconnect;
             return Some(Pending { id, waiter });
         }
-        let (id, _) = self.user.remove_entry(id)?;
+        let (id, _) = self.user.remove(id)?;
         self.drop_stale();
         let waiter = Waiter::User;
         Some(Pending { id, waiter })
@@ -119,17 +119,16 @@ impl Receipts {
     /// Every pending receipt, the DISCONNECT's first and then by id; the table is left empty.
     pub(crate) fn take_all(&mut self) -> Vec<Pending> {
         self.deadlines.clear();
-        let disconnect = self.disconnect.take().map(|id| Pending {
-            id,
-            waiter: Waiter::Disconnect,
-        });
-        let user = core::mem::take(&mut self.user)
-            .into_keys()
-            .map(|id| Pending {
-                id,
-                waiter: Waiter::User,
-            });
-        disconnect.into_iter().chain(user).collect()
+        let mut all = Vec::with_capacity(self.user.len() + 1);
+        if let Some(id) = self.disconnect.take() {
+            let waiter = Waiter::Disconnect;
+            all.push(Pending { id, waiter });
+        }
+        for id in sorted(self.user.take_ids()) {
+            let waiter = Waiter::User;
+            all.push(Pending { id, waiter });
+        }
+        all
     }
 
     pub(crate) fn next_deadline(&self) -> Option<Millis> {

@@ -5,7 +5,7 @@
 //! offline queue's bounds, and leave only when receipted, refused by the broker, or given up.
 //!
 //! RECEIPTs come back in order almost always, so removal is lazy: the id leaves the index at once,
-//! and the entry is dropped when it reaches the front. Cost per frame stays O(log n).
+//! and the entry is dropped when it reaches the front. Cost per frame stays O(1).
 
 use alloc::collections::VecDeque;
 use alloc::string::String;
@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 
 use crate::frame::Frame;
 
-use super::ids::IdMap;
+use super::ids::IdTable;
 
 /// One retained SEND.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub(crate) struct Retained {
     /// In send order; entries whose receipt left `live` are dropped when they reach the front.
     items: VecDeque<Kept>,
     /// The receipts still awaited, each with its frame's size.
-    live: IdMap,
+    live: IdTable<u64>,
     bytes: usize,
 }
 
@@ -48,17 +48,17 @@ impl Retained {
     }
 
     pub(crate) fn contains(&self, receipt: &str) -> bool {
-        self.live.contains_key(receipt)
+        self.live.contains(receipt)
     }
 
     /// The frame with this receipt is done with (receipted or refused); whether it was retained.
     pub(crate) fn remove(&mut self, receipt: &str) -> bool {
-        let Some(size) = self.live.remove(receipt) else {
+        let Some((_, size)) = self.live.remove(receipt) else {
             return false;
         };
         self.bytes -= size as usize;
         while let Some(front) = self.items.front() {
-            if self.live.contains_key(&front.receipt) {
+            if self.live.contains(&front.receipt) {
                 break;
             }
             self.items.pop_front();
@@ -79,7 +79,7 @@ impl Retained {
     pub(crate) fn in_order(&self) -> impl Iterator<Item = &Kept> {
         self.items
             .iter()
-            .filter(|kept| self.live.contains_key(&kept.receipt))
+            .filter(|kept| self.live.contains(&kept.receipt))
     }
 
     /// Gives every retained frame up; returns their receipts, oldest first.

@@ -1,14 +1,13 @@
 //! The subscription registry: every live subscription with the exact headers of its SUBSCRIBE, so that
 //! each (re)connect can send the same SUBSCRIBE again, with the same id, in the order they were made.
-//! Lookups by id (every MESSAGE does one) are O(log n) whatever the number of subscriptions.
+//! Lookups by id (every MESSAGE does one) are O(1) whatever the number of subscriptions.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::frame::{numbered, Headers};
 
-use super::ids::IdMap;
-use super::ordered::{Keyed, Ordered};
+use super::ids::{IdSet, IdTable};
 
 /// A live subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,17 +19,12 @@ pub(crate) struct Subscription {
     pub(crate) first_receipt: Option<String>,
 }
 
-impl Keyed for Subscription {
-    fn key(&self) -> &str {
-        &self.id
-    }
-}
-
 #[derive(Debug, Default)]
 pub(crate) struct Subscriptions {
-    live: Ordered<Subscription>,
+    /// By id, in the order made.
+    live: IdTable<Subscription>,
     /// The `first_receipt`s of the live subscriptions, for the receipt-in-use check.
-    first_receipts: IdMap,
+    first_receipts: IdSet,
     next_id: u64,
 }
 
@@ -52,13 +46,13 @@ impl Subscriptions {
 
     pub(crate) fn insert(&mut self, subscription: Subscription) {
         if let Some(receipt) = &subscription.first_receipt {
-            self.first_receipts.insert(receipt.clone(), 0);
+            self.first_receipts.insert(receipt.clone(), ());
         }
-        self.live.insert(subscription);
+        self.live.insert(subscription.id.clone(), subscription);
     }
 
     pub(crate) fn remove(&mut self, id: &str) -> Option<Subscription> {
-        let subscription = self.live.remove(id)?;
+        let (_, subscription) = self.live.remove(id)?;
         if let Some(receipt) = &subscription.first_receipt {
             self.first_receipts.remove(receipt);
         }
@@ -68,7 +62,7 @@ impl Subscriptions {
     /// Every live subscription in the order made, for sending them all again; `sent` is called
     /// for each one and returns whether its SUBSCRIBE went out (its first receipt is then spent).
     pub(crate) fn for_each_in_order(&mut self, mut sent: impl FnMut(&Subscription) -> bool) {
-        for subscription in self.live.iter_mut() {
+        for subscription in self.live.values_mut() {
             if sent(subscription) {
                 if let Some(receipt) = subscription.first_receipt.take() {
                     self.first_receipts.remove(&receipt);
@@ -78,15 +72,15 @@ impl Subscriptions {
     }
 
     pub(crate) fn ids(&self) -> impl Iterator<Item = &str> {
-        self.live.iter().map(|s| s.id.as_str())
+        self.live.iter().map(|(id, _)| id.as_str())
     }
 
     pub(crate) fn has_receipt(&self, id: &str) -> bool {
-        self.first_receipts.contains_key(id)
+        self.first_receipts.contains(id)
     }
 
     pub(crate) fn take_all(&mut self) -> Vec<Subscription> {
         self.first_receipts.clear();
-        self.live.take_all()
+        self.live.take_values()
     }
 }

@@ -154,6 +154,21 @@ describe('options', () => {
     assert.match(text, /opening ws:\/\/[^@\s]+@127\.0\.0\.1:1\/ws\?access_token=\S+/, text);
     assert.ok(!text.includes('alice') && !text.includes('s3cret') && !text.includes('tok123'), text);
   });
+
+  test('logRawCommunication shows received bodies through debug, bytes that are not UTF-8 as TextDecoder shows them', async () => {
+    const lines = [];
+    const { client } = await connected({ logRawCommunication: true, debug: (l) => lines.push(l) });
+    const destination = freshDestination();
+    // Truncated and stray sequences between valid text (each maximal bad part is one U+FFFD).
+    const bytes = new Uint8Array([0x61, 0xff, 0x62, 0xe4, 0xbd, 0x63, 0xf0, 0x9f, 0x91, 0xed, 0xa0, 0x80, 0xe4, 0xbd, 0xa0, 0xf0, 0x9f, 0x91, 0x8b, 0x80]);
+    const got = new Promise((resolve) => client.subscribe(destination, resolve));
+    await client.publish({ destination, binaryBody: bytes, receipt: true });
+    await within(got, 5000, 'the message');
+    await stop(client);
+    const line = lines.find((l) => l.startsWith('<<< MESSAGE') && l.includes(destination));
+    assert.ok(line, lines.join('\n'));
+    assert.ok(line.endsWith(`(${bytes.length} body bytes)\n${new TextDecoder().decode(bytes)}`), JSON.stringify(line));
+  });
 });
 
 describe('values users really pass', () => {

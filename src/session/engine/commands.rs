@@ -303,7 +303,7 @@ impl Session {
             return Err(CommandError::MissingHeader("destination"));
         }
         if let Some(tx) = headers.get("transaction") {
-            if !self.transactions.contains_key(tx) {
+            if !self.transactions.contains(tx) {
                 return Err(CommandError::UnknownTransaction(tx.to_owned()));
             }
         }
@@ -360,20 +360,20 @@ impl Session {
         self.notice_suspension(now);
         self.require_connected("begin")?;
         let id = match id {
-            Some(id) if self.transactions.contains_key(id) => {
+            Some(id) if self.transactions.contains(id) => {
                 return Err(CommandError::DuplicateTransaction(id.to_owned()))
             }
             Some(id) => id.to_owned(),
             None => loop {
                 let id = numbered("tx-", self.next_transaction);
                 self.next_transaction += 1;
-                if !self.transactions.contains_key(&id) {
+                if !self.transactions.contains(&id) {
                     break id;
                 }
             },
         };
         self.transaction_frame(now, Command::Begin, &id, headers)?;
-        self.transactions.insert(id.clone(), 0);
+        self.transactions.insert(id.clone(), ());
         Ok(id)
     }
 

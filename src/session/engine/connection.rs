@@ -231,7 +231,7 @@ impl Session {
             if self.write_queued(now, &item).is_err() {
                 // Checked against the strictest offered version when queued; only a NACK meeting a
                 // 1.0 broker gets here. Report it rather than drop it silently.
-                self.discard(vec![item]);
+                self.discard(VecDeque::from([item]));
             } else if plain {
                 sends += 1;
             }
@@ -399,9 +399,7 @@ impl Session {
             }
         }
         if !self.transactions.is_empty() {
-            let aborted = core::mem::take(&mut self.transactions)
-                .into_keys()
-                .collect();
+            let aborted = sorted(self.transactions.take_ids());
             self.events.push_back(Event::TransactionsAborted(aborted));
         }
     }
@@ -442,11 +440,11 @@ impl Session {
         self.discard_counting(items, frames);
     }
 
-    pub(super) fn discard(&mut self, items: Vec<Queued>) {
+    pub(super) fn discard(&mut self, items: VecDeque<Queued>) {
         self.discard_counting(items, 0);
     }
 
-    fn discard_counting(&mut self, items: Vec<Queued>, already: usize) {
+    fn discard_counting(&mut self, items: VecDeque<Queued>, already: usize) {
         if items.is_empty() {
             return;
         }
@@ -525,10 +523,11 @@ impl Session {
 
 /// `cx,cy` (spaces around the numbers allowed); `None` if malformed or out of range.
 fn parse_heartbeat(text: &str) -> Option<(Millis, Millis)> {
+    // Cut at the comma's byte position with `get` (no char searcher, no panic path).
     let comma = text.bytes().position(|b| b == b',')?;
     Some((
-        parse_millis(&text[..comma])?,
-        parse_millis(&text[comma + 1..])?,
+        parse_millis(text.get(..comma)?)?,
+        parse_millis(text.get(comma + 1..)?)?,
     ))
 }
 

@@ -14,7 +14,7 @@ impl Session {
             Queued::Ack(request) => &request.frame,
         };
         if let Some(tx) = frame.headers.get("transaction") {
-            if !self.transactions.contains_key(tx) {
+            if !self.transactions.contains(tx) {
                 return Err(CommandError::UnknownTransaction(tx.to_owned()));
             }
         }
@@ -152,7 +152,7 @@ impl Session {
             Command::Commit => "commit",
             _ => "abort",
         })?;
-        if !self.transactions.contains_key(id) {
+        if !self.transactions.contains(id) {
             return Err(CommandError::UnknownTransaction(id.to_owned()));
         }
         self.transaction_frame(now, command, id, headers)?;

@@ -9,7 +9,7 @@
 // Written as ES2017 (no optional chaining, no class fields): it ships as is to mini-programs and to
 // webpack 4. `ClientCore` comes from the wasm-bindgen glue, bound by the package entry (`bindCore`).
 
-import { OPTIONS, CALLBACKS, EXTRA_EVENTS, OPTION_BY_NAME, CALLBACK_BY_NAME, convert, packHeaders, headerText, typeError } from './options.js';
+import { OPTIONS, CALLBACKS, EXTRA_EVENTS, OPTION_BY_NAME, OPTION_ID, CALLBACK_BY_NAME, convert, packHeaders, headerText, typeError } from './options.js';
 import { Frame, messageClass, makeFrame, unpackHeaders } from './frames.js';
 import { ActivationState } from './enums.js';
 
@@ -55,6 +55,13 @@ const F_UNHANDLED_RECEIPT = 4;
 const F_ERROR = 5;
 const F_CONNECT_ERROR = 6;
 const F_UNHANDLED_FRAME = 7;
+// `ClientCore.lifecycle` operations: the same numbers as src/web/edge/mod.rs.
+const ACTIVATE = 0;
+const DEACTIVATE = 1;
+const DEACTIVATE_FORCE = 2;
+const FORCE_DISCONNECT = 3;
+const RECONNECT_NOW = 4;
+
 const COMMANDS = ['MESSAGE', 'MESSAGE', 'CONNECTED', 'RECEIPT', 'RECEIPT', 'ERROR', 'ERROR'];
 
 const PUBLISH_KEYS = { destination: 1, headers: 1, body: 1, binaryBody: 1, receipt: 1, skipContentLengthHeader: 1, delivery: 1 };
@@ -149,12 +156,12 @@ export class Client {
     if (name === 'webSocketFactory') {
       this._core.setFactory(converted.stored || null);
     } else if (name === 'debug') {
-      this._core.set(this, name, converted.stored !== undefined && converted.stored !== noop);
+      this._core.set(this, OPTION_ID.debug, converted.stored !== undefined && converted.stored !== noop);
     } else if (name === 'reconnectSeed' && converted.core === undefined) {
       // No seed given: a random one per client, so that a fleet's reconnects spread out.
-      this._core.set(this, name, randomSeed());
+      this._core.set(this, OPTION_ID.reconnectSeed, randomSeed());
     } else if (!JS_ONLY[name]) {
-      this._core.set(this, name, converted.core);
+      this._core.set(this, OPTION_ID[name], converted.core);
     }
   }
 
@@ -169,7 +176,7 @@ export class Client {
 
   /** Starts connecting, and keeps reconnecting per the policy until `deactivate()`. */
   activate() {
-    this._do('activate');
+    this._do('lifecycle', ACTIVATE);
   }
 
   /**
@@ -183,19 +190,19 @@ export class Client {
     return new Promise(function (resolve) {
       const state = client._core.state();
       if (state !== 'inactive' && state !== 'failed') client._waiters.push(resolve);
-      client._do('deactivate', force);
+      client._do('lifecycle', force ? DEACTIVATE_FORCE : DEACTIVATE);
       if (state === 'inactive' || state === 'failed') resolve();
     });
   }
 
   /** Closes the socket as if the network dropped; the client reconnects per the policy. */
   forceDisconnect() {
-    this._do('forceDisconnect');
+    this._do('lifecycle', FORCE_DISCONNECT);
   }
 
   /** Reconnects at once if waiting out a backoff, failed, or silent past the heart-beat tolerance. */
   reconnectNow() {
-    this._do('reconnectNow');
+    this._do('lifecycle', RECONNECT_NOW);
   }
 
   // ----- messaging -----
@@ -697,7 +704,7 @@ export class Client {
       let message = error === undefined ? undefined : describeError(error);
       if (message === undefined) {
         try {
-          client._core.set(client, 'connectHeaders', packHeaders(client._option('connectHeaders'), 'connectHeaders'));
+          client._core.set(client, OPTION_ID.connectHeaders, packHeaders(client._option('connectHeaders'), 'connectHeaders'));
         } catch (e) {
           message = describeError(e);
         }

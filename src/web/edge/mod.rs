@@ -18,16 +18,19 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::push_decimal;
-use crate::frame::{Frame, Headers, Version};
+use crate::frame::{Frame, Headers, Limits, Version};
 use crate::session::{
-    AckTarget, CommandError, ConnectFailure, Event, HostHeader, ReconnectTimeMode, SendOptions,
-    SendOutcome, State,
+    AckTarget, CommandError, Config as SessionConfig, ConnectFailure, Event, HostHeader,
+    ReconnectPolicy, ReconnectTimeMode, SendOptions, SendOutcome, State,
 };
-use crate::text::concat;
+use crate::text::{concat, find, split};
 
 use super::driver::{Driver, DriverConfig, DriverError, Handler, Notice, SocketKind};
 use super::timer::TimerStrategy;
 use super::transport::Platform;
+use option_ids as id;
+
+mod option_ids;
 
 #[wasm_bindgen]
 extern "C" {
@@ -111,8 +114,15 @@ fn js_names(mut message: String) -> String {
         ("max_body_bytes", "maxBodyBytes"),
     ];
     for (rust, js) in NAMES {
-        if message.contains(rust) {
-            message = message.replace(rust, js);
+        while let Some(at) = find(&message, rust) {
+            let (head, tail) = message.as_bytes().split_at(at);
+            let tail = &tail[rust.len()..];
+            // Cut around an ASCII match: both parts are UTF-8.
+            let mut renamed = Vec::with_capacity(message.len() + js.len());
+            renamed.extend_from_slice(head);
+            renamed.extend_from_slice(js.as_bytes());
+            renamed.extend_from_slice(tail);
+            message = String::from_utf8(renamed).unwrap_or_default();
         }
     }
     message
@@ -128,7 +138,7 @@ fn unpack(packed: &str) -> Headers {
     if packed.is_empty() {
         return headers;
     }
-    let mut parts = packed.split('\0');
+    let mut parts = split(packed, 0);
     while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
         headers.push(name, value);
     }
@@ -174,7 +184,9 @@ fn push_json_string(out: &mut String, text: &str) {
             0x00..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&text[start..at]);
+        // `get`: cut at ASCII bytes, always a character boundary; indexing would bring core's
+        // formatted panic message for a bad one into the wasm (with its data: 5 KB).
+        out.push_str(text.get(start..at).unwrap_or(""));
         if escape.is_empty() {
             out.push_str("\\u00");
             out.push(char::from(HEX[usize::from(byte >> 4)]));
@@ -184,7 +196,7 @@ fn push_json_string(out: &mut String, text: &str) {
         }
         start = at + 1;
     }
-    out.push_str(&text[start..]);
+    out.push_str(text.get(start..).unwrap_or(""));
     out.push('"');
 }
 
@@ -214,8 +226,7 @@ fn queued(outcome: SendOutcome) -> u32 {
 }
 
 fn list(packed: &str) -> Vec<String> {
-    packed
-        .split('\0')
+    split(packed, 0)
         .filter(|s| !s.is_empty())
         .map(String::from)
         .collect()
@@ -261,10 +272,10 @@ impl ClientCore {
 
     /// Sets one option, already checked and normalised by client.js: `value` is a number, a string
     /// (lists and headers packed with NUL), a boolean, or undefined for the default.
-    pub fn set(&self, target: &JsValue, name: &str, value: JsValue) -> Result<(), JsValue> {
+    pub fn set(&self, target: &JsValue, option: u32, value: JsValue) -> Result<(), JsValue> {
         self.bind(target);
         let mut config = self.driver.config();
-        apply(&mut config, name, &value)?;
+        apply(&mut config, option, &value)?;
         self.driver.configure(config).map_err(error)
     }
 
@@ -280,30 +291,18 @@ impl ClientCore {
         self.driver.configure(config).map_err(error)
     }
 
-    /// `activate()`.
-    pub fn activate(&self, target: &JsValue) -> Result<(), JsValue> {
+    /// The lifecycle commands, one entry point (each costs a wasm export and a glue method): `op` 0
+    /// `activate()`, 1 `deactivate()`, 2 `deactivate({force: true})`, 3 `forceDisconnect()`, 4
+    /// `reconnectNow()` (client.js's LIFECYCLE has the same numbers).
+    pub fn lifecycle(&self, target: &JsValue, op: u32) -> Result<(), JsValue> {
         self.bind(target);
-        self.driver.activate().map_err(error)
-    }
-
-    /// `deactivate({force})`.
-    pub fn deactivate(&self, target: &JsValue, force: bool) -> Result<(), JsValue> {
-        self.bind(target);
-        self.driver.deactivate(force).map_err(error)
-    }
-
-    /// `forceDisconnect()`.
-    #[wasm_bindgen(js_name = forceDisconnect)]
-    pub fn force_disconnect(&self, target: &JsValue) -> Result<(), JsValue> {
-        self.bind(target);
-        self.driver.force_disconnect().map_err(error)
-    }
-
-    /// `reconnectNow()`.
-    #[wasm_bindgen(js_name = reconnectNow)]
-    pub fn reconnect_now(&self, target: &JsValue) -> Result<(), JsValue> {
-        self.bind(target);
-        self.driver.reconnect_now().map_err(error)
+        match op {
+            0 => self.driver.activate(),
+            1 | 2 => self.driver.deactivate(op == 2),
+            3 => self.driver.force_disconnect(),
+            _ => self.driver.reconnect_now(),
+        }
+        .map_err(error)
     }
 
     /// Publishes a text body: a JS string of `length` UTF-8 bytes (client.js counts them). `flags`: 1
@@ -474,8 +473,8 @@ impl ClientCore {
 }
 
 /// Applies one option (see `client.js`'s table for what each means).
-fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), JsValue> {
-    let defaults = DriverConfig::new("");
+fn apply(config: &mut DriverConfig, option: u32, value: &JsValue) -> Result<(), JsValue> {
+    let limits = Limits::DEFAULT;
     let session = &mut config.session;
     let number = || value.as_f64().map(|n| n as u64);
     let text = || value.as_string().unwrap_or_default();
@@ -485,84 +484,82 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
             $field = number().unwrap_or($default)
         };
     }
-    match name {
-        "brokerURL" => session.broker_urls = list(&text()),
-        "connectHeaders" => {
+    match option {
+        id::BROKER_URL => session.broker_urls = list(&text()),
+        id::CONNECT_HEADERS => {
             let headers = unpack(&text());
             session.login = None;
             session.passcode = None;
             session.host = HostHeader::Omit;
             session.connect_headers = headers;
         }
-        "disconnectHeaders" => session.disconnect_headers = unpack(&text()),
-        "stompVersions" => {
+        id::DISCONNECT_HEADERS => session.disconnect_headers = unpack(&text()),
+        id::STOMP_VERSIONS => {
             let versions: Vec<Version> = list(&text())
                 .iter()
                 .filter_map(|v| Version::parse(v))
                 .collect();
             session.accept_versions = if versions.is_empty() {
-                defaults.session.accept_versions
+                SessionConfig::default().accept_versions
             } else {
                 versions
             };
         }
-        "heartbeatIncoming" => ms!(session.heartbeat_incoming, 10_000),
-        "heartbeatOutgoing" => ms!(session.heartbeat_outgoing, 10_000),
-        "heartbeatToleranceMultiplier" => {
+        id::HEARTBEAT_INCOMING => ms!(session.heartbeat_incoming, 10_000),
+        id::HEARTBEAT_OUTGOING => ms!(session.heartbeat_outgoing, 10_000),
+        id::HEARTBEAT_TOLERANCE_MULTIPLIER => {
             session.heartbeat_tolerance = value.as_f64().unwrap_or(2.0)
         }
-        "heartbeatStrategy" => {
+        id::HEARTBEAT_STRATEGY => {
             config.timer = match text().as_str() {
                 "worker" => TimerStrategy::Worker,
                 _ => TimerStrategy::Interval,
             }
         }
-        "reconnectDelay" => ms!(session.reconnect.delay, 5_000),
-        "reconnectTimeMode" => {
+        id::RECONNECT_DELAY => ms!(session.reconnect.delay, 5_000),
+        id::RECONNECT_TIME_MODE => {
             session.reconnect.mode = match number() {
                 Some(1) => ReconnectTimeMode::Exponential,
                 _ => ReconnectTimeMode::Linear,
             }
         }
         // As stompjs 7.5: 0 is no upper limit (the timer clamps what it cannot hold).
-        "maxReconnectDelay" => ms!(session.reconnect.max_delay, 15 * 60 * 1_000),
-        "maxReconnectAttempts" => {
+        id::MAX_RECONNECT_DELAY => ms!(session.reconnect.max_delay, 15 * 60 * 1_000),
+        id::MAX_RECONNECT_ATTEMPTS => {
             session.reconnect.max_attempts = number().unwrap_or(0).min(u64::from(u32::MAX)) as u32
         }
-        "reconnectJitter" => session.reconnect.jitter = value.as_f64().unwrap_or(0.0),
-        "reconnectSeed" => ms!(session.reconnect.seed, defaults.session.reconnect.seed),
-        "connectionTimeout" => ms!(session.connection_timeout, 0),
-        "receiptTimeout" => ms!(session.receipt_timeout, 30_000),
-        "disconnectTimeout" => ms!(session.disconnect_timeout, 5_000),
-        "queueWhileDisconnected" => session.queue_while_disconnected = flag(true),
-        "maxQueuedFrames" => session.max_queued_frames = number().map_or(1_000, |n| n as usize),
-        "maxQueuedBytes" => {
+        id::RECONNECT_JITTER => session.reconnect.jitter = value.as_f64().unwrap_or(0.0),
+        id::RECONNECT_SEED => ms!(session.reconnect.seed, ReconnectPolicy::default().seed),
+        id::CONNECTION_TIMEOUT => ms!(session.connection_timeout, 0),
+        id::RECEIPT_TIMEOUT => ms!(session.receipt_timeout, 30_000),
+        id::DISCONNECT_TIMEOUT => ms!(session.disconnect_timeout, 5_000),
+        id::QUEUE_WHILE_DISCONNECTED => session.queue_while_disconnected = flag(true),
+        id::MAX_QUEUED_FRAMES => session.max_queued_frames = number().map_or(1_000, |n| n as usize),
+        id::MAX_QUEUED_BYTES => {
             session.max_queued_bytes = number().map_or(4 * 1024 * 1024, |n| n as usize)
         }
-        "maxHeaderBytes" => {
+        id::MAX_HEADER_BYTES => {
             session.limits.max_header_bytes =
-                number().map_or(defaults.session.limits.max_header_bytes, |n| n as usize)
+                number().map_or(limits.max_header_bytes, |n| n as usize)
         }
-        "maxHeaders" => {
-            session.limits.max_headers =
-                number().map_or(defaults.session.limits.max_headers, |n| n as usize)
+        id::MAX_HEADERS => {
+            session.limits.max_headers = number().map_or(limits.max_headers, |n| n as usize)
         }
-        "maxBodyBytes" => {
-            session.limits.max_body_bytes =
-                number().map_or(defaults.session.limits.max_body_bytes, |n| n as usize)
+        id::MAX_BODY_BYTES => {
+            session.limits.max_body_bytes = number().map_or(limits.max_body_bytes, |n| n as usize)
         }
-        "forceBinaryWSFrames" => config.force_binary = flag(false),
-        "splitLargeFrames" => config.split_large_frames = flag(false),
-        "appendMissingNULLonIncoming" => config.append_missing_nul = flag(false),
-        "discardWebsocketOnCommFailure" => config.discard_on_comm_failure = flag(false),
-        "maxWebSocketChunkSize" => {
+        id::FORCE_BINARY_WS_FRAMES => config.force_binary = flag(false),
+        id::SPLIT_LARGE_FRAMES => config.split_large_frames = flag(false),
+        id::APPEND_MISSING_NUL_LON_INCOMING => config.append_missing_nul = flag(false),
+        id::DISCARD_WEBSOCKET_ON_COMM_FAILURE => config.discard_on_comm_failure = flag(false),
+        id::MAX_WEB_SOCKET_CHUNK_SIZE => {
             config.max_chunk_size = number().map_or(8 * 1024, |n| n as usize)
         }
-        "logRawCommunication" => config.debug.raw = flag(false),
-        "debug" => config.debug.enabled = flag(false),
-        "redactHeaders" => config.debug.redact_headers = list(&text()),
-        "reconnectOnResume" => config.reconnect_on_resume = flag(true),
-        "platform" => {
+        id::LOG_RAW_COMMUNICATION => config.debug.raw = flag(false),
+        id::DEBUG => config.debug.enabled = flag(false),
+        id::REDACT_HEADERS => config.debug.redact_headers = list(&text()),
+        id::RECONNECT_ON_RESUME => config.reconnect_on_resume = flag(true),
+        id::PLATFORM => {
             if !matches!(config.socket, SocketKind::Factory(_)) {
                 config.socket = match text().as_str() {
                     "browser" => SocketKind::Browser,
@@ -572,16 +569,20 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
                 }
             }
         }
-        "handshakeHeaders" => config.handshake_headers = list(&text()),
-        "appLifecycle" => config.app_lifecycle = flag(true),
-        "maxBufferedAmount" => {
+        id::HANDSHAKE_HEADERS => config.handshake_headers = list(&text()),
+        id::APP_LIFECYCLE => config.app_lifecycle = flag(true),
+        id::MAX_BUFFERED_AMOUNT => {
             config.session.max_buffered_bytes = value
                 .as_f64()
                 .map_or(super::driver::DEFAULT_MAX_BUFFERED_AMOUNT, |bytes| {
                     bytes as usize
                 })
         }
-        _ => return Err(type_error(&concat(&["unknown option '", name, "'"]))),
+        _ => {
+            let mut message = String::from("unknown option number ");
+            push_decimal(&mut message, u64::from(option));
+            return Err(type_error(&message));
+        }
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 // The options of `new Client(options)`, `configure(options)` and the option properties
 // (`client.reconnectDelay = 0`): ONE table that drives parsing, the properties, the TypeScript
-// declarations and the package README (scripts/gen-options.mjs writes those two from it, and a test
-// checks that they match). Each value is checked and converted here, in JS, before anything reaches
+// declarations, the package README and the option numbers wasm knows (scripts/gen-options.mjs writes
+// index.d.ts and the README from it and each option's OPTION_DOCS entry, and option_ids.rs from its
+// rows; build-pkg and a test check that they match). Each value is checked and converted here, in JS, before anything reaches
 // wasm: a bad value is a TypeError naming the option, and user code (a getter, a Proxy) runs before
 // the client is touched.
 //
@@ -9,7 +10,7 @@
 // webpack 4.
 
 /**
- * [name, kind, default, TypeScript type, documentation]. Kinds:
+ * [name, kind, default] (the TypeScript type and the documentation of each are in OPTION_DOCS). Kinds:
  *   urls      a string or an array of strings      → wasm: NUL-joined
  *   headers   an object of header values           → wasm: name\0value\0…
  *   versions  an array of '1.0'|'1.1'|'1.2', or a Versions object
@@ -26,46 +27,93 @@
  * `undefined` (or `null`) sets the default back.
  */
 export const OPTIONS = [
-  ['brokerURL', 'urls', undefined, 'string | string[]', 'The broker URL, or several for failover (a failed attempt moves on to the next).'],
-  ['webSocketFactory', 'fn', undefined, '() => IStompSocket', 'Returns a WebSocket-like object (SockJS, a wrapper); used instead of `new WebSocket(brokerURL)`.'],
-  ['connectHeaders', 'headers', {}, 'StompHeaders', 'CONNECT headers (`login`, `passcode`, `host`, …). Read again before every attempt, so a `beforeConnect` may change them.'],
-  ['disconnectHeaders', 'headers', {}, 'StompHeaders', 'DISCONNECT headers.'],
-  ['stompVersions', 'versions', undefined, 'Versions | string[]', "Versions offered, newest first by default: `['1.2', '1.1', '1.0']`."],
-  ['heartbeatIncoming', 'ms', 10000, 'number', 'How often the broker should send heart-beats, in ms; 0 turns them off.'],
-  ['heartbeatOutgoing', 'ms', 10000, 'number', 'How often the client offers to send heart-beats, in ms; 0 turns them off.'],
-  ['heartbeatToleranceMultiplier', 'multiplier', 2, 'number', 'Silence longer than the incoming interval times this closes the connection.'],
-  ['heartbeatStrategy', 'enum:interval|worker', 'interval', 'TickerStrategy | "interval" | "worker"', "'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`)."],
-  ['reconnectDelay', 'ms', 5000, 'number', 'Milliseconds before reconnecting; 0 never reconnects.'],
-  ['reconnectTimeMode', 'mode', 0, 'ReconnectionTimeMode', '`ReconnectionTimeMode.EXPONENTIAL` doubles the delay after each failed attempt, up to `maxReconnectDelay`.'],
-  ['maxReconnectDelay', 'ms', 900000, 'number', 'Cap on any reconnect delay, in ms (never below `reconnectDelay`); 0 = no cap, as stompjs.'],
-  ['maxReconnectAttempts', 'count', 0, 'number', "Attempts in a row before giving up (state 'failed', a `reconnectFailed` event); 0 = no limit. The count starts again only after a connection has stayed up for 10 s."],
-  ['reconnectJitter', 'fraction', 0, 'number', 'Fraction (0–1) of each delay drawn at random and taken off it; 1 = full jitter.'],
-  ['reconnectSeed', 'count', undefined, 'number', "Seed of the jitter's random sequence (for reproducible delays)."],
-  ['connectionTimeout', 'ms', 0, 'number', 'No CONNECTED within this many ms: the attempt fails and the next one starts; 0 waits forever.'],
-  ['receiptTimeout', 'ms', 30000, 'number', 'A receipt not received within this many ms fails; 0 waits forever.'],
-  ['disconnectTimeout', 'ms', 5000, 'number', '`deactivate()` closes after this many ms without the DISCONNECT receipt.'],
-  ['queueWhileDisconnected', 'bool', true, 'boolean', 'Queue publish/ack/nack while (re)connecting; sent after the subscriptions are restored.'],
-  ['maxQueuedFrames', 'count', 1000, 'number', 'Most frames the offline queue holds; more rejects the publish.'],
-  ['maxQueuedBytes', 'count', 4194304, 'number', 'Most bytes (headers and bodies) the offline queue holds.'],
-  ['maxHeaderBytes', 'count', 8192, 'number', 'Limit on a received frame\'s command and header lines, in bytes.'],
-  ['maxHeaders', 'count', 128, 'number', 'Limit on the number of headers of a received frame.'],
-  ['maxBodyBytes', 'count', 16777216, 'number', 'Limit on a received frame\'s body, in bytes.'],
-  ['delivery', 'enum:at-most-once|at-least-once', 'at-most-once', '"at-most-once" | "at-least-once"', "'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. Also per publish (`publish({…, delivery})`)."],
-  ['maxBufferedAmount', 'count', 262144, 'number', "Backpressure: when the socket holds more unsent bytes than this, new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off."],
-  ['forceBinaryWSFrames', 'bool', false, 'boolean', 'Send every frame as a binary WebSocket message.'],
-  ['splitLargeFrames', 'bool', false, 'boolean', 'Write a text frame longer than `maxWebSocketChunkSize` as several WebSocket messages, cut between UTF-8 characters, for brokers that reassemble them (Spring, RabbitMQ); binary frames are never split.'],
-  ['maxWebSocketChunkSize', 'size', 8192, 'number', 'With `splitLargeFrames`: the most bytes in one WebSocket message (stompjs counts UTF-16 units instead).'],
-  ['discardWebsocketOnCommFailure', 'bool', false, 'boolean', "When heart-beats are lost, a connection attempt or a disconnect times out, or on `forceDisconnect()`: discard the socket (`terminate()` where it has one, as Node's `ws`) instead of closing it gracefully. The client moves on at once either way."],
-  ['appendMissingNULLonIncoming', 'bool', false, 'boolean', 'Ends each incoming text message with the NUL a frame ends with when it lacks one (React Native cuts strings at NUL); only for brokers that send one whole frame per message.'],
-  ['logRawCommunication', 'bool', false, 'boolean', 'Also show frame bodies through `debug` (credentials stay hidden).'],
-  ['redactHeaders', 'strings', [], 'string[]', 'Header names whose values `debug` never shows, beyond `passcode` and `Authorization`.'],
-  ['reconnectOnResume', 'bool', true, 'boolean', 'Reconnect at once when the page becomes visible or the network comes back.'],
-  ['platform', 'enum:browser|wx|uni|tt', undefined, '"browser" | "wx" | "uni" | "tt"', "Socket API: 'browser' (the global WebSocket) or a mini-program's; by default the global WebSocket if there is one, else the first of `wx`, `tt`, `uni` found."],
-  ['handshakeHeaders', 'strings', [], 'string[]', 'Connect headers also sent on a mini-program socket\'s handshake (`Authorization` always is).'],
-  ['appLifecycle', 'bool', true, 'boolean', 'Mini-programs: wait while the app is hidden, reconnect at once when it is shown.'],
-  ['debug', 'fn', undefined, 'debugFnType', 'Receives log lines. `passcode`, `Authorization` and `redactHeaders` never reach it.'],
-  ['beforeConnect', 'fn', undefined, '(client: Client) => void | Promise<void>', 'Called before each connection attempt; may return a Promise (e.g. to refresh a token into `connectHeaders`).'],
+  ['brokerURL', 'urls', undefined],
+  ['webSocketFactory', 'fn', undefined],
+  ['connectHeaders', 'headers', {}],
+  ['disconnectHeaders', 'headers', {}],
+  ['stompVersions', 'versions', undefined],
+  ['heartbeatIncoming', 'ms', 10000],
+  ['heartbeatOutgoing', 'ms', 10000],
+  ['heartbeatToleranceMultiplier', 'multiplier', 2],
+  ['heartbeatStrategy', 'enum:interval|worker', 'interval'],
+  ['reconnectDelay', 'ms', 5000],
+  ['reconnectTimeMode', 'mode', 0],
+  ['maxReconnectDelay', 'ms', 900000],
+  ['maxReconnectAttempts', 'count', 0],
+  ['reconnectJitter', 'fraction', 0],
+  ['reconnectSeed', 'count', undefined],
+  ['connectionTimeout', 'ms', 0],
+  ['receiptTimeout', 'ms', 30000],
+  ['disconnectTimeout', 'ms', 5000],
+  ['queueWhileDisconnected', 'bool', true],
+  ['maxQueuedFrames', 'count', 1000],
+  ['maxQueuedBytes', 'count', 4194304],
+  ['maxHeaderBytes', 'count', 8192],
+  ['maxHeaders', 'count', 128],
+  ['maxBodyBytes', 'count', 16777216],
+  ['delivery', 'enum:at-most-once|at-least-once', 'at-most-once'],
+  ['maxBufferedAmount', 'count', 262144],
+  ['forceBinaryWSFrames', 'bool', false],
+  ['splitLargeFrames', 'bool', false],
+  ['maxWebSocketChunkSize', 'size', 8192],
+  ['discardWebsocketOnCommFailure', 'bool', false],
+  ['appendMissingNULLonIncoming', 'bool', false],
+  ['logRawCommunication', 'bool', false],
+  ['redactHeaders', 'strings', []],
+  ['reconnectOnResume', 'bool', true],
+  ['platform', 'enum:browser|wx|uni|tt', undefined],
+  ['handshakeHeaders', 'strings', []],
+  ['appLifecycle', 'bool', true],
+  ['debug', 'fn', undefined],
+  ['beforeConnect', 'fn', undefined],
 ];
+
+/**
+ * Each option's [TypeScript type, documentation], for scripts/gen-options.mjs only (index.d.ts and the
+ * package README), which fails if an option has none or one here names no option. Nothing the package
+ * runs imports it, so bundlers leave it out of what a page downloads.
+ */
+export const OPTION_DOCS = {
+  brokerURL: ['string | string[]', 'The broker URL, or several for failover (a failed attempt moves on to the next).'],
+  webSocketFactory: ['() => IStompSocket', 'Returns a WebSocket-like object (SockJS, a wrapper); used instead of `new WebSocket(brokerURL)`.'],
+  connectHeaders: ['StompHeaders', 'CONNECT headers (`login`, `passcode`, `host`, …). Read again before every attempt, so a `beforeConnect` may change them.'],
+  disconnectHeaders: ['StompHeaders', 'DISCONNECT headers.'],
+  stompVersions: ['Versions | string[]', "Versions offered, newest first by default: `['1.2', '1.1', '1.0']`."],
+  heartbeatIncoming: ['number', 'How often the broker should send heart-beats, in ms; 0 turns them off.'],
+  heartbeatOutgoing: ['number', 'How often the client offers to send heart-beats, in ms; 0 turns them off.'],
+  heartbeatToleranceMultiplier: ['number', 'Silence longer than the incoming interval times this closes the connection.'],
+  heartbeatStrategy: ['TickerStrategy | "interval" | "worker"', "'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`)."],
+  reconnectDelay: ['number', 'Milliseconds before reconnecting; 0 never reconnects.'],
+  reconnectTimeMode: ['ReconnectionTimeMode', '`ReconnectionTimeMode.EXPONENTIAL` doubles the delay after each failed attempt, up to `maxReconnectDelay`.'],
+  maxReconnectDelay: ['number', 'Cap on any reconnect delay, in ms (never below `reconnectDelay`); 0 = no cap, as stompjs.'],
+  maxReconnectAttempts: ['number', "Attempts in a row before giving up (state 'failed', a `reconnectFailed` event); 0 = no limit. The count starts again only after a connection has stayed up for 10 s."],
+  reconnectJitter: ['number', 'Fraction (0–1) of each delay drawn at random and taken off it; 1 = full jitter.'],
+  reconnectSeed: ['number', "Seed of the jitter's random sequence (for reproducible delays)."],
+  connectionTimeout: ['number', 'No CONNECTED within this many ms: the attempt fails and the next one starts; 0 waits forever.'],
+  receiptTimeout: ['number', 'A receipt not received within this many ms fails; 0 waits forever.'],
+  disconnectTimeout: ['number', '`deactivate()` closes after this many ms without the DISCONNECT receipt.'],
+  queueWhileDisconnected: ['boolean', 'Queue publish/ack/nack while (re)connecting; sent after the subscriptions are restored.'],
+  maxQueuedFrames: ['number', 'Most frames the offline queue holds; more rejects the publish.'],
+  maxQueuedBytes: ['number', 'Most bytes (headers and bodies) the offline queue holds.'],
+  maxHeaderBytes: ['number', 'Limit on a received frame\'s command and header lines, in bytes.'],
+  maxHeaders: ['number', 'Limit on the number of headers of a received frame.'],
+  maxBodyBytes: ['number', 'Limit on a received frame\'s body, in bytes.'],
+  delivery: ['"at-most-once" | "at-least-once"', "'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. Also per publish (`publish({…, delivery})`)."],
+  maxBufferedAmount: ['number', "Backpressure: when the socket holds more unsent bytes than this, new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off."],
+  forceBinaryWSFrames: ['boolean', 'Send every frame as a binary WebSocket message.'],
+  splitLargeFrames: ['boolean', 'Write a text frame longer than `maxWebSocketChunkSize` as several WebSocket messages, cut between UTF-8 characters, for brokers that reassemble them (Spring, RabbitMQ); binary frames are never split.'],
+  maxWebSocketChunkSize: ['number', 'With `splitLargeFrames`: the most bytes in one WebSocket message (stompjs counts UTF-16 units instead).'],
+  discardWebsocketOnCommFailure: ['boolean', "When heart-beats are lost, a connection attempt or a disconnect times out, or on `forceDisconnect()`: discard the socket (`terminate()` where it has one, as Node's `ws`) instead of closing it gracefully. The client moves on at once either way."],
+  appendMissingNULLonIncoming: ['boolean', 'Ends each incoming text message with the NUL a frame ends with when it lacks one (React Native cuts strings at NUL); only for brokers that send one whole frame per message.'],
+  logRawCommunication: ['boolean', 'Also show frame bodies through `debug` (credentials stay hidden).'],
+  redactHeaders: ['string[]', 'Header names whose values `debug` never shows, beyond `passcode` and `Authorization`.'],
+  reconnectOnResume: ['boolean', 'Reconnect at once when the page becomes visible or the network comes back.'],
+  platform: ['"browser" | "wx" | "uni" | "tt"', "Socket API: 'browser' (the global WebSocket) or a mini-program's; by default the global WebSocket if there is one, else the first of `wx`, `tt`, `uni` found."],
+  handshakeHeaders: ['string[]', 'Connect headers also sent on a mini-program socket\'s handshake (`Authorization` always is).'],
+  appLifecycle: ['boolean', 'Mini-programs: wait while the app is hidden, reconnect at once when it is shown.'],
+  debug: ['debugFnType', 'Receives log lines. `passcode`, `Authorization` and `redactHeaders` never reach it.'],
+  beforeConnect: ['(client: Client) => void | Promise<void>', 'Called before each connection attempt; may return a Promise (e.g. to refresh a token into `connectHeaders`).'],
+};
 
 /** The stompjs callback properties: [property, event name for on(), TypeScript type]. */
 export const CALLBACKS = [
@@ -249,6 +297,11 @@ export function convert(spec, value) {
 }
 
 export const OPTION_BY_NAME = {};
-for (let i = 0; i < OPTIONS.length; i++) OPTION_BY_NAME[OPTIONS[i][0]] = OPTIONS[i];
+/** Each option's number for wasm (`ClientCore.set`): its row here (src/web/edge/option_ids.rs). */
+export const OPTION_ID = {};
+for (let i = 0; i < OPTIONS.length; i++) {
+  OPTION_BY_NAME[OPTIONS[i][0]] = OPTIONS[i];
+  OPTION_ID[OPTIONS[i][0]] = i;
+}
 export const CALLBACK_BY_NAME = {};
 for (let i = 0; i < CALLBACKS.length; i++) CALLBACK_BY_NAME[CALLBACKS[i][0]] = CALLBACKS[i];

@@ -15,6 +15,7 @@ use wasm_bindgen::JsValue;
 
 use crate::frame::Headers;
 use crate::session::CloseInfo;
+use crate::text::{concat, find};
 
 use super::{
     call_method, close_info, joined, message_data, message_event, Handlers, Sink, SocketEvent,
@@ -106,14 +107,6 @@ fn err_msg(value: &JsValue) -> String {
         .unwrap_or_else(|| crate::web::debug::describe_js(value))
 }
 
-fn concat(parts: &[&str]) -> String {
-    let mut text = String::new();
-    for part in parts {
-        text.push_str(part);
-    }
-    text
-}
-
 impl MiniProgramSocket {
     pub(crate) fn open(
         platform: Platform,
@@ -148,7 +141,7 @@ impl MiniProgramSocket {
         // `new Function`: WeChat forbids code generation).
         let fail = handlers.make_with(move |sink, error| {
             let detail = err_msg(&error);
-            let suspended = detail.contains("suspend");
+            let suspended = find(&detail, "suspend").is_some();
             sink(SocketEvent::OpenFailed {
                 message: concat(&[name, ".connectSocket failed: ", &detail]),
                 suspended,
