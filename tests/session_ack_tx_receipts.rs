@@ -229,7 +229,10 @@ fn queued_nack_meeting_a_1_0_broker_is_discarded_and_reported() {
                 id: "r-nack".into(),
                 error: ReceiptError::Discarded
             },
-            Event::QueueDiscarded { frames: 1 },
+            Event::QueueDiscarded {
+                frames: 1,
+                sends: 0
+            },
         ]
     );
     assert!(matches!(

@@ -339,7 +339,10 @@ fn user_disconnect_discards_the_queue_and_fails_its_receipts() {
                 id: "r-1".into(),
                 error: ReceiptError::Discarded
             },
-            Event::QueueDiscarded { frames: 2 },
+            Event::QueueDiscarded {
+                frames: 2,
+                sends: 1
+            },
             Event::Disconnected { confirmed: false },
         ]
     );
@@ -363,7 +366,10 @@ fn giving_up_reconnecting_discards_the_queue() {
                 id: "r-1".into(),
                 error: ReceiptError::Discarded
             },
-            Event::QueueDiscarded { frames: 1 },
+            Event::QueueDiscarded {
+                frames: 1,
+                sends: 0
+            },
             Event::ReconnectFailed { attempts: 1 },
         ]
     );
@@ -378,7 +384,10 @@ fn reconnect_off_discards_what_was_queued_for_the_failed_first_attempt() {
     send_at(&mut h, "/q", &[], b"x").unwrap();
     h.broker_close(1006);
     assert_eq!(h.session.state(), State::Inactive);
-    assert!(h.events().contains(&Event::QueueDiscarded { frames: 1 }));
+    assert!(h.events().contains(&Event::QueueDiscarded {
+        frames: 1,
+        sends: 1
+    }));
 }
 
 #[test]

@@ -19,6 +19,7 @@ use super::event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat
 use super::ids::IdMap;
 use super::queue::{AckRequest, OfflineQueue, Queued};
 use super::receipts::{Receipts, Waiter};
+use super::retained::{Kept, Retained};
 use super::state::State;
 use super::subscriptions::{Subscription, Subscriptions};
 use super::timers::{Timer, TimerTable};
@@ -36,6 +37,12 @@ pub struct SendOptions {
     pub binary: bool,
     /// Leave out `content-length` (stompjs's `skipContentLengthHeader`).
     pub skip_content_length: bool,
+    /// At-least-once: the frame (which must carry a `receipt` header) stays in the session until its
+    /// RECEIPT and is sent again, with the same receipt, after every reconnect until then — after
+    /// the subscriptions, before newer frames, in order. Its receipt does not time out and fails only
+    /// when the frame is given up (`disconnect`, reconnecting given up); it counts against the offline
+    /// queue's bounds. Duplicates are possible (at-least-once).
+    pub retain: bool,
 }
 
 /// Whether a frame went out now or waits in the offline queue.
@@ -105,6 +112,10 @@ pub struct Session {
     subscriptions: Subscriptions,
     receipts: Receipts,
     queue: OfflineQueue,
+    /// At-least-once SENDs written and not yet receipted.
+    retained: Retained,
+    /// The driver says the transport is not taking more for now: SEND/ACK/NACK wait in the queue.
+    congested: bool,
     /// Open transactions (a set: the numbers are 0).
     transactions: IdMap,
     next_receipt: u64,
@@ -145,6 +156,8 @@ impl Session {
             subscriptions: Subscriptions::default(),
             receipts: Receipts::default(),
             queue: OfflineQueue::default(),
+            retained: Retained::default(),
+            congested: false,
             transactions: IdMap::new(),
             next_receipt: 0,
             next_transaction: 0,
@@ -234,6 +247,11 @@ impl Session {
     /// Frames and bytes waiting in the offline queue.
     pub fn queued(&self) -> (usize, usize) {
         (self.queue.len(), self.queue.bytes())
+    }
+
+    /// At-least-once frames written and awaiting their RECEIPT (kept to be sent again), and bytes.
+    pub fn retained(&self) -> (usize, usize) {
+        (self.retained.len(), self.retained.bytes())
     }
 
     /// Receipts waiting for the broker (sent frames; queued ones are not counted).

@@ -93,8 +93,17 @@ pub enum Event {
     /// Frames waiting in the offline queue were dropped (user disconnect, or reconnecting gave up).
     /// Their receipts fail with [`ReceiptError::Discarded`].
     QueueDiscarded {
-        /// How many frames.
+        /// How many frames (at-least-once frames given up included).
         frames: usize,
+        /// How many of them were SENDs without a receipt: the ones whose caller waited for them to
+        /// be written, oldest first in the queue (see [`Event::Flushed`]).
+        sends: usize,
+    },
+    /// Queued SENDs without a receipt were written: this many, oldest first. A driver that
+    /// promised its callers "written" settles that many, in order.
+    Flushed {
+        /// How many.
+        sends: usize,
     },
     /// A graceful or forced disconnect the user asked for has finished.
     Disconnected {

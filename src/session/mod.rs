@@ -98,6 +98,7 @@ mod ids;
 mod ordered;
 mod queue;
 mod receipts;
+mod retained;
 mod state;
 mod subscriptions;
 mod timers;

@@ -29,6 +29,8 @@ pub(crate) enum Queued {
         frame: Frame,
         binary: bool,
         skip_content_length: bool,
+        /// At-least-once: kept until its RECEIPT once written (see `retained`).
+        retain: bool,
     },
     Ack(AckRequest),
 }
@@ -41,13 +43,18 @@ impl Queued {
         }
     }
 
-    fn size(&self) -> usize {
+    pub(crate) fn size(&self) -> usize {
         let frame = self.frame();
         frame.headers.text_len() + frame.body.len()
     }
 
     pub(crate) fn receipt(&self) -> Option<&str> {
         self.frame().headers.get("receipt")
+    }
+
+    /// A SEND whose caller waits for it to be written (no receipt to wait for instead).
+    pub(crate) fn is_plain_send(&self) -> bool {
+        matches!(self, Queued::Send { .. }) && self.receipt().is_none()
     }
 }
 

@@ -37,6 +37,12 @@ use super::hooks::{Hook, Hooks};
 use super::timer::{DeadlineTimer, TimerStrategy};
 use super::transport::{self, Kind, Platform, SocketEvent, Transport};
 
+/// Default [`DriverConfig::max_buffered_amount`]: 256 KiB.
+pub const DEFAULT_MAX_BUFFERED_AMOUNT: f64 = 262_144.0;
+
+/// How often a congested socket's buffered amount is looked at again (ms).
+const DRAIN_POLL: f64 = 10.0;
+
 /// Which socket API the driver opens.
 #[derive(Clone, Default)]
 pub enum SocketKind {
@@ -73,6 +79,10 @@ pub struct DriverConfig {
     /// Before each connection attempt, ask the owner ([`Notice::BeforeConnect`]) and wait for
     /// [`Driver::before_connect_done`].
     pub before_connect: bool,
+    /// Backpressure: when the socket holds more than this many bytes it has not written yet, the
+    /// session is told it is congested (new frames wait, in order, bounded by the queue limits) until
+    /// it is down to half. 0 turns it off.
+    pub max_buffered_amount: f64,
 }
 
 impl DriverConfig {
@@ -88,6 +98,7 @@ impl DriverConfig {
         DriverConfig {
             reconnect_on_resume: true,
             app_lifecycle: true,
+            max_buffered_amount: DEFAULT_MAX_BUFFERED_AMOUNT,
             ..DriverConfig::default()
         }
     }
@@ -213,6 +224,8 @@ enum Input {
     Opened(u64, Result<Rc<dyn Transport>, JsValue>),
     /// The owner's `beforeConnect` for a generation finished.
     BeforeConnectDone(u64, Result<(), String>),
+    /// A congested socket's buffered amount, read again (`None`: no socket, or it cannot say).
+    Drained(Option<f64>),
 }
 
 /// What the drive loop does with no borrow held.
@@ -251,6 +264,8 @@ struct Core {
     discard: bool,
     /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order.
     bodies: VecDeque<JsValue>,
+    /// Reads a congested socket's buffered amount again and reports it (`Input::Drained`).
+    drain_poll: Option<js_sys::Function>,
 }
 
 impl Driver {
@@ -270,6 +285,7 @@ impl Driver {
             socket_event: JsValue::UNDEFINED,
             discard: false,
             bodies: VecDeque::new(),
+            drain_poll: None,
         };
         Driver {
             shared: Rc::new(Shared {
@@ -384,9 +400,11 @@ impl Driver {
         options: SendOptions,
     ) -> Result<SendOutcome, DriverError> {
         self.command(|core, now| {
-            // The raw debug log shows bodies, and forced binary frames need the bytes: the long way.
+            // The raw debug log shows bodies, forced binary frames need the bytes, and an
+            // at-least-once frame is kept to be sent again: the long way.
             let direct = !options.binary
                 && !options.skip_content_length
+                && !options.retain
                 && !core.config.force_binary
                 && !core.config.debug.raw;
             if direct && core.session.send_head(now, destination, headers, length)? {
@@ -556,8 +574,38 @@ impl Core {
                 }
             }
             Input::BeforeConnectDone(..) => {}
+            Input::Drained(amount) => {
+                if self.session.congested() {
+                    let limit = self.config.max_buffered_amount;
+                    if limit <= 0.0 || amount.is_none_or(|amount| amount <= limit / 2.0) {
+                        self.session.handle_congestion(now, false);
+                    } else {
+                        self.poll_drain(shared);
+                    }
+                }
+            }
         }
-        let _ = shared;
+    }
+
+    /// Looks at the socket's buffered amount again in a moment.
+    fn poll_drain(&mut self, shared: &Weak<Shared>) {
+        let poll = self.drain_poll.get_or_insert_with(|| {
+            let weak = shared.clone();
+            wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                let Some(shared) = weak.upgrade() else { return };
+                let transport = shared
+                    .core
+                    .try_borrow()
+                    .ok()
+                    .and_then(|core| core.transport.clone());
+                // Read with no borrow held (a user's socket may have a getter there).
+                let amount = transport.and_then(|t| t.buffered_amount());
+                push_input(&shared, Input::Drained(amount));
+            })
+            .into_js_value()
+            .into()
+        });
+        super::timer::after(DRAIN_POLL, poll);
     }
 
     fn socket_event(&mut self, now: u64, event: SocketEvent, work: &mut Vec<Work>) {
@@ -783,6 +831,7 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
         }
         Work::Close(transport, discard) => transport.close(discard),
         Work::Send(transport, batch, force_binary) => {
+            let sent_any = !batch.is_empty();
             for outgoing in batch {
                 let sent = match outgoing {
                     Outgoing::Frame(transmit) => {
@@ -801,6 +850,21 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
                         handler.notice(driver, Notice::SocketError(message));
                     }
                     break;
+                }
+            }
+            if sent_any {
+                // Backpressure: read with no borrow held, then tell the session.
+                let amount = transport.buffered_amount();
+                if let Ok(mut core) = shared.core.try_borrow_mut() {
+                    let limit = core.config.max_buffered_amount;
+                    let over = limit > 0.0 && amount.is_some_and(|amount| amount > limit);
+                    if over && !core.session.congested() {
+                        let now = core.clock.now();
+                        core.session.handle_congestion(now, true);
+                        core.log
+                            .say(&["backpressure: the socket is full; frames wait"]);
+                        core.poll_drain(&reporter(shared));
+                    }
                 }
             }
         }

@@ -31,6 +31,11 @@ extern "C" {
     fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
 }
 
+/// Calls `callback` once, `delay` ms from now (on this thread); whether it could be armed.
+pub(crate) fn after(delay: f64, callback: &Function) -> bool {
+    set_timeout(callback, delay).is_ok()
+}
+
 /// The longest delay `setTimeout` takes without wrapping.
 pub(crate) const MAX_DELAY: u64 = 2_147_483_647;
 

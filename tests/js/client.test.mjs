@@ -477,3 +477,92 @@ describe('lifecycle (@stomp/stompjs 7.4+ semantics), against RabbitMQ', () => {
     assert.deepEqual(Versions.default.protocolVersions(), ['v12.stomp', 'v11.stomp', 'v10.stomp']);
   });
 });
+
+describe('delivery: at-least-once and backpressure (issue #14)', () => {
+  const header = (frame, name) => (frame.headers.find(([n]) => n === name) || [])[1];
+
+  test('an at-least-once publish is sent again after a dropped connection — after the SUBSCRIBE, before newer frames, with the same receipt and dedup-id — and resolves with the RECEIPT', async () => {
+    const { fakeBroker } = await import('../support/stomp-peer.js');
+    let connections = 0;
+    const broker = fakeBroker({
+      sync: false,
+      onFrame(frame, connection) {
+        // The first connection takes SENDs and never answers them, then dies.
+        return connections === 1 && frame.command === 'SEND';
+      },
+    });
+    const factory = () => {
+      connections += 1;
+      return broker.factory();
+    };
+    const client = new Client({ webSocketFactory: factory, reconnectDelay: 50, heartbeatIncoming: 0, heartbeatOutgoing: 0, delivery: 'at-least-once' });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    client.subscribe('/queue/in', () => {});
+    const first = client.publish({ destination: '/queue/out', body: 'one' });
+    await until(() => broker.frames.some((f) => f.command === 'SEND'), 2000, 'the first SEND');
+    broker.connections[0].close(1006, 'dropped');
+    await watch.next('reconnectScheduled');
+    const second = client.publish({ destination: '/queue/out', body: 'two' }); // queued meanwhile
+    const [receipt] = await within(Promise.all([first, second]), 5000, 'both RECEIPTs');
+    assert.equal(receipt.command, 'RECEIPT');
+    const again = broker.connections[1].frames.map((f) => (f.command === 'SEND' ? `SEND ${f.body ? new TextDecoder().decode(f.body) : ''}` : f.command));
+    assert.deepEqual(again.filter((c) => c !== 'CONNECT'), ['SUBSCRIBE', 'SEND one', 'SEND two']);
+    const [firstSend] = broker.connections[0].frames.filter((f) => f.command === 'SEND');
+    const [resent] = broker.connections[1].frames.filter((f) => f.command === 'SEND');
+    assert.equal(header(resent, 'receipt'), header(firstSend, 'receipt'));
+    assert.equal(header(resent, 'dedup-id'), header(firstSend, 'dedup-id'));
+    assert.equal(header(resent, 'dedup-id'), header(resent, 'receipt'));
+    await stop(client);
+  });
+
+  test('a plain publish made while reconnecting resolves once written; one that deactivate() discards rejects', async () => {
+    const { fakeBroker } = await import('../support/stomp-peer.js');
+    const broker = fakeBroker({ sync: false });
+    const client = new Client({ webSocketFactory: broker.factory, reconnectDelay: 100, heartbeatIncoming: 0, heartbeatOutgoing: 0 });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    broker.connections[0].close(1006, 'dropped');
+    await watch.next('reconnectScheduled');
+    let settled = false;
+    const written = client.publish({ destination: '/queue/a', body: 'later' }).then(() => { settled = true; });
+    await sleep(20);
+    assert.equal(settled, false, 'not settled while it waits');
+    await within(written, 3000, 'written after the reconnect');
+    assert.ok(broker.connections[1].frames.some((f) => f.command === 'SEND'));
+    broker.connections[1].close(1006, 'dropped');
+    await watch.next('reconnectScheduled', { count: 2 });
+    const discarded = client.publish({ destination: '/queue/a', body: 'never' });
+    await stop(client);
+    const error = await failure(() => discarded);
+    assert.match(error.message, /discarded/);
+  });
+
+  test('backpressure: above maxBufferedAmount publishes wait, and settle in order as the socket drains', async () => {
+    const { fakeBroker } = await import('../support/stomp-peer.js');
+    const broker = fakeBroker({ sync: false });
+    const client = new Client({ webSocketFactory: broker.factory, maxBufferedAmount: 1000, heartbeatIncoming: 0, heartbeatOutgoing: 0 });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    const socket = broker.sockets[0];
+    socket.bufferedAmount = 5000; // the network is slow: the socket holds more than it may
+    const order = [];
+    const publishes = [1, 2, 3, 4].map((n) => client.publish({ destination: '/queue/a', body: String(n) }).then(() => order.push(n)));
+    await sleep(50);
+    const sends = () => broker.frames.filter((f) => f.command === 'SEND').length;
+    assert.equal(sends(), 1, 'the first went out; the socket was then found full');
+    assert.deepEqual(order, [1]);
+    socket.bufferedAmount = 400; // drained below half
+    await within(Promise.all(publishes), 2000, 'the waiting publishes');
+    assert.deepEqual(order, [1, 2, 3, 4]);
+    assert.equal(sends(), 4);
+    // With it off, nothing waits.
+    client.maxBufferedAmount = 0;
+    socket.bufferedAmount = 1e9;
+    await within(client.publish({ destination: '/queue/a', body: '5' }), 500, 'a publish with backpressure off');
+    await stop(client);
+  });
+});

@@ -1,4 +1,4 @@
-// The mini-program build (pkg/miniprogram/, scripts/build-miniprogram) in an emulated WeChat / uni-app /
+// The mini-program build (pkg/miniprogram/, scripts/build-pkg) in an emulated WeChat / uni-app /
 // Douyin runtime (tests/miniprogram/): static gates on the artefacts, the loader, and the Client against
 // the loopback RabbitMQ through the platform's SocketTask, including hide → suspend → show.
 // Needs pkg/ (scripts/build-pkg) and the broker (scripts/broker start); `make test` provides both.
@@ -28,7 +28,7 @@ const WASM = join(MP, 'stomp_wasm_bg.wasm');
 const BROKER = 'ws://127.0.0.1:15674/ws';
 const LOGIN = { login: 'guest', passcode: 'guest' };
 const RUN = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-// The same budgets as scripts/build-miniprogram.
+// The same budgets as scripts/build-pkg.
 const BUDGET_SHIPPED = 262144;
 const BUDGET_WASM_BR = 122880;
 /** WeChat suspends an app about this long after it is hidden. */
@@ -37,7 +37,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let pkg;
 before(() => {
-  assert.ok(existsSync(WASM), `${WASM} is built (scripts/build-pkg, which runs scripts/build-miniprogram)`);
+  assert.ok(existsSync(WASM), `${WASM} is built (scripts/build-pkg)`);
   pkg = makePackageRoot(MP);
 });
 after(() => pkg?.dispose());

@@ -234,6 +234,9 @@ impl Session {
             frame.headers.push(name, value);
         }
         frame.body = body;
+        if options.retain && frame.headers.get("receipt").is_none() {
+            return Err(CommandError::MissingHeader("receipt"));
+        }
         let binary = options.binary || core::str::from_utf8(&frame.body).is_err();
         self.dispatch(
             now,
@@ -241,8 +244,26 @@ impl Session {
                 frame,
                 binary,
                 skip_content_length: options.skip_content_length,
+                retain: options.retain,
             },
         )
+    }
+
+    /// The transport is (`true`) or is no longer (`false`) taking more than it can write now (the
+    /// driver watches the socket's buffered amount). While congested, SEND, ACK and NACK wait in the
+    /// offline queue, bounded as ever, and go out in order when it clears ([`Event::Flushed`] says
+    /// how many SENDs without a receipt were written). A new connection starts uncongested.
+    pub fn handle_congestion(&mut self, now: Millis, congested: bool) {
+        self.notice_suspension(now);
+        let was = core::mem::replace(&mut self.congested, congested);
+        if was && !congested && self.state == State::Connected {
+            self.flush_queue(now);
+        }
+    }
+
+    /// Whether the transport was last reported congested.
+    pub fn congested(&self) -> bool {
+        self.congested
     }
 
     /// [`send`](Session::send) for a text body that the caller keeps: when the frame can go out now
@@ -259,7 +280,7 @@ impl Session {
         body_len: usize,
     ) -> Result<bool, CommandError> {
         self.notice_suspension(now);
-        if self.state != State::Connected || self.queued().0 > 0 {
+        if self.state != State::Connected || self.congested || self.queue.len() > 0 {
             return Ok(false);
         }
         if destination.is_empty() {

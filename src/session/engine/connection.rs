@@ -97,6 +97,8 @@ impl Session {
             (State::Connected | State::Disconnecting, Command::Error) => {
                 if let Some(id) = frame.headers.get("receipt-id") {
                     if let Some(pending) = self.receipts.take(id) {
+                        // The broker refused the frame: sending it again will not help.
+                        self.retained.remove(&pending.id);
                         if pending.waiter == Waiter::User {
                             self.events.push_back(Event::ReceiptFailed {
                                 id: pending.id,
@@ -153,7 +155,9 @@ impl Session {
         // Heart-beating starts with the connection: the outgoing interval counts from now.
         self.last_sent = now;
         self.set_state(State::Connected);
+        self.congested = false;
         self.resubscribe(now);
+        self.resend_retained(now);
         self.flush_queue(now);
         self.events.push_back(Event::Connected {
             version,
@@ -217,24 +221,69 @@ impl Session {
         self.write_frame(now, &frame, false, false)
     }
 
+    /// Writes what waited in the queue, in order, while connected and not congested.
     pub(super) fn flush_queue(&mut self, now: Millis) {
-        while self.state == State::Connected {
+        let mut sends = 0;
+        while self.state == State::Connected && !self.congested {
             let Some(item) = self.queue.pop() else { break };
+            let plain = item.is_plain_send();
             if self.write_queued(now, &item).is_err() {
                 // Checked against the strictest offered version when queued; only a NACK meeting a
                 // 1.0 broker gets here. Report it rather than drop it silently.
                 self.discard(vec![item]);
+            } else if plain {
+                sends += 1;
+            }
+        }
+        if sends > 0 {
+            self.events.push_back(Event::Flushed { sends });
+        }
+    }
+
+    /// At-least-once frames the last connection took without a RECEIPT: written again, in order.
+    pub(super) fn resend_retained(&mut self, now: Millis) {
+        let kept: Vec<Kept> = self.retained.in_order().cloned().collect();
+        for item in kept {
+            // Encodable under the strictest offered version (checked when made): this cannot fail
+            // unless `set_config` offered a stricter one since; then give the frame up, reported.
+            if self
+                .write_frame(now, &item.frame, item.binary, item.skip_content_length)
+                .is_err()
+            {
+                self.retained.remove(&item.receipt);
+                self.fail_receipt(item.receipt, ReceiptError::Discarded);
             }
         }
     }
 
-    /// Writes a SEND, ACK or NACK (the ACK/NACK headers for the negotiated version).
+    /// Writes a SEND, ACK or NACK (the ACK/NACK headers for the negotiated version). An
+    /// at-least-once SEND is kept until its RECEIPT.
     pub(super) fn write_queued(&mut self, now: Millis, item: &Queued) -> Result<(), CommandError> {
         match item {
             Queued::Send {
                 frame,
                 binary,
                 skip_content_length,
+                retain: true,
+            } => {
+                let receipt = frame.headers.get("receipt").unwrap_or_default();
+                self.retained.push(Kept {
+                    receipt: receipt.to_owned(),
+                    frame: frame.clone(),
+                    binary: *binary,
+                    skip_content_length: *skip_content_length,
+                });
+                let written = self.write_frame(now, frame, *binary, *skip_content_length);
+                if written.is_err() {
+                    self.retained.remove(receipt);
+                }
+                written
+            }
+            Queued::Send {
+                frame,
+                binary,
+                skip_content_length,
+                retain: false,
             } => self.write_frame(now, frame, *binary, *skip_content_length),
             Queued::Ack(request) => {
                 let frame = self.ack_frame(request)?;
@@ -250,10 +299,13 @@ impl Session {
                 self.close_transport();
                 self.finish_disconnect(now, true);
             }
-            Some(pending) => self.events.push_back(Event::Receipt {
-                id: pending.id,
-                frame,
-            }),
+            Some(pending) => {
+                self.retained.remove(&pending.id);
+                self.events.push_back(Event::Receipt {
+                    id: pending.id,
+                    frame,
+                })
+            }
             None => self.events.push_back(Event::UnhandledReceipt(frame)),
         }
     }
@@ -334,8 +386,10 @@ impl Session {
         }
         self.timers.stop(Timer::Connect);
         self.timers.stop(Timer::Disconnect);
+        self.congested = false;
         for pending in self.receipts.take_all() {
-            if pending.waiter == Waiter::User {
+            // An at-least-once frame's receipt is awaited again on the next connection.
+            if pending.waiter == Waiter::User && !self.retained.contains(&pending.id) {
                 self.events.push_back(Event::ReceiptFailed {
                     id: pending.id,
                     error: ReceiptError::ConnectionLost,
@@ -369,17 +423,37 @@ impl Session {
         }
     }
 
+    /// Gives up everything held for the application: at-least-once frames awaiting a RECEIPT (sent
+    /// before, and their receipts fail), then the queue.
     pub(super) fn discard_queue(&mut self) {
+        let retained = self.retained.take_all();
+        let frames = retained.len();
+        for id in retained {
+            self.fail_receipt(id, ReceiptError::Discarded);
+        }
         let items = self.queue.take_all();
-        self.discard(items);
+        if items.is_empty() && frames > 0 {
+            self.events
+                .push_back(Event::QueueDiscarded { frames, sends: 0 });
+            return;
+        }
+        self.discard_counting(items, frames);
     }
 
     pub(super) fn discard(&mut self, items: Vec<Queued>) {
+        self.discard_counting(items, 0);
+    }
+
+    fn discard_counting(&mut self, items: Vec<Queued>, already: usize) {
         if items.is_empty() {
             return;
         }
-        let frames = items.len();
+        let frames = items.len() + already;
+        let mut sends = 0;
         for item in &items {
+            if item.is_plain_send() {
+                sends += 1;
+            }
             if let Some(id) = item.receipt() {
                 self.events.push_back(Event::ReceiptFailed {
                     id: id.to_owned(),
@@ -387,7 +461,8 @@ impl Session {
                 });
             }
         }
-        self.events.push_back(Event::QueueDiscarded { frames });
+        self.events
+            .push_back(Event::QueueDiscarded { frames, sends });
     }
 
     pub(super) fn fail_receipt(&mut self, id: String, error: ReceiptError) {

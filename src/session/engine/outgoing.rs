@@ -18,13 +18,32 @@ impl Session {
                 return Err(CommandError::UnknownTransaction(tx.to_owned()));
             }
         }
+        let retain = matches!(item, Queued::Send { retain: true, .. });
+        if retain {
+            // At-least-once frames are bounded like the queue, written or not.
+            let (frames, bytes) = self.held();
+            if frames >= self.config.max_queued_frames {
+                return Err(CommandError::QueueFull {
+                    limit: "max_queued_frames",
+                });
+            }
+            if bytes + item.size() > self.config.max_queued_bytes {
+                return Err(CommandError::QueueFull {
+                    limit: "max_queued_bytes",
+                });
+            }
+        }
+        // Connected and free to write, with nothing queued before it: now. Otherwise it waits, in
+        // order: while (re)connecting, or while the transport is congested.
+        let wait = self.congested || self.queue.len() > 0;
         match self.state {
-            State::Connected => {
+            State::Connected if !wait => {
                 self.claim_receipt(&frame.headers)?;
                 self.write_queued(now, &item).map(|()| SendOutcome::Sent)
             }
-            State::Connecting | State::Reconnecting => {
-                if !self.config.queue_while_disconnected {
+            State::Connected | State::Connecting | State::Reconnecting => {
+                let waiting_for_a_connection = self.state != State::Connected;
+                if waiting_for_a_connection && !self.config.queue_while_disconnected && !retain {
                     return Err(CommandError::NotConnected);
                 }
                 self.claim_receipt(&frame.headers)?;
@@ -39,8 +58,15 @@ impl Session {
                         return Err(crate::frame::EncodeError::NulInBodyWithoutContentLength.into());
                     }
                 }
-                let (max_frames, max_bytes) =
-                    (self.config.max_queued_frames, self.config.max_queued_bytes);
+                // The retained frames share the bounds.
+                let max_frames = self
+                    .config
+                    .max_queued_frames
+                    .saturating_sub(self.retained.len());
+                let max_bytes = self
+                    .config
+                    .max_queued_bytes
+                    .saturating_sub(self.retained.bytes());
                 self.queue.push(item, max_frames, max_bytes)?;
                 Ok(SendOutcome::Queued)
             }
@@ -162,13 +188,23 @@ impl Session {
         Ok(())
     }
 
-    /// Registers the `receipt` of a frame being written, with a deadline from now.
+    /// Registers the `receipt` of a frame being written, with a deadline from now (none for an
+    /// at-least-once frame: it is given up only with the session's queue).
     pub(super) fn track_receipt(&mut self, now: Millis, headers: &Headers) {
         if let Some(id) = headers.get("receipt") {
             let timeout = self.config.receipt_timeout;
-            let deadline = (timeout > 0).then(|| now.saturating_add(timeout));
+            let deadline =
+                (timeout > 0 && !self.retained.contains(id)).then(|| now.saturating_add(timeout));
             self.receipts.insert(id.to_owned(), Waiter::User, deadline);
         }
+    }
+
+    /// Frames and bytes the session holds for the application: queued, and retained (at-least-once).
+    pub(super) fn held(&self) -> (usize, usize) {
+        (
+            self.queue.len() + self.retained.len(),
+            self.queue.bytes() + self.retained.bytes(),
+        )
     }
 
     pub(super) fn push_transmit(&mut self, now: Millis, bytes: Vec<u8>, binary: bool) {
@@ -214,6 +250,7 @@ impl Session {
         self.receipts.contains(id)
             || self.queue.has_receipt(id)
             || self.subscriptions.has_receipt(id)
+            || self.retained.contains(id)
     }
 
     pub(super) fn require_connected(&self, command: &'static str) -> Result<(), CommandError> {

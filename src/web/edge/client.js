@@ -45,6 +45,7 @@ const E_RECONNECT_FAILED = 11;
 const E_BEFORE_CONNECT = 12;
 const E_DEBUG = 13;
 const E_SUBSCRIPTION_LOST = 14;
+const E_FLUSHED = 15;
 
 const F_MESSAGE = 0;
 const F_UNHANDLED_MESSAGE = 1;
@@ -56,7 +57,10 @@ const F_CONNECT_ERROR = 6;
 const F_UNHANDLED_FRAME = 7;
 const COMMANDS = ['MESSAGE', 'MESSAGE', 'CONNECTED', 'RECEIPT', 'RECEIPT', 'ERROR', 'ERROR'];
 
-const PUBLISH_KEYS = { destination: 1, headers: 1, body: 1, binaryBody: 1, receipt: 1, skipContentLengthHeader: 1 };
+const PUBLISH_KEYS = { destination: 1, headers: 1, body: 1, binaryBody: 1, receipt: 1, skipContentLengthHeader: 1, delivery: 1 };
+
+/** Options that stay in JS (the wasm never hears of them). */
+const JS_ONLY = { beforeConnect: 1, delivery: 1 };
 
 function describeError(error) {
   if (error && typeof error === 'object' && typeof error.message === 'string') {
@@ -102,8 +106,12 @@ export class Client {
     this._receipts = new Map();
     this._watchers = new Map();
     this._waiters = [];
+    // Publish Promises waiting for their frame to be written, oldest first (`_e(E_FLUSHED)`).
+    this._unwritten = [];
     this._activation = ActivationState.INACTIVE;
     this._seq = 0;
+    // Makes this client's at-least-once ids unique among clients (consumers de-duplicate on them).
+    this._id = randomId();
     this._generation = -1;
     this._closeDetail = null;
     this._Message = messageClass(this);
@@ -138,7 +146,7 @@ export class Client {
       this._core.setFactory(converted.stored || null);
     } else if (name === 'debug') {
       this._core.set(this, name, converted.stored !== undefined && converted.stored !== noop);
-    } else if (name !== 'beforeConnect') {
+    } else if (!JS_ONLY[name]) {
       this._core.set(this, name, converted.core);
     }
   }
@@ -154,7 +162,7 @@ export class Client {
 
   /** Starts connecting, and keeps reconnecting per the policy until `deactivate()`. */
   activate() {
-    this._core.activate(this);
+    this._do('activate');
   }
 
   /**
@@ -166,24 +174,21 @@ export class Client {
     if (isObject(options)) force = !!options.force;
     const client = this;
     return new Promise(function (resolve) {
-      if (client._core.state() === 'inactive' || client._core.state() === 'failed') {
-        client._core.deactivate(client, force);
-        resolve();
-        return;
-      }
-      client._waiters.push(resolve);
-      client._core.deactivate(client, force);
+      const state = client._core.state();
+      if (state !== 'inactive' && state !== 'failed') client._waiters.push(resolve);
+      client._do('deactivate', force);
+      if (state === 'inactive' || state === 'failed') resolve();
     });
   }
 
   /** Closes the socket as if the network dropped; the client reconnects per the policy. */
   forceDisconnect() {
-    this._core.forceDisconnect(this);
+    this._do('forceDisconnect');
   }
 
   /** Reconnects at once if waiting out a backoff, failed, or silent past the heart-beat tolerance. */
   reconnectNow() {
-    this._core.reconnectNow(this);
+    this._do('reconnectNow');
   }
 
   // ----- messaging -----
@@ -208,6 +213,11 @@ export class Client {
       const wantReceipt = params.receipt;
       const skip = params.skipContentLengthHeader;
       if (wantReceipt !== undefined && typeof wantReceipt !== 'boolean') throw typeError("publish(): 'receipt' must be a boolean");
+      let delivery = params.delivery;
+      if (delivery === undefined) delivery = this._option('delivery');
+      else if (delivery !== 'at-most-once' && delivery !== 'at-least-once') {
+        throw typeError("publish(): 'delivery' must be 'at-most-once' or 'at-least-once'");
+      }
       if (skip !== undefined && typeof skip !== 'boolean') throw typeError("publish(): 'skipContentLengthHeader' must be a boolean");
       let flags = skip ? 2 : 0;
       let bytes = null;
@@ -218,28 +228,39 @@ export class Client {
       } else if (body !== undefined && body !== null) {
         text = typeof body === 'string' ? body : bodyText(body);
       }
-      if (wantReceipt) {
+      let packed = headers;
+      if (delivery === 'at-least-once') {
+        // The receipt doubles as the de-duplication id: stable across re-sends, unique per client.
+        receipt = this._id + '-' + this._seq++;
+        packed = (packed ? packed + '\0' : '') + 'dedup-id\0' + receipt;
+        flags |= 4;
+      } else if (wantReceipt) {
         receipt = 'rcpt-' + this._seq++;
-        const entry = {};
-        const promise = new Promise(function (resolve, reject) {
-          entry.resolve = resolve;
-          entry.reject = reject;
-        });
-        this._receipts.set(receipt, entry);
-        this._send(destination, headers, text, bytes, flags, receipt);
+      }
+      if (receipt) {
+        const promise = pending(this._receipts, receipt);
+        this._send(destination, packed, text, bytes, flags, receipt);
         return promise;
       }
-      this._send(destination, headers, text, bytes, flags, '');
-      return RESOLVED;
+      if (this._send(destination, packed, text, bytes, flags, '') === 0) return RESOLVED;
+      // Waiting (not connected, or backpressure): settled when written, or rejected if given up.
+      const entry = {};
+      const promise = new Promise(function (resolve, reject) {
+        entry.resolve = resolve;
+        entry.reject = reject;
+      });
+      this._unwritten.push(entry);
+      return promise;
     } catch (error) {
       if (receipt) this._receipts.delete(receipt);
-      return Promise.reject(error);
+      return Promise.reject(this._fault(error));
     }
   }
 
+  /** Returns 0 when the frame was written, 1 when it waits. */
   _send(destination, headers, text, bytes, flags, receipt) {
-    if (bytes !== null) this._core.publishBytes(this, destination, headers, bytes, flags, receipt);
-    else this._core.publishText(this, destination, headers, text, utf8Length(text), flags, receipt);
+    if (bytes !== null) return this._core.publishBytes(this, destination, headers, bytes, flags, receipt);
+    return this._core.publishText(this, destination, headers, text, utf8Length(text), flags, receipt);
   }
 
   /**
@@ -261,7 +282,7 @@ export class Client {
     // Registered first: a socket that answers at once may deliver before subscribe() returns.
     this._subs.set(id, callback);
     try {
-      this._core.subscribe(this, destination, packed);
+      this._do('subscribe', destination, packed);
     } catch (error) {
       this._subs.delete(id);
       throw error;
@@ -279,7 +300,7 @@ export class Client {
   unsubscribe(id, headers) {
     requireString(id, "unsubscribe(): 'id'");
     const packed = packHeaders(headers, 'headers');
-    this._core.unsubscribe(this, id, packed);
+    this._do('unsubscribe', id, packed);
     this._subs.delete(id);
   }
 
@@ -297,20 +318,20 @@ export class Client {
     const id = headerText(messageId, 'messageId', 'ack()');
     const sub = headerText(subscriptionId, 'subscriptionId', 'ack()');
     if (id === null || sub === null) throw typeError((isAck ? 'ack' : 'nack') + '() takes a message id and a subscription id');
-    this._core.acknowledge(this, isAck, '', id, sub, packHeaders(headers, 'headers'));
+    this._do('acknowledge', isAck, '', id, sub, packHeaders(headers, 'headers'));
   }
 
   /** `message.ack(headers)` / `message.nack(headers)`. */
   _acknowledge(isAck, message, headers) {
     const h = message.headers || {};
     const packed = packHeaders(headers, 'headers');
-    this._core.acknowledge(this, isAck, h.ack || '', h['message-id'] || '', h.subscription || '', packed);
+    this._do('acknowledge', isAck, h.ack || '', h['message-id'] || '', h.subscription || '', packed);
   }
 
   /** Begins a transaction; returns `{id, commit(), abort()}`. */
   begin(transactionId) {
     const given = transactionId === undefined || transactionId === null ? '' : headerText(transactionId, 'transactionId', 'begin()');
-    const id = this._core.begin(this, given, '');
+    const id = this._do('begin', given, '');
     const client = this;
     return {
       id: id,
@@ -325,12 +346,12 @@ export class Client {
 
   /** Commits a transaction. */
   commit(transactionId) {
-    this._core.endTransaction(this, true, requireString(transactionId, "commit(): 'transactionId'"), '');
+    this._do('endTransaction', true, requireString(transactionId, "commit(): 'transactionId'"), '');
   }
 
   /** Aborts a transaction. */
   abort(transactionId) {
-    this._core.endTransaction(this, false, requireString(transactionId, "abort(): 'transactionId'"), '');
+    this._do('endTransaction', false, requireString(transactionId, "abort(): 'transactionId'"), '');
   }
 
   /** Calls `callback(frame)` when the RECEIPT for `receiptId` arrives (put `receipt: receiptId` in the headers of the frame you send). */
@@ -405,6 +426,25 @@ export class Client {
   }
 
   // ----- from wasm -----
+
+  /** Calls the wasm core (the client passed first); an internal error is reported, then thrown. */
+  _do(method, a, b, c, d, e) {
+    try {
+      return this._core[method](this, a, b, c, d, e);
+    } catch (error) {
+      throw this._fault(error);
+    }
+  }
+
+  /** A trap in the wasm (a bug: a panic, reported by the panic handler too) goes through debug. */
+  _fault(error) {
+    if (error && error.name === 'RuntimeError') {
+      const line = 'internal error (please report it): ' + describeError(error);
+      this._log(line);
+      if (typeof console !== 'undefined' && console.error) console.error('stomp-wasm: ' + line);
+    }
+    return error;
+  }
 
   _log(line) {
     const debug = this._values.debug;
@@ -546,9 +586,19 @@ export class Client {
       case E_TRANSACTIONS_ABORTED:
         this._emit('transactionsAborted', [a === '' ? [] : a.split('\0')]);
         break;
-      case E_QUEUE_DISCARDED:
+      case E_QUEUE_DISCARDED: {
+        const given = this._unwritten.splice(0, m);
+        for (let i = 0; i < given.length; i++) {
+          given[i].reject(new Error('publish(): the frame was discarded before it was written (deactivate(), or reconnecting gave up)'));
+        }
         this._emit('queueDiscarded', [{ frames: n }]);
         break;
+      }
+      case E_FLUSHED: {
+        const written = this._unwritten.splice(0, n);
+        for (let i = 0; i < written.length; i++) written[i].resolve(undefined);
+        break;
+      }
       case E_DISCONNECTED:
         this._subs.clear();
         this._watchers.clear();
@@ -629,6 +679,30 @@ export class Client {
       done(undefined);
     }
   }
+}
+
+/** A Promise registered in `map` under `id`, settled by whoever finds it there. */
+function pending(map, id) {
+  const entry = {};
+  const promise = new Promise(function (resolve, reject) {
+    entry.resolve = resolve;
+    entry.reject = reject;
+  });
+  map.set(id, entry);
+  return promise;
+}
+
+function randomId() {
+  const c = typeof crypto === 'object' && crypto && typeof crypto.getRandomValues === 'function' ? crypto : null;
+  let id = '';
+  if (c) {
+    const bytes = c.getRandomValues(new Uint8Array(8));
+    for (let i = 0; i < bytes.length; i++) id += (bytes[i] + 256).toString(16).slice(1);
+  } else {
+    for (let i = 0; i < 4; i++) id += ((Math.random() * 65536) | 0).toString(16);
+    id += Date.now().toString(36);
+  }
+  return id;
 }
 
 function checkCallback(name, value) {

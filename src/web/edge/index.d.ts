@@ -170,6 +170,10 @@ export interface ClientOptionValues {
   maxHeaders?: number;
   /** Limit on a received frame's body, in bytes. Default: 16 MiB. */
   maxBodyBytes?: number;
+  /** 'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. Also per publish (`publish({…, delivery})`). Default: 'at-most-once'. */
+  delivery?: "at-most-once" | "at-least-once";
+  /** Backpressure: when the socket holds more unsent bytes than this, new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off. Default: 262144. */
+  maxBufferedAmount?: number;
   /** Send every frame as a binary WebSocket message. Default: false. */
   forceBinaryWSFrames?: boolean;
   /** Also show frame bodies through `debug` (credentials stay hidden). Default: false. */
@@ -245,6 +249,8 @@ export interface ClientOptionProperties {
   maxHeaderBytes: number;
   maxHeaders: number;
   maxBodyBytes: number;
+  delivery: "at-most-once" | "at-least-once";
+  maxBufferedAmount: number;
   forceBinaryWSFrames: boolean;
   logRawCommunication: boolean;
   redactHeaders: string[];

@@ -21,7 +21,7 @@ use crate::frame::push_decimal;
 use crate::frame::{Frame, Headers, Version};
 use crate::session::{
     AckTarget, CommandError, ConnectFailure, Event, HostHeader, ReconnectTimeMode, SendOptions,
-    State,
+    SendOutcome, State,
 };
 use crate::text::concat;
 
@@ -62,6 +62,7 @@ mod kind {
     pub const BEFORE_CONNECT: u32 = 12;
     pub const DEBUG: u32 = 13;
     pub const SUBSCRIPTION_LOST: u32 = 14;
+    pub const FLUSHED: u32 = 15;
 
     pub const F_MESSAGE: u32 = 0;
     pub const F_UNHANDLED_MESSAGE: u32 = 1;
@@ -161,11 +162,21 @@ fn with_receipt(mut headers: Headers, receipt: &str) -> Headers {
     headers
 }
 
-/// `flags` of `publishText`/`publishBytes`: 1 a binary frame, 2 no content-length.
+/// `flags` of `publishText`/`publishBytes`: 1 a binary frame, 2 no content-length, 4 at-least-once.
 fn send_options(flags: u32) -> SendOptions {
     SendOptions {
         binary: flags & 1 != 0,
         skip_content_length: flags & 2 != 0,
+        retain: flags & 4 != 0,
+    }
+}
+
+/// What `publishText`/`publishBytes` return: 0 written now, 1 waiting (the `Flushed` event says
+/// when it is written; `QueueDiscarded` when it is given up).
+fn queued(outcome: SendOutcome) -> u32 {
+    match outcome {
+        SendOutcome::Sent => 0,
+        SendOutcome::Queued => 1,
     }
 }
 
@@ -275,7 +286,7 @@ impl ClientCore {
         length: u32,
         flags: u32,
         receipt: &str,
-    ) -> Result<(), JsValue> {
+    ) -> Result<u32, JsValue> {
         self.bind(target);
         let headers = with_receipt(unpack(headers), receipt);
         self.driver
@@ -286,7 +297,7 @@ impl ClientCore {
                 length as usize,
                 send_options(flags),
             )
-            .map(drop)
+            .map(queued)
             .map_err(error)
     }
 
@@ -300,7 +311,7 @@ impl ClientCore {
         body: Vec<u8>,
         flags: u32,
         receipt: &str,
-    ) -> Result<(), JsValue> {
+    ) -> Result<u32, JsValue> {
         self.publish(target, destination, headers, body, flags | 1, receipt)
     }
 
@@ -312,12 +323,12 @@ impl ClientCore {
         body: Vec<u8>,
         flags: u32,
         receipt: &str,
-    ) -> Result<(), JsValue> {
+    ) -> Result<u32, JsValue> {
         self.bind(target);
         let headers = with_receipt(unpack(headers), receipt);
         self.driver
             .publish(destination, &headers, body, send_options(flags))
-            .map(drop)
+            .map(queued)
             .map_err(error)
     }
 
@@ -523,6 +534,11 @@ fn apply(config: &mut DriverConfig, name: &str, value: &JsValue) -> Result<(), J
         }
         "handshakeHeaders" => config.handshake_headers = list(&text()),
         "appLifecycle" => config.app_lifecycle = flag(true),
+        "maxBufferedAmount" => {
+            config.max_buffered_amount = value
+                .as_f64()
+                .unwrap_or(super::driver::DEFAULT_MAX_BUFFERED_AMOUNT)
+        }
         _ => return Err(type_error(&concat(&["unknown option '", name, "'"]))),
     }
     Ok(())
@@ -634,9 +650,10 @@ impl JsHandler {
             Event::TransactionsAborted(ids) => {
                 self.event(TRANSACTIONS_ABORTED, &ids.join("\0"), "", 0.0, 0.0)
             }
-            Event::QueueDiscarded { frames } => {
-                self.event(QUEUE_DISCARDED, "", "", frames as f64, 0.0)
+            Event::QueueDiscarded { frames, sends } => {
+                self.event(QUEUE_DISCARDED, "", "", frames as f64, sends as f64)
             }
+            Event::Flushed { sends } => self.event(FLUSHED, "", "", sends as f64, 0.0),
             Event::Disconnected { confirmed } => {
                 self.event(DISCONNECTED, "", "", if confirmed { 1.0 } else { 0.0 }, 0.0)
             }

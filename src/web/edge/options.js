@@ -49,6 +49,8 @@ export const OPTIONS = [
   ['maxHeaderBytes', 'count', 8192, 'number', 'Limit on a received frame\'s command and header lines, in bytes.'],
   ['maxHeaders', 'count', 128, 'number', 'Limit on the number of headers of a received frame.'],
   ['maxBodyBytes', 'count', 16777216, 'number', 'Limit on a received frame\'s body, in bytes.'],
+  ['delivery', 'enum:at-most-once|at-least-once', 'at-most-once', '"at-most-once" | "at-least-once"', "'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. Also per publish (`publish({…, delivery})`)."],
+  ['maxBufferedAmount', 'count', 262144, 'number', "Backpressure: when the socket holds more unsent bytes than this, new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off."],
   ['forceBinaryWSFrames', 'bool', false, 'boolean', 'Send every frame as a binary WebSocket message.'],
   ['logRawCommunication', 'bool', false, 'boolean', 'Also show frame bodies through `debug` (credentials stay hidden).'],
   ['redactHeaders', 'strings', [], 'string[]', 'Header names whose values `debug` never shows, beyond `passcode` and `Authorization`.'],

@@ -93,6 +93,13 @@ impl Transport for DuckSocket {
         );
     }
 
+    /// Read with the driver's state released: a user's socket may have a getter here.
+    fn buffered_amount(&self) -> Option<f64> {
+        Reflect::get(&self.socket, &"bufferedAmount".into())
+            .ok()
+            .and_then(|v| v.as_f64())
+    }
+
     fn raw(&self) -> JsValue {
         self.socket.clone()
     }

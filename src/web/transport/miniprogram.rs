@@ -4,9 +4,13 @@
 //! passed, so uni returns a task rather than a Promise. SocketTasks cannot unregister handlers: ours
 //! go quiet when detached (see [`Handlers`]).
 
+use alloc::collections::VecDeque;
+use alloc::rc::Rc;
 use alloc::string::String;
+use core::cell::{Cell, RefCell};
 
 use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
 use crate::frame::Headers;
@@ -63,7 +67,35 @@ impl Platform {
 pub(crate) struct MiniProgramSocket {
     task: JsValue,
     handlers: Handlers,
+    on_send_done: JsValue,
     on_send_failed: JsValue,
+    /// What `send` was given and has not yet confirmed (`success`/`fail`): SocketTasks have no
+    /// `bufferedAmount`, and the confirmations come in order.
+    in_flight: Rc<InFlight>,
+}
+
+/// Sizes of the messages sent and not yet confirmed, oldest first, and their sum.
+#[derive(Default)]
+struct InFlight {
+    sizes: RefCell<VecDeque<f64>>,
+    total: Cell<f64>,
+}
+
+impl InFlight {
+    fn sent(&self, size: f64) {
+        if let Ok(mut sizes) = self.sizes.try_borrow_mut() {
+            sizes.push_back(size);
+            self.total.set(self.total.get() + size);
+        }
+    }
+
+    fn confirmed(&self) {
+        if let Ok(mut sizes) = self.sizes.try_borrow_mut() {
+            if let Some(size) = sizes.pop_front() {
+                self.total.set((self.total.get() - size).max(0.0));
+            }
+        }
+    }
 }
 
 /// The platform's `errMsg`, else a description of the value.
@@ -148,7 +180,13 @@ impl MiniProgramSocket {
             sink(SocketEvent::Error(message, event))
         })?;
         // A SocketTask that cannot send is dead, even if it never reported a close (a frozen app).
-        let on_send_failed = handlers.make(|sink, error| {
+        let in_flight = Rc::new(InFlight::default());
+        let done = in_flight.clone();
+        let on_send_done =
+            Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| done.confirmed()).into_js_value();
+        let failed = in_flight.clone();
+        let on_send_failed = handlers.make_with(move |sink, error| {
+            failed.confirmed();
             let info = CloseInfo {
                 code: 1006,
                 reason: concat(&["send failed: ", &err_msg(&error)]),
@@ -159,15 +197,23 @@ impl MiniProgramSocket {
         Ok(MiniProgramSocket {
             task,
             handlers,
+            on_send_done,
             on_send_failed,
+            in_flight,
         })
     }
 
-    fn send_data(&self, data: &JsValue) -> Result<(), JsValue> {
+    fn send_data(&self, data: &JsValue, size: f64) -> Result<(), JsValue> {
         let options = Object::new();
         Reflect::set(&options, &"data".into(), data)?;
+        Reflect::set(&options, &"success".into(), &self.on_send_done)?;
         Reflect::set(&options, &"fail".into(), &self.on_send_failed)?;
-        call_method(&self.task, "send", Some(&options)).map(drop)
+        self.in_flight.sent(size);
+        let sent = call_method(&self.task, "send", Some(&options)).map(drop);
+        if sent.is_err() {
+            self.in_flight.confirmed();
+        }
+        sent
     }
 }
 
@@ -177,11 +223,18 @@ impl Transport for MiniProgramSocket {
             (false, Some(text)) => text.into(),
             _ => array_buffer(bytes).into(),
         };
-        self.send_data(&data)
+        self.send_data(&data, bytes.len() as f64)
     }
 
     fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
-        self.send_data(&joined(head, body))
+        let data = joined(head, body);
+        // UTF-16 units: near enough for pacing (the exact byte count is not needed here).
+        let size = js_sys::JsString::from(data.clone()).length();
+        self.send_data(&data, f64::from(size))
+    }
+
+    fn buffered_amount(&self) -> Option<f64> {
+        Some(self.in_flight.total.get())
     }
 
     fn close(&self, _discard: bool) {

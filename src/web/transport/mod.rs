@@ -71,6 +71,8 @@ pub(crate) trait Transport {
     /// Detaches the handlers and closes the socket (`terminate()` when `discard` and the socket has
     /// one, as stompjs discards a socket).
     fn close(&self, discard: bool);
+    /// Bytes given to `send` and not yet written to the network, where the platform says.
+    fn buffered_amount(&self) -> Option<f64>;
     /// The platform socket object (stompjs's `client.webSocket`).
     fn raw(&self) -> JsValue;
 }

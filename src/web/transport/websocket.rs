@@ -84,6 +84,10 @@ impl Transport for BrowserSocket {
         }
     }
 
+    fn buffered_amount(&self) -> Option<f64> {
+        Some(f64::from(self.socket.buffered_amount()))
+    }
+
     fn raw(&self) -> JsValue {
         self.socket.clone().into()
     }
