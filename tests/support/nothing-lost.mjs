@@ -13,14 +13,19 @@ export class Tally {
     this.lastAt = Date.now();
   }
 
-  /** Records one MESSAGE (the consumer's callback calls this before acking it). */
+  /**
+   * Records one MESSAGE (the consumer's callback calls this before acking it). Only the run's numbered
+   * messages count; anything else (a marker sent to see that the queue exists) is passed over.
+   */
   add(message) {
+    const n = Number(message.headers.n);
+    if (message.headers.n === undefined || !Number.isInteger(n)) return;
     this.deliveries += 1;
     this.lastAt = Date.now();
     const id = message.headers['dedup-id'];
     if (id === undefined) this.withoutDedupId += 1;
     else this.byDedupId.add(id);
-    if (message.headers.n !== undefined) this.byNumber.add(Number(message.headers.n));
+    this.byNumber.add(n);
   }
 
   /** Distinct messages received (by dedup-id). */
