@@ -36,10 +36,12 @@ test(`a ${MINUTES}-minute soak with a broker-side connection kill every ~20 s lo
   assert.equal(messages.withoutDedupId, 0, 'every message carries dedup-id');
   assert.ok(result.kills >= 3, `the broker closed a connection every ~20 s (${result.kills} kills)`);
   assert.ok(result.reconnects.total >= result.kills, `every kill was followed by a reconnect (${result.reconnects.total} reconnects, ${result.kills} kills)`);
-  // Flat: after a forced GC at both ends, a leak of a few hundred bytes per message would cross these.
+  // Flat: a leak of about 700 bytes per message (6,000 of them) would cross these. The JS heap is compared
+  // after a forced GC at both ends. The wasm memory never shrinks: it keeps the high-water mark of what
+  // the client held (frames kept while a connection was down: +1 MiB once in a 30-minute run, under load).
   const MB = 1024 * 1024;
   assert.ok(memory.jsHeapUsed.end - memory.jsHeapUsed.start < 4 * MB, `JS heap flat: ${JSON.stringify(memory.jsHeapUsed)}`);
   assert.ok(memory.wasm.start > 0, 'the wasm memory was found');
-  assert.ok(memory.wasm.end - memory.wasm.start < 2 * MB, `wasm memory flat: ${JSON.stringify(memory.wasm)}`);
+  assert.ok(memory.wasm.end - memory.wasm.start < 4 * MB, `wasm memory flat: ${JSON.stringify(memory.wasm)}`);
   assert.equal(code, 0, 'scripts/soak.mjs reports ok');
 });
