@@ -2,7 +2,7 @@
 // served from 127.0.0.1 loads @stomp/stompjs's minified UMD bundle and our pkg/web, and runs the same
 // harness as Node. Run by bench/run.mjs as
 //   node bench/browser.mjs PKG_DIR full|quick OUT.json
-// and writes {version, inbound: [...], outbound: [...]} to OUT.json.
+// and writes {version, inbound, outbound, subscriptions, receipts} to OUT.json.
 
 import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -10,6 +10,7 @@ import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { plan } from './lib/plan.mjs';
+import { runPlan } from './lib/rows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -66,22 +67,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [pkgDir, mode, out] = process.argv.slice(2);
   const { page, version, close } = await openPage(pkgDir);
   try {
-    const { inbound, outbound, runs, warmup } = plan(mode);
-    const results = { version, inbound: [], outbound: [] };
-    const env = 'chromium';
-    for (const c of inbound) {
-      const r = await page.evaluate((c) => window.bench.inbound(c), { ...c, runs, warmup });
-      const row = { env, body_bytes: c.bodyBytes, chunking: c.chunking, data: c.data, ...r, ratio: r.ours_fps / r.stompjs_fps };
-      results.inbound.push(row);
-      console.error(`bench: ${env} inbound ${c.data} ${c.bodyBytes} B ${c.chunking}: ${row.ratio.toFixed(2)}x`);
-    }
-    for (const c of outbound) {
-      const r = await page.evaluate((c) => window.bench.outbound(c), { ...c, runs, warmup });
-      const row = { env, body_bytes: c.bodyBytes, chunking: 'frame', data: 'text', ...r, ratio: r.ours_fps / r.stompjs_fps };
-      results.outbound.push(row);
-      console.error(`bench: ${env} outbound ${c.bodyBytes} B: ${row.ratio.toFixed(2)}x`);
-    }
-    writeFileSync(out, JSON.stringify(results));
+    const run = (kind, c) => page.evaluate(([kind, c]) => window.bench[kind](c), [kind, c]);
+    const results = await runPlan('chromium', plan(mode), run);
+    writeFileSync(out, JSON.stringify({ version, ...results }));
   } finally {
     await close();
   }

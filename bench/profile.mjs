@@ -3,8 +3,10 @@
 //   node --cpu-prof --cpu-prof-dir=DIR bench/profile.mjs PKG_DIR ours|stompjs BODY_BYTES CHUNKING|publish [binary|text] [SECONDS]
 // Chromium (the bench page, profiled through the DevTools protocol; writes DIR/chromium-….cpuprofile):
 //   node bench/profile.mjs --chromium DIR PKG_DIR ours|stompjs BODY_BYTES CHUNKING|publish [binary|text] [SECONDS]
-// Then: node bench/profile-top.mjs FILE.cpuprofile. For wasm function names, build the package with the
-// name section kept (bench/run --profile-pkg DIR does: wasm-bindgen --keep-debug, wasm-opt -g).
+// CHUNKING: frame, batch10, split4k (inbound; binary = ArrayBuffer messages, the default); publish
+// (outbound; text = a string body, the default, binary = binaryBody).
+// Then: node bench/profile-top.mjs FILE.cpuprofile. For wasm function names, profile a copy of the
+// package whose wasm keeps its names: `bench/run --profile-pkg DIR` (bench/named-wasm.mjs).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,8 +14,10 @@ import { join, resolve } from 'node:path';
 import { soloCase } from './lib/harness.mjs';
 
 const args = process.argv.slice(2);
+const dataFor = (chunking, data) => data ?? (chunking === 'publish' ? 'text' : 'binary');
 if (args[0] === '--chromium') {
-  const [, dir, pkgDir, kind, size, chunking, data = 'binary', seconds = '5'] = args;
+  const [, dir, pkgDir, kind, size, chunking, given, seconds = '5'] = args;
+  const data = dataFor(chunking, given);
   const { openPage } = await import('./browser.mjs');
   const { page, close } = await openPage(pkgDir);
   try {
@@ -31,7 +35,8 @@ if (args[0] === '--chromium') {
     await close();
   }
 } else {
-  const [pkgDir, kind, size, chunking, data = 'binary', seconds = '5'] = args;
+  const [pkgDir, kind, size, chunking, given, seconds = '5'] = args;
+  const data = dataFor(chunking, given);
   const Client =
     kind === 'ours'
       ? createRequire(import.meta.url)(resolve(pkgDir, 'node/stomp_wasm.js')).Client

@@ -1,10 +1,14 @@
-// `make bench`: stomp-wasm against @stomp/stompjs, side by side in one run. Measures size, throughput in
-// Node and in headless Chromium, and memory over 1,000,000 messages; writes bench/results/latest.json
-// and bench/results/latest.md, and prints the markdown table. Benchmarks print ratios; they assert no
+// `make bench`: stomp-wasm against @stomp/stompjs, side by side in one run. Measures size (and, given a
+// copy of the wasm with names, size by part), throughput in Node and in headless Chromium (inbound,
+// outbound with text and binary bodies, per-message cost with 1 / 1,000 / 10,000 subscriptions,
+// receipted publishing), and memory over 1,000,000 messages; writes bench/results/latest.json and
+// bench/results/latest.md, and prints the markdown table. Benchmarks print ratios; they assert no
 // times (a run fails only if a client drops or alters messages).
-//   node bench/run.mjs --pkg DIR [--quick] [--readme] [--only size,node,chromium,memory]
-// --quick: 1 KiB and 256 KiB only, 5 runs, 200,000 messages for memory; writes results/quick.json.tmp.
-// --readme: also copies the table into README.md's Performance section (between the bench markers).
+//   node bench/run.mjs --pkg DIR [--named-wasm FILE] [--quick] [--readme] [--only PARTS]
+// PARTS: size,node,chromium,memory (where) and inbound,outbound,subscriptions,receipts (what, in Node
+// and Chromium); default all. --quick: 1 KiB and 256 KiB (and 64 B ×10), 5 runs, 200,000 messages for
+// memory; writes results/quick.*.tmp. --readme: also copies the table into README.md's Performance
+// section (between the bench markers).
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +25,16 @@ const flag = (name) => args.includes(name);
 const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const quick = flag('--quick');
 const pkg = resolve(value('--pkg', join(root, 'pkg')));
+const namedWasm = value('--named-wasm', null);
 const only = new Set(value('--only', 'size,node,chromium,memory').split(','));
+const CASES = ['inbound', 'outbound', 'subscriptions', 'receipts'];
+const cases = CASES.filter((c) => only.has(c));
+// Naming only cases means: in both environments.
+if (cases.length && !only.has('node') && !only.has('chromium')) {
+  only.add('node');
+  only.add('chromium');
+}
+const mode = `${quick ? 'quick' : 'full'}${cases.length ? `:${cases.join(',')}` : ''}`;
 const results = join(here, 'results');
 mkdirSync(results, { recursive: true });
 const started = Date.now();
@@ -45,8 +58,12 @@ const report = {
     'Inbound: both clients get the same pre-generated MESSAGE streams through webSocketFactory and the same fake socket; ' +
       'the callback holds message.headers and message.body. data "binary" = ArrayBuffer (RabbitMQ with web_stomp.ws_frame = binary), ' +
       '"text" = string (RabbitMQ\'s default). frames/s and MB/s (wire bytes, 10^6) are medians of the timed runs after warm-up; ratio = ours/stompjs.',
-    'Outbound: publish({destination, body, headers: {content-type}}) into a fake socket that counts what it is given; both clients send text frames.',
-    'Size: gzip level 9 and brotli quality 11 (Node zlib).',
+    'Outbound: publish({destination, body, headers: {content-type}}) into a fake socket that counts what it is given (text frames); ' +
+      'binary: the same with binaryBody = the body\'s UTF-8 bytes (binary frames).',
+    'Subscriptions: 64 B frames, ten per WebSocket message, spread evenly over 1 / 1,000 / 10,000 live subscriptions; µs per message = 1 / frames/s.',
+    'Receipts: N publishes of a 64 B body, each asking for a RECEIPT (ours: receipt: true and the returned Promise; stompjs: watchForReceipt + a receipt header), ' +
+      'then N RECEIPTs, one per WebSocket message; publish time and settle time (until every receipt callback ran), medians.',
+    'Size: gzip level 9 and brotli quality 11 (Node zlib); minified = esbuild --minify of the JS (what a bundler does). Size by part: from a copy of the wasm with its name section (same code section).',
     'Memory: Node with --expose-gc, one 1 KiB frame per WebSocket message, the event loop turning every 100 messages; ' +
       'wasm = the module\'s linear memory (it never shrinks; flat = no growth between 10% and the end of the run).',
   ],
@@ -54,20 +71,19 @@ const report = {
 
 if (only.has('size')) {
   say('size');
-  report.size = measure(pkg);
+  report.size = measure(pkg, namedWasm);
 }
 let nodeRun = null;
 let chromiumRun = null;
 if (only.has('node')) {
   say('throughput in Node');
-  nodeRun = child(['--expose-gc'], 'node.mjs', [pkg, quick ? 'quick' : 'full']);
+  nodeRun = child(['--expose-gc'], 'node.mjs', [pkg, mode]);
 }
 if (only.has('chromium')) {
   say('throughput in Chromium');
-  chromiumRun = child([], 'browser.mjs', [pkg, quick ? 'quick' : 'full']);
+  chromiumRun = child([], 'browser.mjs', [pkg, mode]);
 }
-report.inbound = [...(nodeRun?.inbound ?? []), ...(chromiumRun?.inbound ?? [])];
-report.outbound = [...(nodeRun?.outbound ?? []), ...(chromiumRun?.outbound ?? [])];
+for (const part of CASES) report[part] = [...(nodeRun?.[part] ?? []), ...(chromiumRun?.[part] ?? [])];
 if (only.has('memory')) {
   const messages = quick ? 200000 : 1000000;
   report.memory = {};

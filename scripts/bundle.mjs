@@ -3,6 +3,8 @@
 // (src/web/edge/*.js), bundled with esbuild:
 //
 //   OUT/web/stomp_wasm.js          ESM for browsers and bundlers (init() fetches the wasm next to it)
+//   OUT/web/stomp_wasm.es2017.js   the same as ES2017 without import.meta, for webpack 4 (package.json
+//                                  `module`/`browser`; init() is given the wasm's URL)
 //   OUT/node/stomp_wasm.cjs        CommonJS for Node (loads the wasm synchronously) + index.mjs (ESM)
 //   OUT/miniprogram/index.js       CommonJS, ES2017, TextEncoder/TextDecoder polyfilled where missing
 //
@@ -52,6 +54,14 @@ async function bundle({ entry, outfile, format, target, platform, inject = [], w
 }
 
 await bundle({ entry: 'web.js', outfile: join(out, 'web', 'stomp_wasm.js'), format: 'esm', target: 'es2020', platform: 'browser', what: 'for browsers and bundlers (ESM)' });
+await bundle({
+  entry: 'web-es2017.js',
+  outfile: join(out, 'web', 'stomp_wasm.es2017.js'),
+  format: 'esm',
+  target: 'es2017',
+  platform: 'browser',
+  what: 'for bundlers without import.meta support, such as webpack 4 (ESM, ES2017; init() needs the wasm URL)',
+});
 await bundle({ entry: 'node.js', outfile: join(out, 'node', 'stomp_wasm.js'), format: 'cjs', target: 'node18', platform: 'node', what: 'for Node (CommonJS)' });
 await bundle({
   entry: 'miniprogram.js',
@@ -69,10 +79,16 @@ writeFileSync(
   `${banner('for Node (ESM over the CommonJS build)')}
 import cjs from './stomp_wasm.js';
 
-export const { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, isInitialized, initSync } = cjs;
+export const { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized, initSync } = cjs;
 export default cjs.default;
 `,
 );
+
+// Gate: the ES2017 browser build has no import.meta (webpack 4 cannot parse it; esbuild would have
+// failed on syntax newer than ES2017).
+if (/import\.meta(?! support)/.test(readFileSync(join(out, 'web', 'stomp_wasm.es2017.js'), 'utf8'))) {
+  throw new Error('web/stomp_wasm.es2017.js mentions import.meta, which webpack 4 cannot parse');
+}
 
 // Gates: the glue's exports cover the wasm's imports, in every build.
 const wasm = new WebAssembly.Module(readFileSync(join(work, 'stomp_wasm_bg.wasm')));
@@ -83,4 +99,4 @@ const missing = WebAssembly.Module.imports(wasm).filter(
 if (missing.length) {
   throw new Error(`the wasm imports what the glue does not export: ${missing.map((i) => `${i.module} ${i.name}`).join(', ')}`);
 }
-console.log('bundle: web, node, miniprogram written');
+console.log('bundle: web (ES2020 and ES2017), node, miniprogram written');

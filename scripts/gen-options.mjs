@@ -42,7 +42,9 @@ function dtsBlock() {
   lines.push('export interface ClientOptionProperties {');
   for (const [name, , def, type] of OPTIONS) {
     const always = def !== undefined || name === 'debug';
-    lines.push(`  ${name}: ${type}${always ? '' : ' | undefined'};`);
+    // A function type is parenthesised before `| undefined` is added (else it is the return type's).
+    const shown = !always && type.includes('=>') ? `(${type})` : type;
+    lines.push(`  ${name}: ${shown}${always ? '' : ' | undefined'};`);
   }
   for (const [name, , type] of CALLBACKS) lines.push(`  ${name}: ${type};`);
   lines.push('}');

@@ -85,7 +85,7 @@ fn unreceipted_frames_are_sent_again_after_the_subscriptions_and_before_newer_on
     assert!(events
         .iter()
         .any(|e| matches!(e, Event::Receipt { id, .. } if id == "k-2")));
-    assert!(events.iter().any(|e| *e == Event::Flushed { sends: 1 }));
+    assert!(events.contains(&Event::Flushed { sends: 1 }));
     assert_eq!(h.session.retained(), (0, 0));
 }
 

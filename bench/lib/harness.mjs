@@ -3,7 +3,7 @@
 // through the socket's `onmessage`, or made to publish() into it. Times are medians of several runs after
 // warm-up, the two clients alternating run by run so that noise from other processes hits both.
 
-import { DESTINATION, framesFor, makeStream, bodiesFor } from './streams.mjs';
+import { DESTINATION, bodiesFor, destinationOf, framesFor, makeStream } from './streams.mjs';
 
 const CONNECTED = 'CONNECTED\nversion:1.2\nheart-beat:0,0\nserver:bench\n\n\0';
 const utf8 = new TextEncoder();
@@ -24,6 +24,8 @@ export class FakeSocket {
     this.sentMessages = 0;
     this.sentUnits = 0;
     this.handshaking = true;
+    /** When an array, every payload sent after the handshake is kept in it (the receipt benchmark reads them). */
+    this.kept = null;
     setTimeout(() => {
       this.readyState = 1;
       this.onopen?.({ type: 'open' });
@@ -33,6 +35,7 @@ export class FakeSocket {
   send(data) {
     this.sentMessages++;
     this.sentUnits += typeof data === 'string' ? data.length : data.byteLength;
+    if (this.kept) this.kept.push(data);
     if (this.handshaking) {
       const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
       if (/^(CONNECT|STOMP)\r?\n/.test(text)) {
@@ -54,10 +57,12 @@ export class FakeSocket {
 }
 
 /**
- * Connects one client (`kind` 'ours' or 'stompjs') to a fresh FakeSocket and subscribes.
- * `received(message)` is what the subscription callback does with each message.
+ * Connects one client (`kind` 'ours' or 'stompjs') to a fresh FakeSocket and subscribes
+ * `subscriptions` times (to destinationOf(0, n), destinationOf(1, n), …; each id in `subscriptionIds`;
+ * n = Infinity with `destinations: 'numbered'`). `received(message)` is what the subscription callback
+ * does with each message.
  */
-export async function connect(kind, Client, { binary = true, received }) {
+export async function connect(kind, Client, { binary = true, received, subscriptions = 1, destinations = 'one' }) {
   const socket = new FakeSocket(binary);
   const options = {
     webSocketFactory: () => socket,
@@ -74,9 +79,12 @@ export async function connect(kind, Client, { binary = true, received }) {
   });
   client.activate();
   await connected;
-  const subscription = client.subscribe(DESTINATION, received);
+  const subscriptionIds = [];
+  const n = destinations === 'numbered' ? Infinity : subscriptions;
+  for (let k = 0; k < subscriptions; k++) subscriptionIds.push(client.subscribe(destinationOf(k, n), received).id);
+  if (new Set(subscriptionIds).size !== subscriptions) throw new Error(`${kind}: subscription ids are not distinct`);
   await tick();
-  return { client, socket, subscriptionId: subscription.id };
+  return { client, socket, subscriptionId: subscriptionIds[0], subscriptionIds };
 }
 
 export async function disconnect(kind, client) {
@@ -101,8 +109,11 @@ async function settle(gc) {
 /**
  * Inbound: one case for both clients. Returns frames/s and MB/s (wire bytes, 10^6) per client.
  * The callback holds the headers object and the body string of every message, as a user's would.
+ * `subscriptions` may be a list of counts (the many-subscriptions rows): then each client is connected
+ * once per count, all of them are timed in the same interleaved runs (so the machine's noise hits every
+ * count alike), and the result's keys are `ours@1000_fps`, ….
  */
-export async function inboundCase(clients, { bodyBytes, chunking, data = 'binary', runs = 7, warmup = 2, now, gc }) {
+export async function inboundCase(clients, { bodyBytes, chunking, data = 'binary', subscriptions = 1, destinations = 'one', ceiling = subscriptions === 1, runs = 7, warmup = 2, now, gc }) {
   const frames = framesFor(bodyBytes);
   const sink = { count: 0, chars: 0 };
   const received = (message) => {
@@ -111,20 +122,25 @@ export async function inboundCase(clients, { bodyBytes, chunking, data = 'binary
     sink.count++;
     sink.chars += body.length + headers['message-id'].length;
   };
+  const counts = Array.isArray(subscriptions) ? subscriptions : [subscriptions];
   const sides = {};
-  for (const [kind, Client] of Object.entries(clients)) {
-    const conn = await connect(kind, Client, { binary: data === 'binary', received });
-    const stream = makeStream({ bodyBytes, chunking, frames, subscription: conn.subscriptionId, data });
-    sides[kind] = { ...conn, stream, times: [] };
+  for (const n of counts) {
+    for (const [kind, Client] of Object.entries(clients)) {
+      const conn = await connect(kind, Client, { binary: data === 'binary', received, subscriptions: n, destinations });
+      const subscription = n === 1 ? conn.subscriptionId : conn.subscriptionIds;
+      const stream = makeStream({ bodyBytes, chunking, frames, subscription, data, destinations });
+      sides[Array.isArray(subscriptions) ? `${kind}@${n}` : kind] = { ...conn, kind, subscriptions: n, stream, times: [] };
+    }
   }
-  const kinds = Object.keys(sides);
+  const names = Object.keys(sides);
   // The floor: UTF-8 decoding of each body alone, which any client handing over a string must do.
   const encodedBodies = bodiesFor(bodyBytes).map((b) => utf8.encode(b));
   const decodeTimes = [];
-  let expectedChars = null;
+  // What the callback saw, per subscription count (the message-ids hold the subscription id).
+  const expectedChars = new Map();
   for (let run = 0; run < warmup + runs; run++) {
-    for (const kind of run % 2 ? [...kinds].reverse() : kinds) {
-      const side = sides[kind];
+    for (const name of run % 2 ? [...names].reverse() : names) {
+      const side = sides[name];
       await settle(gc);
       sink.count = 0;
       sink.chars = 0;
@@ -134,13 +150,14 @@ export async function inboundCase(clients, { bodyBytes, chunking, data = 'binary
       for (let i = 0; i < payloads.length; i++) socket.onmessage({ data: payloads[i] });
       const t1 = now();
       if (sink.count !== frames) {
-        throw new Error(`${kind}: ${sink.count} of ${frames} messages reached the callback (${bodyBytes} B, ${chunking}, ${data})`);
+        throw new Error(`${name}: ${sink.count} of ${frames} messages reached the callback (${bodyBytes} B, ${chunking}, ${data})`);
       }
-      if (expectedChars === null) expectedChars = sink.chars;
-      else if (sink.chars !== expectedChars) throw new Error(`${kind}: the bodies or headers differ from the other client's`);
+      const expected = expectedChars.get(side.subscriptions);
+      if (expected === undefined) expectedChars.set(side.subscriptions, sink.chars);
+      else if (sink.chars !== expected) throw new Error(`${name}: the bodies or headers differ from the other client's`);
       if (run >= warmup) side.times.push(t1 - t0);
     }
-    if (data === 'binary') {
+    if (data === 'binary' && ceiling) {
       await settle(gc);
       const decoder = new TextDecoder();
       let chars = 0;
@@ -151,23 +168,32 @@ export async function inboundCase(clients, { bodyBytes, chunking, data = 'binary
       if (run >= warmup) decodeTimes.push(t1 - t0);
     }
   }
-  const result = { frames, wire_bytes: sides[kinds[0]].stream.wireBytes, stream_hash: sides[kinds[0]].stream.hash };
+  const result = { frames, wire_bytes: sides[names[0]].stream.wireBytes };
+  // Both clients name their subscriptions sub-0, sub-1, …: the streams are the same bytes (checked in the report).
+  for (const name of names) result[`${name}_stream_hash`] = sides[name].stream.hash;
+  result.stream_hash = sides[names[0]].stream.hash;
   if (decodeTimes.length) result.decode_only_fps = frames / (median(decodeTimes) / 1000);
-  for (const kind of kinds) {
-    const seconds = median(sides[kind].times) / 1000;
-    result[`${kind}_fps`] = frames / seconds;
-    result[`${kind}_mbps`] = sides[kind].stream.wireBytes / 1e6 / seconds;
-    result[`${kind}_ms`] = sides[kind].times.map((t) => Math.round(t * 100) / 100);
-    await disconnect(kind, sides[kind].client);
+  for (const name of names) {
+    const seconds = median(sides[name].times) / 1000;
+    result[`${name}_fps`] = frames / seconds;
+    result[`${name}_mbps`] = sides[name].stream.wireBytes / 1e6 / seconds;
+    result[`${name}_ms`] = sides[name].times.map((t) => Math.round(t * 100) / 100);
+    await disconnect(sides[name].kind, sides[name].client);
   }
   return result;
 }
 
-/** Outbound: publish() of the same messages (body, content-type) into the counting socket. */
-export async function outboundCase(clients, { bodyBytes, runs = 7, warmup = 2, now, gc }) {
+/**
+ * Outbound: publish() of the same messages (body, content-type) into the counting socket; `binary`
+ * publishes the bodies' UTF-8 bytes as `binaryBody` (encoded before the timed loop) instead of `body`.
+ */
+export async function outboundCase(clients, { bodyBytes, binary = false, runs = 7, warmup = 2, now, gc }) {
   const frames = framesFor(bodyBytes);
-  const bodies = bodiesFor(bodyBytes);
-  const headers = { 'content-type': 'application/json' };
+  const params = bodiesFor(bodyBytes).map((body) =>
+    binary
+      ? { destination: DESTINATION, binaryBody: utf8.encode(body), headers: { 'content-type': 'application/json' } }
+      : { destination: DESTINATION, body, headers: { 'content-type': 'application/json' } },
+  );
   const sides = {};
   for (const [kind, Client] of Object.entries(clients)) {
     const conn = await connect(kind, Client, { binary: false, received: () => {} });
@@ -182,9 +208,7 @@ export async function outboundCase(clients, { bodyBytes, runs = 7, warmup = 2, n
       const sent = socket.sentMessages;
       const units = socket.sentUnits;
       const t0 = now();
-      for (let i = 0; i < frames; i++) {
-        client.publish({ destination: DESTINATION, body: bodies[i & 7], headers });
-      }
+      for (let i = 0; i < frames; i++) client.publish(params[i & 7]);
       const t1 = now();
       if (socket.sentMessages - sent !== frames) {
         throw new Error(`${kind}: ${socket.sentMessages - sent} of ${frames} frames reached the socket`);
@@ -204,9 +228,104 @@ export async function outboundCase(clients, { bodyBytes, runs = 7, warmup = 2, n
   return result;
 }
 
+/** The value of the `receipt` header of a SEND frame the socket was given (a string or bytes). */
+function receiptOf(data) {
+  const text = typeof data === 'string' ? data : latin1.decode(data);
+  const at = text.indexOf('\nreceipt:');
+  if (at < 0 || text.lastIndexOf('\n\n', at) >= 0) return null;
+  const end = text.indexOf('\n', at + 9);
+  return text.slice(at + 9, end);
+}
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * Receipted publishing: `count` publishes of a 64 B body, each asking for a RECEIPT, then the broker's
+ * RECEIPTs, one per WebSocket message, in the order the SENDs went out. Ours: `publish({…, receipt:
+ * true})`, settled through the returned Promise; stompjs: `watchForReceipt(id, cb)` and a `receipt`
+ * header (its documented way). Times the publishing (until the last SEND reached the socket) and the
+ * settling (from the first RECEIPT delivered until every publish's receipt callback ran) separately.
+ * The RECEIPT payloads are built between the two, from what the socket was given, outside the timing.
+ * `counts` (a list) are all timed in the same interleaved runs, one client per kind for all of them;
+ * returns one result per count.
+ */
+export async function receiptCase(clients, { counts, runs = 5, warmup = 1, now, gc }) {
+  const body = bodiesFor(64)[0];
+  const headers = { 'content-type': 'application/json' };
+  const sides = {};
+  for (const [kind, Client] of Object.entries(clients)) {
+    const conn = await connect(kind, Client, { binary: false, received: () => {} });
+    sides[kind] = { ...conn, times: new Map(counts.map((n) => [n, { publish: [], settle: [] }])) };
+  }
+  const kinds = Object.keys(sides);
+  const order = [];
+  for (const n of counts) for (const kind of kinds) order.push([kind, n]);
+  let serial = 0;
+  for (let run = 0; run < warmup + runs; run++) {
+    for (const [kind, count] of run % 2 ? [...order].reverse() : order) {
+      const side = sides[kind];
+      await settle(gc);
+      const { client, socket } = side;
+      let settled = 0;
+      const done = () => {
+        settled++;
+      };
+      socket.kept = [];
+      let t0;
+      let t1;
+      if (kind === 'stompjs') {
+        const ids = [];
+        for (let i = 0; i < count; i++) ids.push(`r-${serial++}`);
+        t0 = now();
+        for (let i = 0; i < count; i++) {
+          client.watchForReceipt(ids[i], done);
+          client.publish({ destination: DESTINATION, body, headers: { ...headers, receipt: ids[i] } });
+        }
+        t1 = now();
+      } else {
+        t0 = now();
+        for (let i = 0; i < count; i++) client.publish({ destination: DESTINATION, body, headers, receipt: true }).then(done);
+        t1 = now();
+      }
+      const sent = socket.kept;
+      socket.kept = null;
+      if (sent.length !== count) throw new Error(`${kind}: ${sent.length} of ${count} receipted frames reached the socket`);
+      const receipts = sent.map((data) => {
+        const id = receiptOf(data);
+        if (id === null) throw new Error(`${kind}: a SEND without a receipt header`);
+        return `RECEIPT\nreceipt-id:${id}\n\n\0`;
+      });
+      await settle(gc);
+      const t2 = now();
+      for (let i = 0; i < count; i++) socket.onmessage({ data: receipts[i] });
+      // Promise callbacks run as microtasks: let them (a bounded number of turns, no timer).
+      for (let spin = 0; settled < count && spin < 100; spin++) await null;
+      const t3 = now();
+      if (settled !== count) throw new Error(`${kind}: ${settled} of ${count} receipts settled`);
+      if (run >= warmup) {
+        side.times.get(count).publish.push(t1 - t0);
+        side.times.get(count).settle.push(t3 - t2);
+      }
+    }
+  }
+  const results = counts.map((count) => {
+    const result = { count };
+    for (const kind of kinds) {
+      const t = sides[kind].times.get(count);
+      result[`${kind}_publish_ms`] = median(t.publish);
+      result[`${kind}_settle_ms`] = median(t.settle);
+      result[`${kind}_publish_runs`] = t.publish.map((x) => Math.round(x * 100) / 100);
+      result[`${kind}_settle_runs`] = t.settle.map((x) => Math.round(x * 100) / 100);
+    }
+    return result;
+  });
+  for (const kind of kinds) await disconnect(kind, sides[kind].client);
+  return results;
+}
+
 /**
  * One client alone on one case, repeated for `seconds` (for CPU profiles, not for the report):
- * `chunking` 'publish' makes it publish instead. Returns the median frames/s.
+ * `chunking` 'publish' makes it publish instead (`data` 'binary': binaryBody, else a text body).
+ * Returns the median frames/s.
  */
 export async function soloCase(kind, Client, { bodyBytes, chunking, data = 'binary', seconds = 5, received }) {
   const frames = framesFor(bodyBytes);
@@ -221,10 +340,12 @@ export async function soloCase(kind, Client, { bodyBytes, chunking, data = 'bina
   const times = [];
   let run;
   if (chunking === 'publish') {
-    const bodies = bodiesFor(bodyBytes);
     const headers = { 'content-type': 'application/json' };
+    const params = bodiesFor(bodyBytes).map((body) =>
+      data === 'binary' ? { destination: DESTINATION, binaryBody: utf8.encode(body), headers } : { destination: DESTINATION, body, headers },
+    );
     run = () => {
-      for (let i = 0; i < frames; i++) client.publish({ destination: DESTINATION, body: bodies[i & 7], headers });
+      for (let i = 0; i < frames; i++) client.publish(params[i & 7]);
     };
   } else {
     const { payloads } = makeStream({ bodyBytes, chunking, frames, subscription: subscriptionId, data });

@@ -1,21 +1,40 @@
 // Which cases a run measures: every body size × chunking with binary data (ArrayBuffers, as RabbitMQ
-// sends with web_stomp.ws_frame = binary), the same with text data (RabbitMQ's default), and publish()
-// per body size. `quick` (BENCH_QUICK=1) keeps 1 KiB and 256 KiB with fewer runs, for trying changes.
+// sends with web_stomp.ws_frame = binary), the same with text data (RabbitMQ's default), publish() per
+// body size with a text body and with a binary body, the per-message cost with 1 / 1,000 / 10,000 live
+// subscriptions, and receipted publishing of 1,000 / 10,000 / 30,000 messages. `quick` (bench/run
+// --quick) keeps 1 KiB and 256 KiB (and 64 B ×10, which a target names) with fewer runs.
 
 import { BODY_SIZES, CHUNKINGS } from './streams.mjs';
 
+export const SUBSCRIPTION_COUNTS = [1, 1000, 10000];
+export const RECEIPT_COUNTS = [1000, 10000, 30000];
+
+/** `mode` is 'full' or 'quick', optionally followed by ':' and the parts to run (`quick:subscriptions,receipts`). */
 export function plan(mode) {
-  const quick = mode === 'quick';
+  const [speed, which] = mode.split(':');
+  const quick = speed === 'quick';
+  const parts = new Set((which || 'inbound,outbound,subscriptions,receipts').split(','));
+  const keep = (name, cases) => (parts.has(name) ? cases : []);
   const sizes = quick ? [1024, 262144] : BODY_SIZES;
   const inbound = [];
+  if (quick) inbound.push({ bodyBytes: 64, chunking: 'batch10', data: 'binary' });
   for (const data of ['binary', 'text']) {
     for (const bodyBytes of sizes) {
       for (const chunking of CHUNKINGS) inbound.push({ bodyBytes, chunking, data });
     }
   }
+  const outbound = [];
+  for (const bodyBytes of sizes) for (const binary of [false, true]) outbound.push({ bodyBytes, binary });
   return {
-    inbound,
-    outbound: sizes.map((bodyBytes) => ({ bodyBytes })),
+    inbound: keep('inbound', inbound),
+    outbound: keep('outbound', outbound),
+    // 64 B frames, ten per WebSocket message, spread over the subscriptions (numbered destinations of
+    // one width for every count, so only the subscription ids' lengths vary between the rows); every
+    // count in the same interleaved runs.
+    subscriptions: parts.has('subscriptions')
+      ? [{ bodyBytes: 64, chunking: 'batch10', data: 'binary', subscriptions: SUBSCRIPTION_COUNTS, destinations: 'numbered', ceiling: false }]
+      : [],
+    receipts: parts.has('receipts') ? [{ counts: quick ? RECEIPT_COUNTS.slice(0, 2) : RECEIPT_COUNTS }] : [],
     runs: quick ? 5 : 7,
     warmup: 2,
   };

@@ -48,12 +48,12 @@ export function makeBody(size, seed) {
 }
 
 /** One MESSAGE frame as RabbitMQ's Web-STOMP sends it (header order as RabbitMQ writes them). */
-export function messageFrame(subscription, index, body) {
+export function messageFrame(subscription, index, body, destination = DESTINATION) {
   const length = utf8.encode(body).length;
   return (
     'MESSAGE\n' +
     `subscription:${subscription}\n` +
-    `destination:${DESTINATION}\n` +
+    `destination:${destination}\n` +
     `message-id:T_${subscription}@@session-Xr4vQ2pLm8sYt0bNc3wJdA@@${index + 1}\n` +
     'redelivered:false\n' +
     'content-type:application/json\n' +
@@ -79,13 +79,30 @@ export function bodiesFor(bodyBytes) {
 }
 
 /**
- * The stream for one case: `{frames, wireBytes, hash, payloads}` where payloads are the WebSocket
- * messages' data: ArrayBuffers (`data: 'binary'`) or strings (`data: 'text'`).
+ * The destination of subscription `k` of `n`: `DESTINATION` when there is one (the usual case), else
+ * numbered with a fixed width (`/queue/bench-00042` for any n > 1), so that frames are the same length
+ * whether there are 1,000 or 10,000 subscriptions (only the clients' own subscription ids vary).
  */
-export function makeStream({ bodyBytes, chunking, frames, subscription = 'sub-0', data = 'binary' }) {
+export function destinationOf(k, n) {
+  return n === 1 ? DESTINATION : `${DESTINATION}-${String(k).padStart(5, '0')}`;
+}
+
+/**
+ * The stream for one case: `{frames, wireBytes, hash, payloads}` where payloads are the WebSocket
+ * messages' data: ArrayBuffers (`data: 'binary'`) or strings (`data: 'text'`). `subscription` is one id,
+ * or an array of ids: frame i then goes to subscription i mod n (with that subscription's destination),
+ * so the messages are spread evenly over every subscription. `destinations: 'numbered'` names even a
+ * single subscription's destination with a number (see destinationOf).
+ */
+export function makeStream({ bodyBytes, chunking, frames, subscription = 'sub-0', data = 'binary', destinations = 'one' }) {
   const bodies = bodiesFor(bodyBytes);
+  const subs = Array.isArray(subscription) ? subscription : [subscription];
+  const n = destinations === 'numbered' ? Infinity : subs.length;
   const texts = [];
-  for (let i = 0; i < frames; i++) texts.push(messageFrame(subscription, i, bodies[i % bodies.length]));
+  for (let i = 0; i < frames; i++) {
+    const k = i % subs.length;
+    texts.push(messageFrame(subs[k], i, bodies[i % bodies.length], destinationOf(k, n)));
+  }
   const encoded = texts.map((t) => utf8.encode(t));
   const wireBytes = encoded.reduce((n, b) => n + b.length, 0);
   const all = new Uint8Array(wireBytes);

@@ -137,6 +137,8 @@ struct Run {
     receipts_seen: Vec<String>,
     /// Receipts asked for by accepted commands, and how often each settled.
     receipts: BTreeMap<String, u32>,
+    /// Bodies kept for heads written with `body_follows` (`send_head`), in order.
+    bodies: std::collections::VecDeque<Vec<u8>>,
     next_receipt: u32,
     subscribed: usize,
     state: State,
@@ -157,6 +159,7 @@ impl Run {
             broker: Parser::new().follow_connected(false),
             receipts_seen: Vec::new(),
             receipts: BTreeMap::new(),
+            bodies: std::collections::VecDeque::new(),
             next_receipt: 0,
             subscribed: 0,
             state: State::Inactive,
@@ -173,12 +176,17 @@ impl Run {
             }
             self.event(event);
         }
-        while let Some(transmit) = self.session.poll_transmit() {
+        while let Some(mut transmit) = self.session.poll_transmit() {
             assert_eq!(
                 self.transport,
                 Some(Transport::Open),
                 "bytes without an open transport"
             );
+            if transmit.body_follows {
+                let body = self.bodies.pop_front().expect("a head whose body nobody kept");
+                transmit.bytes.extend_from_slice(&body);
+                transmit.bytes.push(0);
+            }
             self.broker
                 .push(&transmit.bytes)
                 .unwrap_or_else(|e| panic!("the session wrote bytes that do not parse: {e}"));
@@ -215,6 +223,8 @@ impl Run {
                     self.connected = false;
                     self.broker = Parser::new().follow_connected(false);
                     self.receipts_seen.clear();
+                    // A new attempt: the session dropped the heads it had not handed over.
+                    self.bodies.clear();
                 }
                 Action::Close => {
                     assert!(self.transport.is_some(), "Close with no transport");
@@ -355,7 +365,7 @@ impl Run {
 
     fn step(&mut self, input: &mut Input) {
         let now = self.now;
-        let op = input.u8() % 24;
+        let op = input.u8() % 26;
         if self.trace {
             eprintln!("t={now} op {op} ({:?})", self.session.state());
         }
@@ -418,6 +428,8 @@ impl Run {
                 let options = SendOptions {
                     binary: input.bool(),
                     skip_content_length: input.bool(),
+                    // At-least-once needs a receipt (the session refuses it otherwise: fine too).
+                    retain: input.bool(),
                 };
                 let result = self.session.send(now, "/queue/f", &headers, body, options);
                 self.asked(receipt, &result);
@@ -519,6 +531,21 @@ impl Run {
                 }
             }
             22 => self.session.handle_suspend(now),
+            23 => {
+                // A SEND whose body the driver keeps (a JS string): the head now, the body after.
+                let receipt = self.receipt(input.bool());
+                let headers = self.headers(&receipt, input.bool());
+                let body = input.bytes(64).to_vec();
+                match self.session.send_head(now, "/queue/h", &headers, body.len()) {
+                    Ok(true) => {
+                        self.bodies.push_back(body);
+                        self.asked(receipt, &Ok::<(), ()>(()));
+                    }
+                    Ok(false) => {}
+                    Err(error) => self.asked(receipt, &Err::<(), _>(error)),
+                }
+            }
+            24 => self.session.handle_congestion(now, input.bool()),
             _ => {
                 let mut config = self.session.config().clone();
                 match input.u8() % 4 {

@@ -1,5 +1,5 @@
 // stomp-wasm for mini-programs: the API of the web build, plus the loader.
-export * from './api';
+export * from './api.js';
 
 /** What `WXWebAssembly` / `TTWebAssembly` look like to the loader. */
 export interface MiniProgramWebAssembly {

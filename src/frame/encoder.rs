@@ -91,7 +91,29 @@ pub fn encode_head(
     out: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
     let start = out.len();
-    let result = write_head(command, headers, body_len, options, out);
+    out.reserve(command.as_str().len() + headers.text_len() + 4 * headers.len() + 40);
+    let result = write_head(command, headers.iter(), body_len, options, out);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+/// [`encode_head`] of a SEND to `destination` with `headers` (any `destination` among them left
+/// out), without building the frame's headers first: the per-publish path of a driver whose bodies
+/// stay on the JS side.
+pub fn encode_send_head(
+    destination: &str,
+    headers: &Headers,
+    body_len: usize,
+    options: EncodeOptions,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    let start = out.len();
+    out.reserve(destination.len() + headers.text_len() + 4 * headers.len() + 60);
+    let all = core::iter::once(("destination", destination))
+        .chain(headers.iter().filter(|(name, _)| *name != "destination"));
+    let result = write_head(Command::Send, all, body_len, options, out);
     if result.is_err() {
         out.truncate(start);
     }
@@ -109,15 +131,15 @@ fn write_frame(
         return Err(EncodeError::NulInBodyWithoutContentLength);
     }
     out.reserve(command.as_str().len() + headers.text_len() + 4 * headers.len() + body.len() + 32);
-    write_head(command, headers, body.len(), options, out)?;
+    write_head(command, headers.iter(), body.len(), options, out)?;
     out.extend_from_slice(body);
     out.push(0);
     Ok(())
 }
 
-fn write_head(
+fn write_head<'a>(
     command: Command,
-    headers: &Headers,
+    headers: impl Iterator<Item = (&'a str, &'a str)>,
     body_len: usize,
     options: EncodeOptions,
     out: &mut Vec<u8>,
@@ -125,7 +147,7 @@ fn write_head(
     let escaping = Escaping::for_frame(command.is_escaped(), options.version);
     out.extend_from_slice(command.as_str().as_bytes());
     out.push(b'\n');
-    for (name, value) in headers.iter() {
+    for (name, value) in headers {
         if name.is_empty() {
             return Err(EncodeError::EmptyHeaderName);
         }

@@ -51,7 +51,26 @@ impl Headers {
 
     /// The value of the first header called `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+        // Names compared as bytes: only the match is sliced as text (a `str` slice checks its char
+        // boundaries, which on the per-message path costs more than the comparison).
+        let wanted = name.as_bytes();
+        let bytes = self.text.as_bytes();
+        self.spans
+            .iter()
+            .find(|&&(start, middle, _)| bytes.get(start as usize..middle as usize) == Some(wanted))
+            .map(|&span| self.resolve(span).1)
+    }
+
+    /// Whether some name appears more than once (then only the first counts, as the spec reads it).
+    pub fn has_repeated_names(&self) -> bool {
+        let bytes = self.text.as_bytes();
+        let name =
+            |&(start, middle, _): &(u32, u32, u32)| bytes.get(start as usize..middle as usize);
+        self.spans.iter().enumerate().any(|(index, span)| {
+            self.spans[..index]
+                .iter()
+                .any(|earlier| name(earlier) == name(span))
+        })
     }
 
     /// The values of every header called `name`, in order.

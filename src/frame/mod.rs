@@ -40,7 +40,7 @@ use alloc::vec::Vec;
 pub use command::Command;
 pub(crate) use decimal::numbered;
 pub use decimal::push_decimal;
-pub use encoder::{encode, encode_head, EncodeOptions, HEARTBEAT};
+pub use encoder::{encode, encode_head, encode_send_head, EncodeOptions, HEARTBEAT};
 pub use error::{EncodeError, ParseError};
 pub use headers::Headers;
 pub use limits::{Limit, Limits};

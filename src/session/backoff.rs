@@ -25,8 +25,11 @@ impl Backoff {
                 policy.delay.saturating_mul(1u64 << doublings)
             }
         };
-        // As stompjs: the cap is never below the base delay (`maxReconnectDelay: 0` stays at it).
-        let capped = base.min(policy.max_delay.max(policy.delay));
+        // As stompjs 7.5: 0 means no cap, and a cap below the base delay is raised to it.
+        let capped = match policy.max_delay {
+            0 => base,
+            cap => base.min(cap.max(policy.delay)),
+        };
         let jitter = policy.jitter.clamp(0.0, 1.0);
         if jitter == 0.0 {
             return capped;
@@ -70,6 +73,22 @@ mod tests {
     }
 
     #[test]
+    fn a_zero_cap_is_no_cap_as_in_stompjs() {
+        let mut backoff = Backoff::new(1);
+        let p = ReconnectPolicy {
+            max_delay: 0,
+            ..policy(ReconnectTimeMode::Exponential, 0.0)
+        };
+        let delays: Vec<_> = [1, 2, 10]
+            .into_iter()
+            .map(|k| backoff.delay(&p, k))
+            .collect();
+        assert_eq!(delays, [1_000, 2_000, 512_000]);
+        // Doubling saturates instead of wrapping (the driver arms at most 2^31−1 ms at a time).
+        assert_eq!(backoff.delay(&p, u32::MAX), u64::MAX);
+    }
+
+    #[test]
     fn linear_delay_is_constant() {
         let mut backoff = Backoff::new(1);
         let p = policy(ReconnectTimeMode::Linear, 0.0);
@@ -89,7 +108,7 @@ mod tests {
     #[test]
     fn the_cap_is_never_below_the_base_delay() {
         let mut backoff = Backoff::new(1);
-        for max_delay in [0, 1, 999] {
+        for max_delay in [1, 999] {
             let p = ReconnectPolicy {
                 max_delay,
                 ..policy(ReconnectTimeMode::Exponential, 0.0)

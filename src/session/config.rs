@@ -34,7 +34,8 @@ pub enum ReconnectTimeMode {
     /// Every attempt waits `delay`.
     #[default]
     Linear,
-    /// Attempt k of a streak waits `delay × 2^(k-1)`, capped by `max(max_delay, delay)`.
+    /// Attempt k of a streak waits `delay × 2^(k-1)`, capped by `max(max_delay, delay)` (no cap when
+    /// `max_delay` is 0).
     Exponential,
 }
 
@@ -54,9 +55,8 @@ pub struct ReconnectPolicy {
     pub delay: Millis,
     /// Linear or exponential growth.
     pub mode: ReconnectTimeMode,
-    /// Upper bound for any delay (before jitter). As in @stomp/stompjs the bound is never below
-    /// `delay`: the effective cap is `max(max_delay, delay)`, so 0 with exponential growth means
-    /// "stay at `delay`".
+    /// Upper bound for any delay (before jitter). As in @stomp/stompjs 7.5: 0 means no bound, and a
+    /// bound below `delay` is raised to `delay` (the effective cap is `max(max_delay, delay)`).
     pub max_delay: Millis,
     /// Reconnect attempts allowed in a streak (see above); 0 means no limit. When used up, the
     /// session goes to [`State::Failed`](super::State::Failed).

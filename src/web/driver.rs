@@ -23,7 +23,7 @@ use core::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsValue;
 
-use crate::frame::{Headers, Version};
+use crate::frame::{push_decimal, Headers, Version};
 use crate::session::redacted_url;
 use crate::session::{
     AckTarget, Action, CloseInfo, CommandError, Config as SessionConfig, Event, SendOptions,
@@ -74,6 +74,21 @@ pub struct DriverConfig {
     pub app_lifecycle: bool,
     /// Every frame as a binary WebSocket message.
     pub force_binary: bool,
+    /// stompjs's `splitLargeFrames`: a text frame longer than [`max_chunk_size`] bytes is written as
+    /// several WebSocket messages, cut at UTF-8 character boundaries (binary frames never are).
+    ///
+    /// [`max_chunk_size`]: DriverConfig::max_chunk_size
+    pub split_large_frames: bool,
+    /// stompjs's `maxWebSocketChunkSize`: the most bytes of one message when splitting (default 8 KiB).
+    pub max_chunk_size: usize,
+    /// stompjs's `appendMissingNULLonIncoming`: a text message that does not end with the NUL that ends
+    /// a frame gets one (React Native cuts strings at NUL, so each frame arrives without it).
+    pub append_missing_nul: bool,
+    /// stompjs's `discardWebsocketOnCommFailure`: a socket given up on because the broker went silent
+    /// (heart-beats lost, no CONNECTED or no DISCONNECT receipt in time) or by
+    /// [`Driver::force_disconnect`] is discarded (`terminate()` where the socket has it, as Node's `ws`
+    /// does) rather than closed with a closing handshake that a dead network never completes.
+    pub discard_on_comm_failure: bool,
     /// The debug log.
     pub debug: DebugConfig,
     /// Before each connection attempt, ask the owner ([`Notice::BeforeConnect`]) and wait for
@@ -98,6 +113,7 @@ impl DriverConfig {
         DriverConfig {
             reconnect_on_resume: true,
             app_lifecycle: true,
+            max_chunk_size: 8 * 1024,
             max_buffered_amount: DEFAULT_MAX_BUFFERED_AMOUNT,
             ..DriverConfig::default()
         }
@@ -220,8 +236,8 @@ enum Input {
     Socket(u64, SocketEvent),
     Timer,
     Hook(Hook),
-    /// The transport for a generation was opened (or could not be).
-    Opened(u64, Result<Rc<dyn Transport>, JsValue>),
+    /// The transport for a generation was opened (or could not be: why, and the thrown value).
+    Opened(u64, Result<Rc<dyn Transport>, (String, JsValue)>),
     /// The owner's `beforeConnect` for a generation finished.
     BeforeConnectDone(u64, Result<(), String>),
     /// A congested socket's buffered amount, read again (`None`: no socket, or it cannot say).
@@ -244,8 +260,18 @@ enum Work {
 /// One WebSocket message to write.
 enum Outgoing {
     Frame(Transmit),
-    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for.
-    Joined(Vec<u8>, JsValue),
+    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for, of this
+    /// many bytes.
+    Joined(Vec<u8>, JsValue, usize),
+}
+
+impl Outgoing {
+    fn len(&self) -> usize {
+        match self {
+            Outgoing::Frame(transmit) => transmit.bytes.len(),
+            Outgoing::Joined(head, _, body) => head.len() + body + 1,
+        }
+    }
 }
 
 struct Core {
@@ -260,10 +286,15 @@ struct Core {
     log: DebugLog,
     /// The platform's event object of the last socket close or error.
     socket_event: JsValue,
-    /// The next close discards the socket (`deactivate({force: true})`).
+    /// The close the session asks for next, in answer to the same call, discards the socket
+    /// (`deactivate({force: true})`, or a communication failure with `discard_on_comm_failure`).
     discard: bool,
-    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order.
-    bodies: VecDeque<JsValue>,
+    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order, with
+    /// their UTF-8 lengths.
+    bodies: VecDeque<(JsValue, usize)>,
+    /// Bytes written since the socket's buffered amount was last looked at (it is looked at again
+    /// once a quarter of `max_buffered_amount` has gone out: not one property read per frame).
+    unchecked: f64,
     /// Reads a congested socket's buffered amount again and reports it (`Input::Drained`).
     drain_poll: Option<js_sys::Function>,
 }
@@ -285,6 +316,7 @@ impl Driver {
             socket_event: JsValue::UNDEFINED,
             discard: false,
             bodies: VecDeque::new(),
+            unchecked: 0.0,
             drain_poll: None,
         };
         Driver {
@@ -357,6 +389,7 @@ impl Driver {
     /// Drops the socket as if the network failed; the reconnect policy applies.
     pub fn force_disconnect(&self) -> Result<(), DriverError> {
         self.command(|core, now| {
+            core.discard = core.config.discard_on_comm_failure;
             core.session.drop_connection(now);
             Ok(())
         })
@@ -400,15 +433,16 @@ impl Driver {
         options: SendOptions,
     ) -> Result<SendOutcome, DriverError> {
         self.command(|core, now| {
-            // The raw debug log shows bodies, forced binary frames need the bytes, and an
-            // at-least-once frame is kept to be sent again: the long way.
+            // The raw debug log shows bodies, forced binary frames need the bytes, so does a frame to
+            // be split into pieces, and an at-least-once frame is kept to be sent again: the long way.
             let direct = !options.binary
                 && !options.skip_content_length
                 && !options.retain
                 && !core.config.force_binary
+                && !core.config.split_large_frames
                 && !core.config.debug.raw;
             if direct && core.session.send_head(now, destination, headers, length)? {
-                core.bodies.push_back(body.clone());
+                core.bodies.push_back((body.clone(), length));
                 return Ok(SendOutcome::Sent);
             }
             let bytes = body.as_string().unwrap_or_default().into_bytes();
@@ -530,6 +564,8 @@ impl Core {
                 if let Some(timer) = &mut self.timer {
                     timer.fired();
                 }
+                // A close asked for on a deadline gives up on a silent broker.
+                self.discard |= self.config.discard_on_comm_failure;
                 self.session.handle_timeout(now);
             }
             Input::Hook(Hook::Resume) => {
@@ -545,8 +581,8 @@ impl Core {
             }
             Input::Opened(generation, opened) if generation == self.generation => match opened {
                 Ok(transport) => self.transport = Some(transport),
-                Err(error) => {
-                    let message = concat(&["cannot open the socket: ", &describe_js(&error)]);
+                Err((described, error)) => {
+                    let message = concat(&["cannot open the socket: ", &described]);
                     self.log.log(|| message.clone());
                     self.socket_event = error;
                     work.push(Work::Notice(Notice::SocketError(message.clone())));
@@ -611,7 +647,10 @@ impl Core {
     fn socket_event(&mut self, now: u64, event: SocketEvent, work: &mut Vec<Work>) {
         match event {
             SocketEvent::Open => self.session.handle_open(now),
-            SocketEvent::Message(bytes) => {
+            SocketEvent::Message(mut bytes, text) => {
+                if text && self.config.append_missing_nul {
+                    append_missing_nul(&mut bytes);
+                }
                 self.log.frame_in(&bytes);
                 self.session.handle_bytes(now, &bytes);
             }
@@ -672,6 +711,8 @@ impl Core {
                 }
             }
         }
+        // Meant for a close the same call would make: one that did not come must not apply later.
+        self.discard = false;
         if let Some(transport) = &self.transport {
             let mut batch = Vec::new();
             while let Some(transmit) = self.session.poll_transmit() {
@@ -679,13 +720,12 @@ impl Core {
                     true => self.log.head_out(&transmit.bytes),
                     false => self.log.frame_out(&transmit.bytes),
                 }
-                batch.push(match transmit.body_follows {
-                    true => Outgoing::Joined(
-                        transmit.bytes,
-                        self.bodies.pop_front().unwrap_or_default(),
-                    ),
-                    false => Outgoing::Frame(transmit),
-                });
+                if transmit.body_follows {
+                    let (body, length) = self.bodies.pop_front().unwrap_or_default();
+                    batch.push(Outgoing::Joined(transmit.bytes, body, length));
+                } else {
+                    split_into(&self.config, &mut self.log, transmit, &mut batch);
+                }
             }
             if !batch.is_empty() {
                 work.push(Work::Send(
@@ -754,6 +794,52 @@ impl Core {
                 self.log.log(|| note);
             }
         }
+    }
+}
+
+/// Adds `transmit` to `batch`: as it is, or, with `split_large_frames`, a text frame longer than
+/// `max_chunk_size` as several text messages (stompjs's `splitLargeFrames`; the broker reassembles
+/// the frame from the stream). Binary frames, and every frame under `force_binary`, go whole.
+fn split_into(
+    config: &DriverConfig,
+    log: &mut DebugLog,
+    transmit: Transmit,
+    batch: &mut Vec<Outgoing>,
+) {
+    let max = config.max_chunk_size;
+    if !config.split_large_frames
+        || config.force_binary
+        || transmit.binary
+        || transmit.bytes.len() <= max
+    {
+        batch.push(Outgoing::Frame(transmit));
+        return;
+    }
+    let mut pieces = 0u64;
+    for piece in transport::utf8_pieces(&transmit.bytes, max) {
+        pieces += 1;
+        batch.push(Outgoing::Frame(Transmit {
+            bytes: piece.to_vec(),
+            binary: false,
+            body_follows: false,
+        }));
+    }
+    log.log(|| {
+        let mut line = String::from("split a frame of ");
+        push_decimal(&mut line, transmit.bytes.len() as u64);
+        line.push_str(" bytes into ");
+        push_decimal(&mut line, pieces);
+        line.push_str(" messages");
+        line
+    });
+}
+
+/// Ends a text message with the NUL that ends a frame, unless it has one or is only heart-beats (EOLs),
+/// which carry none: each message is then taken to be one whole frame, as stompjs does.
+fn append_missing_nul(bytes: &mut Vec<u8>) {
+    let beats_only = bytes.iter().all(|&b| b == b'\n' || b == b'\r');
+    if !beats_only && bytes.last() != Some(&0) {
+        bytes.push(0);
     }
 }
 
@@ -831,13 +917,14 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
         }
         Work::Close(transport, discard) => transport.close(discard),
         Work::Send(transport, batch, force_binary) => {
-            let sent_any = !batch.is_empty();
+            let mut written = 0;
             for outgoing in batch {
+                written += outgoing.len();
                 let sent = match outgoing {
                     Outgoing::Frame(transmit) => {
                         transport.send(&transmit.bytes, transmit.binary || force_binary)
                     }
-                    Outgoing::Joined(head, body) => {
+                    Outgoing::Joined(head, body, _) => {
                         transport.send_joined(core::str::from_utf8(&head).unwrap_or(""), &body)
                     }
                 };
@@ -852,12 +939,25 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
                     break;
                 }
             }
-            if sent_any {
-                // Backpressure: read with no borrow held, then tell the session.
+            // Backpressure: once enough has gone out, the buffered amount is read (with no borrow
+            // held: a user's socket may have a getter there), then the session is told.
+            let look = match shared.core.try_borrow_mut() {
+                Ok(mut core) => {
+                    let limit = core.config.max_buffered_amount;
+                    core.unchecked += written as f64;
+                    let look = limit > 0.0 && core.unchecked >= limit / 4.0;
+                    if look {
+                        core.unchecked = 0.0;
+                    }
+                    look
+                }
+                Err(_) => false,
+            };
+            if look {
                 let amount = transport.buffered_amount();
                 if let Ok(mut core) = shared.core.try_borrow_mut() {
                     let limit = core.config.max_buffered_amount;
-                    let over = limit > 0.0 && amount.is_some_and(|amount| amount > limit);
+                    let over = amount.is_some_and(|amount| amount > limit);
                     if over && !core.session.congested() {
                         let now = core.clock.now();
                         core.session.handle_congestion(now, true);
@@ -882,7 +982,9 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
             });
             // Events a socket reports while it is being opened queue behind its `Opened`.
             let before = shared.inbox.try_borrow().map_or(0, |i| i.len());
-            let opened = transport::open(&url, &versions, kind, sink);
+            // Described here, with no borrow held: a thrown value's `toString` is user code too.
+            let opened = transport::open(&url, &versions, kind, sink)
+                .map_err(|error| (describe_js(&error), error));
             if let Ok(mut inbox) = shared.inbox.try_borrow_mut() {
                 let at = before.min(inbox.len());
                 inbox.insert(at, Input::Opened(generation, opened));

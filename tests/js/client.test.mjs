@@ -69,6 +69,7 @@ const GOOD = {
   strings: ['x-token'],
   ms: 1234,
   count: 7,
+  size: 4096,
   multiplier: 3,
   fraction: 0.5,
   bool: true,
@@ -110,7 +111,7 @@ describe('options', () => {
   });
 
   test('a wrong value is a TypeError naming the option, and nothing of that configure() applies', () => {
-    const wrong = { urls: 5, headers: 'x', versions: ['2.0'], strings: 5, ms: -1, count: 1.5, multiplier: 0.5, fraction: 2, bool: 'yes', mode: 3, fn: 'not a function' };
+    const wrong = { urls: 5, headers: 'x', versions: ['2.0'], strings: 5, ms: -1, count: 1.5, size: 0, multiplier: 0.5, fraction: 2, bool: 'yes', mode: 3, fn: 'not a function' };
     for (const spec of OPTIONS) {
       const [name, kind] = spec;
       const value = kind.startsWith('enum:') ? 'nope' : wrong[kind];
@@ -333,6 +334,27 @@ describe('values users really pass', () => {
 });
 
 describe('re-entrancy from callbacks', () => {
+  test('a webSocketFactory that throws a value whose toString calls the client back: reported, retried, and the client then works', async () => {
+    let calls = 0;
+    const client = new Client({ connectHeaders: LOGIN, reconnectDelay: 50 });
+    const errors = [];
+    client.onWebSocketError = (e) => errors.push(e);
+    client.webSocketFactory = () => {
+      calls += 1;
+      if (calls === 1) {
+        throw { toString() { return `thrown while ${client.connectionState} (${client.active})`; } };
+      }
+      return new WebSocket(RABBIT, ['v12.stomp']);
+    };
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    assert.equal(errors.length, 1);
+    assert.equal(calls, 2);
+    await roundTrip(client);
+    await stop(client);
+  });
+
   test('a subscription callback that unsubscribes receives none of the rest of its batch; those go to onUnhandledMessage', async () => {
     const id = `batch-${Date.now()}`;
     const client = new Client({ brokerURL: broker.url('ok', { id }), reconnectDelay: 0 });
@@ -478,6 +500,33 @@ describe('lifecycle (@stomp/stompjs 7.4+ semantics), against RabbitMQ', () => {
   });
 });
 
+describe('time', () => {
+  test('a wall clock that steps back an hour neither stops outgoing heart-beats nor, stepping forward, fakes a loss (the clock is monotonic)', async () => {
+    const id = `clock-${Date.now()}`;
+    // The test broker sends an EOL every 100 ms and expects ours as often.
+    const client = new Client({ brokerURL: broker.url('ok', { id, hb: '100,100' }), heartbeatOutgoing: 100, heartbeatIncoming: 100, reconnectDelay: 0 });
+    const watch = new Watch(client);
+    client.activate();
+    await watch.next('connect');
+    const beats = async () => (await broker.records(id))[0].heartbeats;
+    const realNow = Date.now;
+    try {
+      Date.now = () => realNow() - 3600000; // back an hour
+      const before = await beats();
+      await sleep(700);
+      const sent = (await beats()) - before;
+      assert.ok(sent >= 3, `heart-beats went on after the step back: ${sent} in 700 ms`);
+      Date.now = () => realNow() + 3600000; // forward an hour
+      await sleep(500);
+      assert.equal(watch.count('heartbeatLost'), 0, 'no heart-beat loss faked by the step forward');
+      assert.equal(client.connected, true);
+    } finally {
+      Date.now = realNow;
+    }
+    await stop(client);
+  });
+});
+
 describe('delivery: at-least-once and backpressure (issue #14)', () => {
   const header = (frame, name) => (frame.headers.find(([n]) => n === name) || [])[1];
 
@@ -528,7 +577,9 @@ describe('delivery: at-least-once and backpressure (issue #14)', () => {
     await watch.next('reconnectScheduled');
     let settled = false;
     const written = client.publish({ destination: '/queue/a', body: 'later' }).then(() => { settled = true; });
-    await sleep(20);
+    await null;
+    await null;
+    assert.equal(client.connectionState, 'reconnecting');
     assert.equal(settled, false, 'not settled while it waits');
     await within(written, 3000, 'written after the reconnect');
     assert.ok(broker.connections[1].frames.some((f) => f.command === 'SEND'));
@@ -550,7 +601,10 @@ describe('delivery: at-least-once and backpressure (issue #14)', () => {
     const socket = broker.sockets[0];
     socket.bufferedAmount = 5000; // the network is slow: the socket holds more than it may
     const order = [];
-    const publishes = [1, 2, 3, 4].map((n) => client.publish({ destination: '/queue/a', body: String(n) }).then(() => order.push(n)));
+    // The buffered amount is looked at again once a quarter of the limit has been written: 300-byte
+    // bodies make it every frame.
+    const body = (n) => String(n).padEnd(300, '.');
+    const publishes = [1, 2, 3, 4].map((n) => client.publish({ destination: '/queue/a', body: body(n) }).then(() => order.push(n)));
     await sleep(50);
     const sends = () => broker.frames.filter((f) => f.command === 'SEND').length;
     assert.equal(sends(), 1, 'the first went out; the socket was then found full');

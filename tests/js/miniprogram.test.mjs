@@ -517,6 +517,30 @@ for (const variant of PLATFORMS) {
   });
 }
 
+describe('mini-program runtime: the stomp.js 2.x facade', () => {
+  test('Stomp.client(url) under wx: connect(login, passcode, …), subscribe, send, heart-beats from client.heartbeat, disconnect', { timeout: 30000 }, async (t) => {
+    const { rt, app } = await start(t, { platform: 'wx' });
+    const topic = `/topic/mp-compat-${RUN}`;
+    const text = '老版本 stomp.js 的代码 ✓ 👋';
+    const h = app.compatChat(BROKER, LOGIN.login, LOGIN.passcode, topic, text);
+    rt.track({ client: h.client });
+    const context = () => `${JSON.stringify(h.events)}\n${describeRun(rt)}`;
+    await until(() => h.bodies.length === 1, 5000, 'the message back', context);
+    assert.equal(h.bodies[0], text);
+    assert.equal(h.count('error'), 0);
+    assert.equal(h.events[0].detail, '1.2', 'connected with STOMP 1.2');
+    const [task] = rt.control.tasks();
+    assert.equal(task.through, 'wx', 'the client opened its own wx.connectSocket');
+    assert.deepEqual(Array.from(task.protocols), ['v12.stomp', 'v11.stomp', 'v10.stomp']);
+    // client.heartbeat.outgoing = 1000 before connect(): heart-beats go out every second (real time).
+    await until(() => rt.control.tasks()[0].sent.filter((s) => s === 'heart-beat').length >= 2, 5000, 'two heart-beats from the client', context);
+    h.disconnect();
+    await until(() => h.count('disconnected') === 1, 5000, 'the disconnect callback', context);
+    await until(() => rt.control.tasks()[0].status === 'closed', 2000, 'the socket closed', context);
+    assert.equal(rt.control.tasks().length, 1, 'one socket, no reconnect');
+  });
+});
+
 describe('mini-program runtime: lifecycle', () => {
   test('a reconnect that comes due while suspended waits for onAppShow: no attempt into the suspension, none counted', { timeout: 30000 }, async (t) => {
     const { rt, make } = await start(t, { platform: 'wx' });

@@ -195,6 +195,45 @@ exports.makeClient = function (optionsJson) {
   return h;
 };
 
+/**
+ * The stomp.js 2.x code of a mini-program project, with the hand-patched copy replaced by the package:
+ * `Stomp.client(url)` (the client opens its own wx/tt/uni SocketTask), `client.debug = null`, the
+ * heart-beat set through `client.heartbeat`, `connect(login, passcode, onConnect, onError)`,
+ * `subscribe`, `send`, `disconnect(callback)`. Records what it sees for the host.
+ */
+exports.compatChat = function (url, login, passcode, destination, text) {
+  var h = { events: [], bodies: [], client: null };
+  function record(type, detail) {
+    h.events.push({ type: type, detail: detail === undefined ? null : detail });
+  }
+  var client = lib.Stomp.client(url);
+  client.debug = null;
+  client.heartbeat.outgoing = 1000;
+  client.heartbeat.incoming = 0;
+  client.connect(login, passcode, function (frame) {
+    record('connect', frame.headers.version);
+    client.subscribe(destination, function (message) {
+      h.bodies.push(message.body);
+      record('message', message.headers['content-type'] || '');
+    });
+    client.send(destination, { 'content-type': 'text/plain;charset=utf-8' }, text);
+  }, function (frame) {
+    record('error', frame.headers.message);
+  });
+  h.client = client;
+  h.disconnect = function () {
+    client.disconnect(function () {
+      record('disconnected');
+    });
+  };
+  h.count = function (type) {
+    return h.events.filter(function (e) {
+      return e.type === type;
+    }).length;
+  };
+  return h;
+};
+
 /** Opens a bare SocketTask (another part of the app holding a socket). */
 exports.openRawSocket = function (platform, url) {
   var result = { open: false, closed: false, error: null, task: null };

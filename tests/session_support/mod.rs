@@ -575,7 +575,10 @@ impl ReferenceBackoff {
                 .delay
                 .saturating_mul(1u64 << attempt.saturating_sub(1).min(63)),
         };
-        base.min(policy.max_delay.max(policy.delay))
+        match policy.max_delay {
+            0 => base,
+            cap => base.min(cap.max(policy.delay)),
+        }
     }
 
     /// The delay before `attempt`.

@@ -379,6 +379,30 @@ export async function onlineEventReconnectsAtOnce(make) {
   await client.deactivate();
 }
 
+/**
+ * activate() during deactivate() connects once the disconnect is over — with the page hooks installed
+ * again (issue #11: it used to connect without them, so 'online' did nothing afterwards).
+ */
+export async function activateDuringDeactivateKeepsThePageHooks(make) {
+  const client = await connect(make, { reconnectDelay: 60000 });
+  let connects = 0;
+  client.on('connect', () => { connects += 1; });
+  const deactivated = client.deactivate();
+  client.activate();
+  await within(deactivated, 10000, 'the deactivate() Promise');
+  const connected = new Promise((resolve) => { if (client.connected) resolve(); else client.on('connect', resolve); });
+  await within(connected, 10000, 'the connection activate() asked for');
+  same(connects, 1, 'connects once');
+  const scheduled = new Promise((resolve) => client.on('reconnectScheduled', resolve));
+  const reconnected = new Promise((resolve) => client.on('connect', resolve));
+  const response = await fetch(`${CONTROL}/close-all`, { method: 'POST' });
+  same(response.status, 200, 'close-all');
+  await within(scheduled, 10000, 'the reconnect to be scheduled');
+  window.dispatchEvent(new Event('online'));
+  await within(reconnected, 5000, "the reconnect on 'online' (the hooks came back with activate())");
+  await client.deactivate();
+}
+
 export async function beforeConnectMayRefreshCredentials(make) {
   let calls = 0;
   const client = await connect(make, {

@@ -3,7 +3,7 @@
 
 use super::connection::dropped;
 use super::*;
-use crate::frame::encode_head;
+use crate::frame::encode_send_head;
 
 impl Session {
     /// Starts connecting (stompjs's `activate`). Allowed when inactive or failed; while
@@ -286,20 +286,16 @@ impl Session {
         if destination.is_empty() {
             return Err(CommandError::MissingHeader("destination"));
         }
-        let mut frame_headers = Headers::new().with("destination", destination);
-        for (name, value) in headers.iter().filter(|(name, _)| *name != "destination") {
-            frame_headers.push(name, value);
-        }
-        if let Some(tx) = frame_headers.get("transaction") {
+        if let Some(tx) = headers.get("transaction") {
             if !self.transactions.contains_key(tx) {
                 return Err(CommandError::UnknownTransaction(tx.to_owned()));
             }
         }
-        self.claim_receipt(&frame_headers)?;
+        self.claim_receipt(headers)?;
         let mut head = Vec::new();
         let options = EncodeOptions::new(self.version.unwrap_or(Version::V1_2));
-        encode_head(Command::Send, &frame_headers, body_len, options, &mut head)?;
-        self.track_receipt(now, &frame_headers);
+        encode_send_head(destination, headers, body_len, options, &mut head)?;
+        self.track_receipt(now, headers);
         self.last_sent = now;
         self.transmits.push_back(Transmit {
             bytes: head,

@@ -1,11 +1,13 @@
-// What every build of the package exports besides its loader: the Client and the stompjs enums.
+// What every build of the package exports besides its loader: the Client, the stompjs enums, and the
+// stomp.js 2.x facade (Stomp, CompatClient).
 // `glue` is the wasm-bindgen glue (--target bundler), bound to an instance by `finish`.
 import * as glue from 'stomp-wasm-glue';
 import { bindCore } from './client.js';
 
 export { Client } from './client.js';
 export { Frame } from './frames.js';
-export { ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions } from './enums.js';
+export { ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig } from './enums.js';
+export { Stomp, CompatClient } from './compat.js';
 
 /** The import object the wasm module is instantiated with. */
 export function imports() {

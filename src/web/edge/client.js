@@ -114,6 +114,9 @@ export class Client {
     this._id = randomId();
     this._generation = -1;
     this._closeDetail = null;
+    // Subscriptions made by a 'connect' callback, and whether one is running (see _endConnection).
+    this._perConnection = [];
+    this._inConnect = false;
     this._Message = messageClass(this);
     this._values.connectHeaders = {};
     this._values.disconnectHeaders = {};
@@ -199,6 +202,15 @@ export class Client {
    * written or queued; rejected with an Error naming the problem.
    */
   publish(params) {
+    try {
+      return this._publish(params);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** `publish`, throwing what `publish` rejects with (for the 2.x `send`, which throws). */
+  _publish(params) {
     let receipt = '';
     try {
       if (!isObject(params)) throw typeError('publish() takes {destination, body?, binaryBody?, headers?}');
@@ -253,7 +265,7 @@ export class Client {
       return promise;
     } catch (error) {
       if (receipt) this._receipts.delete(receipt);
-      return Promise.reject(this._fault(error));
+      throw this._fault(error);
     }
   }
 
@@ -265,7 +277,9 @@ export class Client {
 
   /**
    * Subscribes; `callback(message)` gets every MESSAGE. The subscription survives reconnects (it is
-   * re-sent with the same id). Returns `{id, unsubscribe(headers?)}`.
+   * re-sent with the same id) — unless it was made by an `onConnect` callback (or a 'connect'
+   * listener), which runs again after a reconnect and makes it again, as with stompjs: such a
+   * subscription lasts for its connection. Returns `{id, unsubscribe(headers?)}`.
    */
   subscribe(destination, callback, headers) {
     requireString(destination, "subscribe(): 'destination'");
@@ -287,6 +301,7 @@ export class Client {
       this._subs.delete(id);
       throw error;
     }
+    if (this._inConnect) this._perConnection.push(id);
     const client = this;
     return {
       id: id,
@@ -492,7 +507,14 @@ export class Client {
     switch (kind) {
       case F_MESSAGE: {
         const callback = this._subs.get(frame.headers.subscription);
-        if (callback) this._call(callback, [frame], 'subscription callback');
+        if (callback) {
+          // The per-message path: no argument array.
+          try {
+            callback(frame);
+          } catch (error) {
+            this._report('subscription callback', error);
+          }
+        }
         else this._emit('unhandledMessage', [frame]);
         break;
       }
@@ -500,7 +522,12 @@ export class Client {
         this._emit('unhandledMessage', [frame]);
         break;
       case F_CONNECTED:
-        this._emit('connect', [frame]);
+        this._inConnect = true;
+        try {
+          this._emit('connect', [frame]);
+        } finally {
+          this._inConnect = false;
+        }
         break;
       case F_RECEIPT:
       case F_UNHANDLED_RECEIPT:
@@ -578,6 +605,7 @@ export class Client {
         break;
       }
       case E_SOCKET_CLOSED: {
+        this._endConnection();
         let event = this._core.takeSocketEvent();
         if (event === undefined) event = { type: 'close', code: n, reason: a, wasClean: b === '1' };
         this._emit('webSocketClose', [event]);
@@ -626,6 +654,24 @@ export class Client {
         break;
       default:
         break;
+    }
+  }
+
+  /**
+   * The connection is gone: the subscriptions its connect callbacks made end with it (they are not
+   * restored: the callbacks will make them again on the next CONNECTED, as stompjs code expects).
+   */
+  _endConnection() {
+    const ids = this._perConnection;
+    this._perConnection = [];
+    for (let i = 0; i < ids.length; i++) {
+      if (!this._subs.has(ids[i])) continue;
+      this._subs.delete(ids[i]);
+      try {
+        this._do('unsubscribe', ids[i], '');
+      } catch (e) {
+        // Already gone from the session (a subscription it lost): nothing to undo.
+      }
     }
   }
 

@@ -45,3 +45,11 @@ Versions.V1_0 = '1.0';
 Versions.V1_1 = '1.1';
 Versions.V1_2 = '1.2';
 Versions.default = new Versions(['1.2', '1.1', '1.0']);
+
+/**
+ * stompjs's `StompHeaders` and `StompConfig` are classes (so TypeScript code imports them as values,
+ * which `verbatimModuleSyntax` insists on): plain objects of headers and of options, here too.
+ */
+export class StompHeaders {}
+
+export class StompConfig {}

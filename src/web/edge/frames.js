@@ -1,5 +1,5 @@
-// Received frames as JS objects, made in one call from wasm (`_f`): the headers arrive as one string
-// (`name\0value\0…`), the body as a view of wasm memory that is valid only during that call. The body
+// Received frames as JS objects, made in one call from wasm (`_f`): the headers arrive as one JSON
+// string, the body as a view of wasm memory that is valid only during that call. The body
 // is decoded once, and only as text when it is UTF-8 (a fatal decoder says so, with no second
 // validation in wasm); `binaryBody` is made on first access (the UTF-8 of a text body is exactly what
 // TextEncoder gives back), so a callback that never reads it pays nothing for it.
@@ -17,16 +17,9 @@ function decoders() {
   lossy = new TextDecoder('utf-8');
 }
 
-/** `name\0value\0…` → `{name: value}`; the first of repeated names wins (as the spec says). */
-export function unpackHeaders(packed) {
-  const headers = {};
-  if (packed === '') return headers;
-  const parts = packed.split('\0');
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const name = parts[i];
-    if (!Object.prototype.hasOwnProperty.call(headers, name)) headers[name] = parts[i + 1];
-  }
-  return headers;
+/** The headers wasm hands over (a JSON object, the first of repeated names only) as an object. */
+export function unpackHeaders(json) {
+  return JSON.parse(json);
 }
 
 /** A received frame (stompjs's `IFrame`); a MESSAGE adds `ack`/`nack` (stompjs's `IMessage`). */

@@ -3,24 +3,33 @@
 // table, not the block.
 
 /** STOMP headers: names to values (numbers and booleans are sent as `String(value)`; `undefined`
- * and `null` leave the header out). */
-export type StompHeaders = { [name: string]: string | number | boolean | undefined | null };
+ * and `null` leave the header out). A class, as stompjs's, so that `import { StompHeaders }` is a value
+ * import too (`verbatimModuleSyntax`); any object literal of headers is one. */
+export declare class StompHeaders {
+  [name: string]: string | number | boolean | undefined | null;
+}
 
 /** The headers of a received frame. */
 export type ReceivedHeaders = { [name: string]: string };
 
-/** A WebSocket-like object: what `webSocketFactory` returns (a WebSocket, SockJS, a wrapper). */
+/**
+ * A WebSocket-like object: what `webSocketFactory` returns (a WebSocket, SockJS, a wrapper). The handler
+ * properties take `any` events, as stompjs's, so that a DOM `WebSocket` (whose handlers take `Event`,
+ * `MessageEvent`, `CloseEvent`) is one.
+ */
 export interface IStompSocket {
+  url?: string;
   binaryType?: string;
-  readyState?: number;
+  readonly readyState?: number;
   bufferedAmount?: number;
-  onopen: ((event?: any) => void) | null;
-  onmessage: ((event: IStompSocketMessageEvent) => void) | null;
-  onclose: ((event?: any) => void) | null;
-  onerror: ((event?: any) => void) | null;
-  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  onopen: ((event?: any) => any) | undefined | null;
+  onmessage: ((event: any) => any) | undefined | null;
+  onclose: ((event?: any) => any) | undefined | null;
+  onerror: ((event: any) => any) | undefined | null;
+  /** The client sends strings and ArrayBuffers (`any` here, so that every socket's own signature fits). */
+  send(data: any): void;
   close(code?: number, reason?: string): void;
-  terminate?(): void;
+  terminate?: (() => any) | undefined | null;
 }
 
 export interface IStompSocketMessageEvent {
@@ -93,6 +102,16 @@ export interface IPublishParams {
 
 export type publishParams = IPublishParams;
 
+/** stompjs's raw header pair (its parser's output; exported for type compatibility). */
+export type RawHeaderType = [string, string];
+
+/** stompjs's raw frame (its parser's output; exported for type compatibility). */
+export interface IRawFrameType {
+  command: string | undefined;
+  headers: RawHeaderType[];
+  binaryBody: Uint8Array | undefined;
+}
+
 /** Events for `on(name, listener)` / `off(name, listener)` and their listener arguments. */
 export interface ClientEventMap {
   connect: [frame: IFrame];
@@ -144,7 +163,7 @@ export interface ClientOptionValues {
   reconnectDelay?: number;
   /** `ReconnectionTimeMode.EXPONENTIAL` doubles the delay after each failed attempt, up to `maxReconnectDelay`. Default: 0. */
   reconnectTimeMode?: ReconnectionTimeMode;
-  /** Cap on any reconnect delay, in ms (never below `reconnectDelay`). Default: 15 min. */
+  /** Cap on any reconnect delay, in ms (never below `reconnectDelay`); 0 = no cap, as stompjs. Default: 15 min. */
   maxReconnectDelay?: number;
   /** Attempts in a row before giving up (state 'failed', a `reconnectFailed` event); 0 = no limit. The count starts again only after a connection has stayed up for 10 s. Default: 0. */
   maxReconnectAttempts?: number;
@@ -176,6 +195,14 @@ export interface ClientOptionValues {
   maxBufferedAmount?: number;
   /** Send every frame as a binary WebSocket message. Default: false. */
   forceBinaryWSFrames?: boolean;
+  /** Write a text frame longer than `maxWebSocketChunkSize` as several WebSocket messages, cut between UTF-8 characters, for brokers that reassemble them (Spring, RabbitMQ); binary frames are never split. Default: false. */
+  splitLargeFrames?: boolean;
+  /** With `splitLargeFrames`: the most bytes in one WebSocket message (stompjs counts UTF-16 units instead). Default: 8192. */
+  maxWebSocketChunkSize?: number;
+  /** When heart-beats are lost, a connection attempt or a disconnect times out, or on `forceDisconnect()`: discard the socket (`terminate()` where it has one, as Node's `ws`) instead of closing it gracefully. The client moves on at once either way. Default: false. */
+  discardWebsocketOnCommFailure?: boolean;
+  /** Ends each incoming text message with the NUL a frame ends with when it lacks one (React Native cuts strings at NUL); only for brokers that send one whole frame per message. Default: false. */
+  appendMissingNULLonIncoming?: boolean;
   /** Also show frame bodies through `debug` (credentials stay hidden). Default: false. */
   logRawCommunication?: boolean;
   /** Header names whose values `debug` never shows, beyond `passcode` and `Authorization`. Default: []. */
@@ -226,7 +253,7 @@ export interface ClientOptions extends ClientOptionValues, ClientCallbacks {}
 /** The option and callback properties of a Client: they read back what was set (or the default). */
 export interface ClientOptionProperties {
   brokerURL: string | string[] | undefined;
-  webSocketFactory: () => IStompSocket | undefined;
+  webSocketFactory: (() => IStompSocket) | undefined;
   connectHeaders: StompHeaders;
   disconnectHeaders: StompHeaders;
   stompVersions: Versions | string[] | undefined;
@@ -252,6 +279,10 @@ export interface ClientOptionProperties {
   delivery: "at-most-once" | "at-least-once";
   maxBufferedAmount: number;
   forceBinaryWSFrames: boolean;
+  splitLargeFrames: boolean;
+  maxWebSocketChunkSize: number;
+  discardWebsocketOnCommFailure: boolean;
+  appendMissingNULLonIncoming: boolean;
   logRawCommunication: boolean;
   redactHeaders: string[];
   reconnectOnResume: boolean;
@@ -259,7 +290,7 @@ export interface ClientOptionProperties {
   handshakeHeaders: string[];
   appLifecycle: boolean;
   debug: debugFnType;
-  beforeConnect: (client: Client) => void | Promise<void> | undefined;
+  beforeConnect: ((client: Client) => void | Promise<void>) | undefined;
   onConnect: frameCallbackType;
   onDisconnect: frameCallbackType;
   onStompError: frameCallbackType;
@@ -316,6 +347,54 @@ export declare class Client {
 }
 // The option properties (readable and writable, as stompjs's) and the callback properties.
 export declare interface Client extends ClientOptionProperties {}
+
+/** stompjs's `StompConfig`: the options object of `new Client(config)` (a class there, so here too). */
+export declare class StompConfig {}
+export declare interface StompConfig extends ClientOptions {}
+
+/**
+ * stomp.js 2.x's client API (stompjs v7's `CompatClient`): a `Client` with the 2.x methods and property
+ * names. Made by `Stomp.over(() => socket)` or `Stomp.client(url)`. As in stompjs v7 it does not
+ * reconnect unless `reconnect_delay` is set, and logs to `console.log` until `debug` is set.
+ */
+export declare class CompatClient extends Client {
+  constructor(webSocketFactory?: () => IStompSocket);
+  /** No effect, as in stompjs v7 (see `splitLargeFrames` and `maxWebSocketChunkSize`). Default 16384. */
+  maxWebSocketFrameSize: number;
+  /** Sets `connectHeaders`, `onConnect`, `onStompError`, `onWebSocketClose` (those given), then `activate()`. */
+  connect(headers: StompHeaders, connectCallback: frameCallbackType, errorCallback?: frameCallbackType | null, closeEventCallback?: closeEventCallbackType | null): void;
+  /** `login` and `passcode` (and `host`) become the CONNECT headers. A string fifth argument is the host (stomp.js 2.x). */
+  connect(login: string, passcode: string, connectCallback: frameCallbackType, errorCallback?: frameCallbackType | null, closeEventCallback?: closeEventCallbackType | string | null, host?: string): void;
+  /** Sets `onDisconnect` (if given) and `disconnectHeaders`, then `deactivate()`. */
+  disconnect(disconnectCallback?: frameCallbackType | null, headers?: StompHeaders): void;
+  /** `publish({destination, headers, body})`; a `'content-length': false` header leaves content-length out. Throws on a bad argument. */
+  send(destination: string, headers?: StompHeaders, body?: string): void;
+  /** `reconnectDelay`. */
+  reconnect_delay: number;
+  /** `webSocket`. */
+  readonly ws: IStompSocket | undefined;
+  /** `connectedVersion`. */
+  readonly version: string | undefined;
+  /** `onUnhandledMessage`. */
+  onreceive: messageCallbackType;
+  /** `onUnhandledReceipt`. */
+  onreceipt: frameCallbackType;
+  /** `heartbeatIncoming` and `heartbeatOutgoing`, live (`client.heartbeat.outgoing = 20000`). */
+  heartbeat: { incoming: number; outgoing: number };
+}
+
+/** stomp.js 2.x's `Stomp` (stompjs v7's class of static members): makes `CompatClient`s. */
+export declare const Stomp: {
+  /** A WebSocket class for `Stomp.client` instead of the global one; set it before calling `client`. */
+  WebSocketClass: any;
+  /**
+   * A client for `url`: with no `protocols` and no `WebSocketClass`, the client opens its own socket
+   * (the global WebSocket, or `wx`/`tt`/`uni.connectSocket` in a mini-program).
+   */
+  client(url: string, protocols?: string[]): CompatClient;
+  /** A client over a WebSocket-like object: pass a function returning a new one (reconnects work), or a socket (with a warning). */
+  over(ws: (() => any) | object): CompatClient;
+};
 
 export declare enum ActivationState {
   ACTIVE = 0,

@@ -16,6 +16,7 @@
  *   strings   an array of strings
  *   ms        a non-negative number of milliseconds (a numeric string is read as a number)
  *   count     a non-negative integer
+ *   size      a positive integer (bytes)
  *   multiplier a number ≥ 1
  *   fraction  a number from 0 to 1
  *   bool      true or false
@@ -36,7 +37,7 @@ export const OPTIONS = [
   ['heartbeatStrategy', 'enum:interval|worker', 'interval', 'TickerStrategy | "interval" | "worker"', "'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`)."],
   ['reconnectDelay', 'ms', 5000, 'number', 'Milliseconds before reconnecting; 0 never reconnects.'],
   ['reconnectTimeMode', 'mode', 0, 'ReconnectionTimeMode', '`ReconnectionTimeMode.EXPONENTIAL` doubles the delay after each failed attempt, up to `maxReconnectDelay`.'],
-  ['maxReconnectDelay', 'ms', 900000, 'number', 'Cap on any reconnect delay, in ms (never below `reconnectDelay`).'],
+  ['maxReconnectDelay', 'ms', 900000, 'number', 'Cap on any reconnect delay, in ms (never below `reconnectDelay`); 0 = no cap, as stompjs.'],
   ['maxReconnectAttempts', 'count', 0, 'number', "Attempts in a row before giving up (state 'failed', a `reconnectFailed` event); 0 = no limit. The count starts again only after a connection has stayed up for 10 s."],
   ['reconnectJitter', 'fraction', 0, 'number', 'Fraction (0–1) of each delay drawn at random and taken off it; 1 = full jitter.'],
   ['reconnectSeed', 'count', undefined, 'number', "Seed of the jitter's random sequence (for reproducible delays)."],
@@ -52,6 +53,10 @@ export const OPTIONS = [
   ['delivery', 'enum:at-most-once|at-least-once', 'at-most-once', '"at-most-once" | "at-least-once"', "'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. Also per publish (`publish({…, delivery})`)."],
   ['maxBufferedAmount', 'count', 262144, 'number', "Backpressure: when the socket holds more unsent bytes than this, new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off."],
   ['forceBinaryWSFrames', 'bool', false, 'boolean', 'Send every frame as a binary WebSocket message.'],
+  ['splitLargeFrames', 'bool', false, 'boolean', 'Write a text frame longer than `maxWebSocketChunkSize` as several WebSocket messages, cut between UTF-8 characters, for brokers that reassemble them (Spring, RabbitMQ); binary frames are never split.'],
+  ['maxWebSocketChunkSize', 'size', 8192, 'number', 'With `splitLargeFrames`: the most bytes in one WebSocket message (stompjs counts UTF-16 units instead).'],
+  ['discardWebsocketOnCommFailure', 'bool', false, 'boolean', "When heart-beats are lost, a connection attempt or a disconnect times out, or on `forceDisconnect()`: discard the socket (`terminate()` where it has one, as Node's `ws`) instead of closing it gracefully. The client moves on at once either way."],
+  ['appendMissingNULLonIncoming', 'bool', false, 'boolean', 'Ends each incoming text message with the NUL a frame ends with when it lacks one (React Native cuts strings at NUL); only for brokers that send one whole frame per message.'],
   ['logRawCommunication', 'bool', false, 'boolean', 'Also show frame bodies through `debug` (credentials stay hidden).'],
   ['redactHeaders', 'strings', [], 'string[]', 'Header names whose values `debug` never shows, beyond `passcode` and `Authorization`.'],
   ['reconnectOnResume', 'bool', true, 'boolean', 'Reconnect at once when the page becomes visible or the network comes back.'],
@@ -198,6 +203,11 @@ export function convert(spec, value) {
     }
     case 'strings':
       return { stored: value, core: stringList(value, name).join('\0') };
+    case 'size': {
+      const n = number(value, name, 'a positive integer');
+      if (!(n >= 1) || n !== Math.floor(n) || !isFinite(n)) throw typeError("option '" + name + "' must be a positive integer, not " + n);
+      return { stored: n, core: n };
+    }
     case 'ms':
     case 'count': {
       const n = number(value, name, kind === 'ms' ? 'a non-negative number of milliseconds' : 'a non-negative integer');

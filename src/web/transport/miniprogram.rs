@@ -17,7 +17,7 @@ use crate::frame::Headers;
 use crate::session::CloseInfo;
 
 use super::{
-    array_buffer, call_method, close_info, event_bytes, joined, text, Handlers, Sink, SocketEvent,
+    call_method, close_info, joined, message_data, message_event, Handlers, Sink, SocketEvent,
     Transport,
 };
 
@@ -168,8 +168,8 @@ impl MiniProgramSocket {
         };
         register("onOpen", |sink, _| sink(SocketEvent::Open))?;
         register("onMessage", |sink, event| {
-            if let Some(bytes) = event_bytes(&event) {
-                sink(SocketEvent::Message(bytes));
+            if let Some(message) = message_event(&event) {
+                sink(message);
             }
         })?;
         register("onClose", |sink, event| {
@@ -219,11 +219,7 @@ impl MiniProgramSocket {
 
 impl Transport for MiniProgramSocket {
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue> {
-        let data: JsValue = match (binary, text(bytes)) {
-            (false, Some(text)) => text.into(),
-            _ => array_buffer(bytes).into(),
-        };
-        self.send_data(&data, bytes.len() as f64)
+        self.send_data(&message_data(bytes, binary), bytes.len() as f64)
     }
 
     fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {

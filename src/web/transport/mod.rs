@@ -7,6 +7,7 @@
 //! This is the one place where the driver's API carries `JsValue`s: the platform's socket object and
 //! its raw events, which the JS edge hands to `onWebSocketClose`/`onWebSocketError` as stompjs does.
 
+mod chunks;
 mod duck;
 mod miniprogram;
 mod websocket;
@@ -24,6 +25,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::frame::{Headers, Version};
 use crate::session::CloseInfo;
 
+pub(crate) use chunks::utf8_pieces;
 pub(crate) use duck::DuckSocket;
 pub(crate) use miniprogram::MiniProgramSocket;
 pub use miniprogram::Platform;
@@ -32,8 +34,9 @@ pub(crate) use websocket::BrowserSocket;
 /// What a socket reports.
 pub(crate) enum SocketEvent {
     Open,
-    /// Bytes of one WebSocket message (text messages as their UTF-8 bytes).
-    Message(Vec<u8>),
+    /// Bytes of one WebSocket message (text messages as their UTF-8 bytes), and whether it was a
+    /// text message.
+    Message(Vec<u8>, bool),
     /// The socket closed; the platform's event object rides along for `onWebSocketClose`.
     Close(CloseInfo, JsValue),
     /// The platform reported an error (a close usually follows); its event object rides along.
@@ -161,11 +164,8 @@ pub(crate) fn has_global(name: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Reads a `MessageEvent`'s data into bytes: strings as UTF-8, ArrayBuffers and views as they are.
-pub(crate) fn message_bytes(data: &JsValue) -> Option<Vec<u8>> {
-    if let Some(text) = data.as_string() {
-        return Some(text.into_bytes());
-    }
+/// The bytes of a message event's binary data: an ArrayBuffer or a view of one.
+fn binary_bytes(data: &JsValue) -> Option<Vec<u8>> {
     if let Some(buffer) = data.dyn_ref::<ArrayBuffer>() {
         return Some(Uint8Array::new(buffer).to_vec());
     }
@@ -181,19 +181,27 @@ pub(crate) fn message_bytes(data: &JsValue) -> Option<Vec<u8>> {
     None
 }
 
-/// The `data` of a message event, as bytes.
-pub(crate) fn event_bytes(event: &JsValue) -> Option<Vec<u8>> {
+/// A message event as [`SocketEvent::Message`]: a string `data` as its UTF-8 bytes (a text message),
+/// ArrayBuffers and views as they are.
+pub(crate) fn message_event(event: &JsValue) -> Option<SocketEvent> {
     let data = Reflect::get(event, &JsValue::from_str("data")).ok()?;
-    message_bytes(&data)
+    match data.as_string() {
+        Some(text) => Some(SocketEvent::Message(text.into_bytes(), true)),
+        None => binary_bytes(&data).map(|bytes| SocketEvent::Message(bytes, false)),
+    }
 }
 
-/// Reads a close event (`{code, reason, wasClean}`) into [`CloseInfo`].
+/// Reads a close event (`{code, reason, wasClean}`) into [`CloseInfo`]. Without `wasClean` (a
+/// mini-program SocketTask's `onClose` gives only `{code, reason}`), a 1000 close is a clean one: else
+/// RabbitMQ's close in answer to DISCONNECT would never confirm it there, and `onDisconnect` (the 2.x
+/// `disconnect(callback)`) would never run.
 pub(crate) fn close_info(event: &JsValue) -> CloseInfo {
     let get = |name: &str| Reflect::get(event, &JsValue::from_str(name)).unwrap_or_default();
+    let code = get("code").as_f64().map_or(1006, |c| c as u16);
     CloseInfo {
-        code: get("code").as_f64().map_or(1006, |c| c as u16),
+        code,
         reason: get("reason").as_string().unwrap_or_default(),
-        clean: get("wasClean").as_bool().unwrap_or(false),
+        clean: get("wasClean").as_bool().unwrap_or(code == 1000),
     }
 }
 
@@ -202,9 +210,21 @@ pub(crate) fn array_buffer(bytes: &[u8]) -> ArrayBuffer {
     Uint8Array::from(bytes).buffer()
 }
 
-/// Text frames are always UTF-8 (the session encodes text bodies only when they are).
-pub(crate) fn text(bytes: &[u8]) -> Option<&str> {
-    core::str::from_utf8(bytes).ok()
+#[wasm_bindgen(
+    inline_js = "let d = null; export function text_of(v) { if (d === null) d = new TextDecoder(); return d.decode(v); }"
+)]
+extern "C" {
+    /// A text frame's bytes as a JS string, decoded once on the JS side: the session already knows
+    /// they are UTF-8 (a body that is not goes as a binary frame), so there is no check here.
+    pub(crate) fn text_of(bytes: &[u8]) -> JsValue;
+}
+
+/// What one frame is sent as: a string for a text frame, one `ArrayBuffer` copy for a binary one.
+pub(crate) fn message_data(bytes: &[u8], binary: bool) -> JsValue {
+    match binary {
+        true => array_buffer(bytes).into(),
+        false => text_of(bytes),
+    }
 }
 
 /// Calls `object[method](argument)` (or with no argument), reporting a missing method as a TypeError.

@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, WebSocket};
 
 use super::{
-    array_buffer, close_info, event_bytes, joined, text, Handlers, Sendable, Sink, SocketEvent,
+    close_info, joined, message_data, message_event, Handlers, Sendable, Sink, SocketEvent,
     Transport,
 };
 
@@ -31,8 +31,8 @@ impl BrowserSocket {
         socket.set_onopen(set(&handlers.make(|sink, _| sink(SocketEvent::Open))).as_ref());
         socket.set_onmessage(
             set(&handlers.make(|sink, event| {
-                if let Some(bytes) = event_bytes(&event) {
-                    sink(SocketEvent::Message(bytes));
+                if let Some(message) = message_event(&event) {
+                    sink(message);
                 }
             }))
             .as_ref(),
@@ -55,10 +55,8 @@ impl BrowserSocket {
 
 impl Transport for BrowserSocket {
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue> {
-        match (binary, text(bytes)) {
-            (false, Some(text)) => self.socket.send_with_str(text),
-            _ => self.socket.send_with_array_buffer(&array_buffer(bytes)),
-        }
+        let socket: &Sendable = self.socket.unchecked_ref();
+        socket.send_value(&message_data(bytes, binary)).map(drop)
     }
 
     fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
