@@ -41,7 +41,7 @@ test('backpressure: 20,000 publishes awaited one by one over a 500 KB/s link sta
   const peak = Math.max(...links.map((link) => link.peakBuffered));
   t.diagnostic(`default maxBufferedAmount: ${JSON.stringify({ ...result, peakBuffered: peak })}`);
   assert.equal(new Client().maxBufferedAmount, 262144, 'the default high-water mark');
-  assert.ok(peak <= 262144 + FRAME, `bufferedAmount stayed within maxBufferedAmount plus one frame (peak ${peak})`);
+  assert.ok(peak <= 262144 + FRAME, `bufferedAmount stayed within maxBufferedAmount (262144) plus one frame (${FRAME}): peak ${peak}`);
   assert.equal(result.rejected, 0, `no publish rejected (${result.firstRejection})`);
   assert.equal(result.published, COUNT);
   assert.equal(result.crashes, 0, 'RabbitMQ logged no {unexpected_message,resume} crash');
@@ -59,7 +59,7 @@ test('backpressure: a lower maxBufferedAmount holds less, and 0 turns pacing off
   const peakLow = Math.max(...low.map((link) => link.peakBuffered));
   const peakOff = Math.max(...off.map((link) => link.peakBuffered));
   t.diagnostic(`maxBufferedAmount 16384: peak ${peakLow}; 0: peak ${peakOff}`);
-  assert.ok(peakLow <= 16384 + FRAME, `within 16384 plus one frame (peak ${peakLow})`);
+  assert.ok(peakLow <= 16384 + FRAME, `within maxBufferedAmount (16384) plus one frame (${FRAME}): peak ${peakLow}`);
   assert.ok(peakOff >= count * 200, `off: the whole burst piled up in the socket (peak ${peakOff})`);
   for (const result of [paced, unpaced]) {
     assert.equal(result.rejected, 0, `no publish rejected (${result.firstRejection})`);
