@@ -66,3 +66,4 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --lib --no-default-features --features npm --target wasm32-unknown-unknown -- -D warnings

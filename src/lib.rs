@@ -3,6 +3,8 @@
 //!
 //! - [`frame`]: the codec, a streaming parser and an encoder. No JS, no I/O, no clock.
 //! - [`session`]: the sans-IO protocol engine: inputs and time in, frames, events and actions out.
+//! - `client` (feature `std`, on by default): the Rust API, an async client for Rust front ends (the
+//!   `Client` itself is wasm32's; its configuration, messages, events and errors build everywhere).
 //! - `web` (wasm32 only): the driver (session, socket, timer, hooks) and, with the `js` feature, the
 //!   wasm half of the npm package's JS `Client`.
 //!
@@ -21,6 +23,13 @@
 
 extern crate alloc;
 
+// With `std` only: a Rust front end has std anyway, and the npm package's wasm (no_std) then
+// compiles none of it, which keeps that wasm byte-identical (its mere presence changed the
+// inlining of shared code: +115 bytes, measured).
+// Its docs link to the wasm32-only `Client` and streams: checked by `cargo doc --target wasm32-…`.
+#[cfg(feature = "std")]
+#[cfg_attr(not(target_arch = "wasm32"), allow(rustdoc::broken_intra_doc_links))]
+pub mod client;
 pub mod frame;
 #[cfg(all(target_arch = "wasm32", feature = "npm", not(feature = "std")))]
 mod npm;
@@ -29,3 +38,9 @@ pub mod session;
 mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+/// The README's Rust example ("From Rust", `no_run`), compiled for wasm32 by
+/// `cargo test --doc --target wasm32-unknown-unknown` (scripts/test-all).
+#[cfg(all(doctest, target_arch = "wasm32", feature = "std"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

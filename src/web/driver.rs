@@ -424,6 +424,7 @@ impl Driver {
     /// Publishes a text body that is a JS string of `length` UTF-8 bytes: when it can go out now, only
     /// the head is encoded here and the string is joined to it on the JS side (it never crosses into
     /// wasm and back); otherwise it is read into wasm and sent as [`publish`](Driver::publish) does.
+    #[cfg(feature = "js")]
     pub(crate) fn publish_js_text(
         &self,
         destination: &str,

@@ -285,12 +285,16 @@ export async function connectionTimeout(env) {
   return { outcome: 'connectFailed timeout with 300 ms; none with 0 (receipt/disconnect timeouts short)' };
 }
 
-/** reconnectSeed with reconnectJitter: the same seed gives the same delays, another seed others. */
+/**
+ * reconnectSeed with reconnectJitter: the same seed gives the same delays, another seed others, and
+ * clients given no seed draw their own (a fleet restarted together must not reconnect in lockstep).
+ */
 export async function reconnectSeed(env) {
   async function delays(seed, label) {
     const sub = { ...env, id: `${env.id}-${label}` };
+    const seeded = seed === undefined ? {} : { reconnectSeed: seed };
     const { client: c, watch } = client(sub, 'error-close', {},
-      { reconnectDelay: 100, reconnectJitter: 1, reconnectSeed: seed, maxReconnectAttempts: 5 });
+      { reconnectDelay: 100, reconnectJitter: 1, maxReconnectAttempts: 5, ...seeded });
     c.activate();
     await watch.next('reconnectScheduled', { count: 4, timeout: 10000 });
     await shutdown(c);
@@ -302,8 +306,11 @@ export async function reconnectSeed(env) {
   expect(a.every((d) => d >= 0 && d <= 100), `jittered delays stay within reconnectDelay: ${a}`);
   expect(a.join() === b.join(), `the same seed gives the same delays: ${a} vs ${b}`);
   expect(a.join() !== c.join(), `another seed gives other delays: ${a} vs ${c}`);
+  const u = await delays(undefined, 'u');
+  const v = await delays(undefined, 'v');
+  expect(u.join() !== v.join(), `two clients without a seed draw different delays: ${u} vs ${v}`);
   expectNoFaults();
-  return { outcome: `seed 42: [${a}] twice; seed 7: [${c}]` };
+  return { outcome: `seed 42: [${a}] twice; seed 7: [${c}]; unseeded: [${u}] and [${v}]` };
 }
 
 /** heartbeatIncoming/heartbeatOutgoing negotiate with the peer's offer: EOLs both ways, no loss. */

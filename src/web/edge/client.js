@@ -120,6 +120,7 @@ export class Client {
     this._Message = messageClass(this);
     this._values.connectHeaders = {};
     this._values.disconnectHeaders = {};
+    this._apply('reconnectSeed', { stored: undefined, core: undefined });
     if (options !== undefined && options !== null) this.configure(options);
   }
 
@@ -149,6 +150,9 @@ export class Client {
       this._core.setFactory(converted.stored || null);
     } else if (name === 'debug') {
       this._core.set(this, name, converted.stored !== undefined && converted.stored !== noop);
+    } else if (name === 'reconnectSeed' && converted.core === undefined) {
+      // No seed given: a random one per client, so that a fleet's reconnects spread out.
+      this._core.set(this, name, randomSeed());
     } else if (!JS_ONLY[name]) {
       this._core.set(this, name, converted.core);
     }
@@ -738,8 +742,18 @@ function pending(map, id) {
   return promise;
 }
 
+/** Web Crypto where the platform has it (browsers, Node 20); mini-programs fall back to Math.random. */
+function webCrypto() {
+  return typeof crypto === 'object' && crypto && typeof crypto.getRandomValues === 'function' ? crypto : null;
+}
+
+function randomSeed() {
+  const c = webCrypto();
+  return c ? c.getRandomValues(new Uint32Array(1))[0] : Math.floor(Math.random() * 4294967296);
+}
+
 function randomId() {
-  const c = typeof crypto === 'object' && crypto && typeof crypto.getRandomValues === 'function' ? crypto : null;
+  const c = webCrypto();
   let id = '';
   if (c) {
     const bytes = c.getRandomValues(new Uint8Array(8));

@@ -1,0 +1,489 @@
+//! The [`Router`]: the Rust API's half of the driver — its [`Handler`](crate::web::Handler). Every
+//! session event goes to whoever waits for it: a MESSAGE to its subscription's queue, a RECEIPT to
+//! its publish future, `Flushed`/`QueueDiscarded` to the publish futures waiting for their frame to
+//! be written (oldest first), the end of a disconnect to the `deactivate` futures; the rest, and
+//! anything nobody waited for, to every [`Events`](super::Events) stream.
+//!
+//! It only hands things over: it runs no user code (a waker only schedules a task) and calls
+//! nothing on the driver, so no borrow of its own is held while anything else runs. The routing is
+//! plain Rust, tested natively; only the `Handler` impl is wasm32's.
+
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
+
+use crate::session::{Event, State};
+
+use super::channel::{Pushed, Queue, Sender};
+use super::error::Error;
+use super::event::ClientEvent;
+use super::message::{Message, Receipt};
+
+/// What a publish future gets.
+pub(crate) type PublishResult = Result<Option<Receipt>, Error>;
+
+pub(crate) struct Router {
+    subscriptions: RefCell<BTreeMap<String, Rc<Queue<Message>>>>,
+    /// Publish futures waiting for their RECEIPT, by receipt id.
+    receipts: RefCell<BTreeMap<String, Sender<PublishResult>>>,
+    /// Publish futures (without a receipt) waiting for their queued frame to be written, oldest
+    /// first.
+    unwritten: RefCell<VecDeque<Sender<PublishResult>>>,
+    /// `deactivate` futures.
+    waiters: RefCell<Vec<Sender<()>>>,
+    events: RefCell<Vec<Weak<Queue<ClientEvent>>>>,
+    subscription_buffer: Cell<usize>,
+    event_buffer: Cell<usize>,
+}
+
+impl Router {
+    pub(crate) fn new(subscription_buffer: usize, event_buffer: usize) -> Router {
+        Router {
+            subscriptions: RefCell::default(),
+            receipts: RefCell::default(),
+            unwritten: RefCell::default(),
+            waiters: RefCell::default(),
+            events: RefCell::default(),
+            subscription_buffer: Cell::new(subscription_buffer),
+            event_buffer: Cell::new(event_buffer),
+        }
+    }
+
+    pub(crate) fn set_buffers(&self, subscription_buffer: usize, event_buffer: usize) {
+        self.subscription_buffer.set(subscription_buffer);
+        self.event_buffer.set(event_buffer);
+        if let Ok(subscriptions) = self.subscriptions.try_borrow() {
+            for queue in subscriptions.values() {
+                queue.set_limit(subscription_buffer);
+            }
+        }
+    }
+
+    // ----- registrations (from the API, before the driver is called) -----
+
+    /// A queue for subscription `id`; `None` if one is live under that id.
+    pub(crate) fn add_subscription(&self, id: &str) -> Option<Rc<Queue<Message>>> {
+        let mut subscriptions = self.subscriptions.try_borrow_mut().ok()?;
+        if subscriptions.contains_key(id) {
+            return None;
+        }
+        let queue = Rc::new(Queue::new(self.subscription_buffer.get()));
+        subscriptions.insert(id.into(), queue.clone());
+        Some(queue)
+    }
+
+    pub(crate) fn has_subscription(&self, id: &str) -> bool {
+        self.subscriptions
+            .try_borrow()
+            .is_ok_and(|subscriptions| subscriptions.contains_key(id))
+    }
+
+    /// Forgets subscription `id` if `queue` is still its queue (and not a later one's under the
+    /// same id); returns whether it was, i.e. whether the session still has it.
+    pub(crate) fn remove_subscription(&self, id: &str, queue: &Rc<Queue<Message>>) -> bool {
+        let Ok(mut subscriptions) = self.subscriptions.try_borrow_mut() else {
+            return false;
+        };
+        match subscriptions.get(id) {
+            Some(live) if Rc::ptr_eq(live, queue) => {
+                subscriptions.remove(id);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Waits for receipt `id`; `false` if something already does.
+    pub(crate) fn add_receipt(&self, id: &str, sender: Sender<PublishResult>) -> bool {
+        let Ok(mut receipts) = self.receipts.try_borrow_mut() else {
+            return false;
+        };
+        if receipts.contains_key(id) {
+            return false;
+        }
+        receipts.insert(id.into(), sender);
+        true
+    }
+
+    pub(crate) fn remove_receipt(&self, id: &str) {
+        let removed = self
+            .receipts
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut receipts| receipts.remove(id));
+        // Dropped here, with no borrow held: it completes its receiver.
+        drop(removed);
+    }
+
+    pub(crate) fn add_unwritten(&self, sender: Sender<PublishResult>) {
+        if let Ok(mut unwritten) = self.unwritten.try_borrow_mut() {
+            unwritten.push_back(sender);
+        }
+    }
+
+    pub(crate) fn add_waiter(&self, sender: Sender<()>) {
+        if let Ok(mut waiters) = self.waiters.try_borrow_mut() {
+            waiters.push(sender);
+        }
+    }
+
+    pub(crate) fn add_events(&self) -> Rc<Queue<ClientEvent>> {
+        let queue = Rc::new(Queue::new(self.event_buffer.get()));
+        if let Ok(mut events) = self.events.try_borrow_mut() {
+            events.retain(|weak| weak.strong_count() > 0);
+            events.push(Rc::downgrade(&queue));
+        }
+        queue
+    }
+
+    // ----- routing -----
+
+    /// Hands one session event to whoever waits for it.
+    pub(crate) fn route(&self, event: Event) {
+        match event {
+            Event::Message {
+                subscription,
+                frame,
+            } => {
+                let queue = self
+                    .subscriptions
+                    .try_borrow()
+                    .ok()
+                    .and_then(|subscriptions| subscriptions.get(&subscription).cloned());
+                let Some(queue) = queue else {
+                    return self.broadcast(ClientEvent::UnhandledMessage(frame));
+                };
+                if queue.push(Message::from(frame)) == Pushed::GapStarted {
+                    self.broadcast(ClientEvent::SubscriptionOverflow { id: subscription });
+                }
+            }
+            Event::Receipt { id, frame } => match self.take_receipt(&id) {
+                Some(sender) => sender.send(Ok(Some(Receipt::from(frame)))),
+                None => self.broadcast(ClientEvent::UnhandledReceipt(frame)),
+            },
+            Event::ReceiptFailed { id, error } => {
+                if let Some(sender) = self.take_receipt(&id) {
+                    sender.send(Err(Error::Receipt(error.clone())));
+                }
+                self.broadcast(ClientEvent::ReceiptFailed { id, error });
+            }
+            Event::Flushed { sends } => {
+                for sender in self.take_unwritten(sends) {
+                    sender.send(Ok(None));
+                }
+            }
+            Event::QueueDiscarded { frames, sends } => {
+                for sender in self.take_unwritten(sends) {
+                    sender.send(Err(Error::Discarded));
+                }
+                self.broadcast(ClientEvent::QueueDiscarded { frames });
+            }
+            Event::SubscriptionLost { id, error } => {
+                let queue = self
+                    .subscriptions
+                    .try_borrow_mut()
+                    .ok()
+                    .and_then(|mut subscriptions| subscriptions.remove(&id));
+                if let Some(queue) = queue {
+                    queue.close();
+                }
+                self.broadcast(ClientEvent::SubscriptionLost { id, error });
+            }
+            Event::Disconnected { confirmed } => {
+                // The session has forgotten every subscription: their streams end.
+                let ended = self
+                    .subscriptions
+                    .try_borrow_mut()
+                    .map(|mut subscriptions| core::mem::take(&mut *subscriptions))
+                    .unwrap_or_default();
+                for queue in ended.values() {
+                    queue.close();
+                }
+                self.settle_waiters();
+                self.broadcast(ClientEvent::Disconnected { confirmed });
+            }
+            Event::StateChanged { from, to } => {
+                if matches!(to, State::Inactive | State::Failed) {
+                    self.settle_waiters();
+                }
+                self.broadcast(ClientEvent::StateChanged { from, to });
+            }
+            other => {
+                if let Some(event) = ClientEvent::of(other) {
+                    self.broadcast(event);
+                }
+            }
+        }
+    }
+
+    fn take_receipt(&self, id: &str) -> Option<Sender<PublishResult>> {
+        self.receipts.try_borrow_mut().ok()?.remove(id)
+    }
+
+    fn take_unwritten(&self, count: usize) -> Vec<Sender<PublishResult>> {
+        match self.unwritten.try_borrow_mut() {
+            Ok(mut unwritten) => {
+                let count = count.min(unwritten.len());
+                unwritten.drain(..count).collect()
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn settle_waiters(&self) {
+        let waiters = self
+            .waiters
+            .try_borrow_mut()
+            .map(|mut waiters| core::mem::take(&mut *waiters))
+            .unwrap_or_default();
+        for waiter in waiters {
+            waiter.send(());
+        }
+    }
+
+    /// Gives `event` to every live [`Events`](super::Events) stream.
+    pub(crate) fn broadcast(&self, event: ClientEvent) {
+        let mut queues: Vec<Rc<Queue<ClientEvent>>> = match self.events.try_borrow_mut() {
+            Ok(mut events) => {
+                events.retain(|weak| weak.strong_count() > 0);
+                events.iter().filter_map(Weak::upgrade).collect()
+            }
+            Err(_) => return,
+        };
+        let Some(last) = queues.pop() else { return };
+        for queue in &queues {
+            queue.push(event.clone());
+        }
+        last.push(event);
+    }
+}
+
+impl Drop for Router {
+    /// The driver is gone: every stream ends; every future still waiting completes (its sender is
+    /// dropped with the maps).
+    fn drop(&mut self) {
+        for queue in self.subscriptions.get_mut().values() {
+            queue.close();
+        }
+        for queue in self.events.get_mut().iter().filter_map(Weak::upgrade) {
+            queue.close();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::channel::{oneshot, Next, Receiver};
+    use super::*;
+    use crate::frame::{Command, Frame};
+    use crate::session::ReceiptError;
+    use core::task::{Context, Poll, Waker};
+
+    fn message(subscription: &str, body: &str) -> Event {
+        Event::Message {
+            subscription: subscription.into(),
+            frame: Frame::new(Command::Message)
+                .header("subscription", subscription)
+                .body(body),
+        }
+    }
+
+    /// Everything the reader can take now, up to and including the end.
+    fn take<T>(queue: &Queue<T>) -> Vec<Next<T>> {
+        let mut taken = Vec::new();
+        while let Some(next) = queue.try_take() {
+            let end = matches!(next, Next::End);
+            taken.push(next);
+            if end {
+                break;
+            }
+        }
+        taken
+    }
+
+    fn texts(queue: &Queue<Message>) -> Vec<String> {
+        take(queue)
+            .into_iter()
+            .map(|next| match next {
+                Next::Item(m) => m.text().unwrap_or("").into(),
+                Next::Gap(n) => alloc::format!("gap {n}"),
+                Next::End => "end".into(),
+            })
+            .collect()
+    }
+
+    fn ready<T>(receiver: &Receiver<T>) -> Option<Option<T>> {
+        match receiver.poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(value) => Some(value),
+            Poll::Pending => None,
+        }
+    }
+
+    #[test]
+    fn messages_go_to_their_subscription_and_strays_to_events() {
+        let router = Router::new(8, 8);
+        let events = router.add_events();
+        let chat = router.add_subscription("sub-0").unwrap();
+        assert!(router.add_subscription("sub-0").is_none(), "one per id");
+        router.route(message("sub-0", "a"));
+        router.route(message("sub-9", "stray"));
+        router.route(message("sub-0", "b"));
+        assert_eq!(texts(&chat), ["a", "b"]);
+        assert!(matches!(
+            take(&events).as_slice(),
+            [Next::Item(ClientEvent::UnhandledMessage(frame))] if frame.body == b"stray"
+        ));
+    }
+
+    #[test]
+    fn a_full_subscription_drops_until_emptied_and_says_so_once() {
+        let router = Router::new(2, 8);
+        let events = router.add_events();
+        let queue = router.add_subscription("s").unwrap();
+        for body in ["1", "2", "3", "4"] {
+            router.route(message("s", body));
+        }
+        assert!(matches!(queue.try_take(), Some(Next::Item(_))));
+        // Room again, but the gap lasts until the reader has caught up: "5" would overtake it.
+        router.route(message("s", "5"));
+        assert_eq!(texts(&queue), ["2", "gap 3"]);
+        router.route(message("s", "6"));
+        assert_eq!(texts(&queue), ["6"]);
+        assert_eq!(queue.dropped(), 3);
+        let overflows = take(&events)
+            .into_iter()
+            .filter(
+                |e| matches!(e, Next::Item(ClientEvent::SubscriptionOverflow { id }) if id == "s"),
+            )
+            .count();
+        assert_eq!(overflows, 1);
+    }
+
+    #[test]
+    fn receipts_complete_their_publish_and_failures_are_also_broadcast() {
+        let router = Router::new(8, 8);
+        let events = router.add_events();
+        let (ok_tx, ok_rx) = oneshot();
+        let (bad_tx, bad_rx) = oneshot();
+        assert!(router.add_receipt("r-1", ok_tx));
+        assert!(router.add_receipt("r-2", bad_tx));
+        let (dup_tx, dup_rx) = oneshot();
+        assert!(!router.add_receipt("r-1", dup_tx), "one waiter per id");
+        assert!(matches!(ready(&dup_rx), Some(None)));
+        let receipt = Frame::new(Command::Receipt).header("receipt-id", "r-1");
+        router.route(Event::Receipt {
+            id: "r-1".into(),
+            frame: receipt.clone(),
+        });
+        router.route(Event::ReceiptFailed {
+            id: "r-2".into(),
+            error: ReceiptError::Timeout,
+        });
+        router.route(Event::Receipt {
+            id: "r-3".into(),
+            frame: receipt.clone(),
+        });
+        assert!(matches!(ready(&ok_rx), Some(Some(Ok(Some(r)))) if r.id() == Some("r-1")));
+        assert!(matches!(
+            ready(&bad_rx),
+            Some(Some(Err(Error::Receipt(ReceiptError::Timeout))))
+        ));
+        let events: Vec<_> = take(&events)
+            .into_iter()
+            .filter_map(|n| match n {
+                Next::Item(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            events,
+            [
+                ClientEvent::ReceiptFailed {
+                    id: "r-2".into(),
+                    error: ReceiptError::Timeout
+                },
+                ClientEvent::UnhandledReceipt(receipt)
+            ]
+        );
+    }
+
+    #[test]
+    fn queued_publishes_complete_in_order_when_flushed_or_fail_when_discarded() {
+        let router = Router::new(8, 8);
+        let receivers: Vec<_> = (0..3)
+            .map(|_| {
+                let (tx, rx) = oneshot();
+                router.add_unwritten(tx);
+                rx
+            })
+            .collect();
+        router.route(Event::Flushed { sends: 1 });
+        assert!(matches!(ready(&receivers[0]), Some(Some(Ok(None)))));
+        assert!(ready(&receivers[1]).is_none());
+        router.route(Event::QueueDiscarded {
+            frames: 5,
+            sends: 2,
+        });
+        for receiver in &receivers[1..] {
+            assert!(matches!(ready(receiver), Some(Some(Err(Error::Discarded)))));
+        }
+    }
+
+    #[test]
+    fn a_disconnect_ends_every_subscription_and_settles_deactivate() {
+        let router = Router::new(8, 8);
+        let queue = router.add_subscription("s").unwrap();
+        router.route(message("s", "last"));
+        let (tx, rx) = oneshot();
+        router.add_waiter(tx);
+        router.route(Event::StateChanged {
+            from: State::Connected,
+            to: State::Disconnecting,
+        });
+        assert!(ready(&rx).is_none());
+        router.route(Event::Disconnected { confirmed: true });
+        assert!(matches!(ready(&rx), Some(Some(()))));
+        assert_eq!(texts(&queue), ["last", "end"]);
+        assert!(
+            !router.remove_subscription("s", &queue),
+            "already forgotten"
+        );
+        // A new subscription under the same id is not the old one's to remove.
+        let again = router.add_subscription("s").unwrap();
+        assert!(!router.remove_subscription("s", &queue));
+        assert!(router.has_subscription("s"));
+        assert!(router.remove_subscription("s", &again));
+    }
+
+    #[test]
+    fn a_full_event_stream_reports_what_it_missed_where_it_missed_it() {
+        let router = Router::new(8, 2);
+        let events = router.add_events();
+        for attempt in 1..=5 {
+            router.route(Event::ReconnectFailed { attempts: attempt });
+        }
+        let seen: Vec<_> = take(&events)
+            .into_iter()
+            .map(|next| match next {
+                Next::Item(ClientEvent::ReconnectFailed { attempts }) => attempts as usize,
+                Next::Gap(n) => 100 + n,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(seen, [1, 2, 103]);
+    }
+
+    #[test]
+    fn dropping_the_router_ends_streams_and_futures() {
+        let router = Router::new(8, 8);
+        let events = router.add_events();
+        let queue = router.add_subscription("s").unwrap();
+        let (tx, rx) = oneshot();
+        router.add_unwritten(tx);
+        drop(router);
+        assert!(matches!(ready(&rx), Some(None)));
+        assert!(queue.is_finished() && events.is_finished());
+    }
+}
