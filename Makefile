@@ -14,7 +14,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 60
 FUZZ_SECONDS ?= 60
 FUZZ_TARGET ?= parser
 
-.PHONY: help bootstrap test pkg demo bench fuzz lint broker-start broker-stop
+.PHONY: help bootstrap test pkg demo bench fuzz lint soak broker-start broker-stop
 
 help:
 	@echo "make demo    install what is missing, build pkg/, start the test broker (or use BROKER_URL),"
@@ -24,6 +24,8 @@ help:
 	@echo "make lint    rustfmt check and clippy (native and wasm32), warnings are errors"
 	@echo "make bench   run the benchmarks (bench/)"
 	@echo "make fuzz    fuzz the parser for FUZZ_SECONDS (default 60) with cargo-fuzz on nightly"
+	@echo "make soak    SOAK_MINUTES (default 30) of at-least-once traffic with a broker-side connection kill"
+	@echo "             every ~20 s; result in target/soak/result.json (the broker keeps running afterwards)"
 	@echo "make bootstrap | broker-start | broker-stop"
 
 bootstrap:
@@ -46,6 +48,12 @@ broker-stop:
 
 bench:
 	bench/run
+
+SOAK_MINUTES ?= 30
+soak:
+	scripts/build-pkg
+	scripts/broker start
+	SOAK_MINUTES=$(SOAK_MINUTES) node --expose-gc scripts/soak.mjs
 
 fuzz:
 	@[ -d fuzz ] || { echo "fuzz: there is no fuzz/ crate yet"; exit 1; }
