@@ -129,7 +129,8 @@ pub struct Config {
     pub suspend_after: Millis,
     /// Queue SEND/ACK/NACK while not connected (flushed after re-subscribing); off makes them errors.
     pub queue_while_disconnected: bool,
-    /// Most frames the offline queue holds.
+    /// Most frames the offline queue holds (frames waiting for a connection, or held back by
+    /// backpressure).
     pub max_queued_frames: usize,
     /// Most bytes (header text plus body) the offline queue holds.
     pub max_queued_bytes: usize,

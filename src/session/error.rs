@@ -21,7 +21,8 @@ pub enum CommandError {
     },
     /// Not connected, and the offline queue is off.
     NotConnected,
-    /// The offline queue is full: it holds `max_queued_frames` frames or `max_queued_bytes` bytes.
+    /// The queue of frames waiting to be written (for a connection, or for the transport to drain)
+    /// is full: it holds `max_queued_frames` frames or `max_queued_bytes` bytes.
     QueueFull {
         /// Which bound: `"max_queued_frames"` or `"max_queued_bytes"`.
         limit: &'static str,
@@ -67,7 +68,7 @@ impl CommandError {
                 "not connected (queueWhileDisconnected is off, so the frame was not queued)",
             ),
             CommandError::QueueFull { limit } => {
-                text.push_str("offline queue is full (");
+                text.push_str("queue of unsent frames is full (");
                 text.push_str(limit);
                 text.push_str(" reached); frame not queued");
             }

@@ -179,9 +179,9 @@ export interface ClientOptionValues {
   disconnectTimeout?: number;
   /** Queue publish/ack/nack while (re)connecting; sent after the subscriptions are restored. Default: true. */
   queueWhileDisconnected?: boolean;
-  /** Most frames the offline queue holds; more rejects the publish. Default: 1000. */
+  /** Most frames waiting to be written (while not connected, or held back by backpressure); more rejects the publish. Default: 1000. */
   maxQueuedFrames?: number;
-  /** Most bytes (headers and bodies) the offline queue holds. Default: 4 MiB. */
+  /** Most bytes (headers and bodies) of the frames waiting to be written. Default: 4 MiB. */
   maxQueuedBytes?: number;
   /** Limit on a received frame's command and header lines, in bytes. Default: 8192. */
   maxHeaderBytes?: number;
@@ -191,7 +191,7 @@ export interface ClientOptionValues {
   maxBodyBytes?: number;
   /** 'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. Also per publish (`publish({…, delivery})`). Default: 'at-most-once'. */
   delivery?: "at-most-once" | "at-least-once";
-  /** Backpressure: when the socket holds more unsent bytes than this, new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off. Default: 262144. */
+  /** Backpressure: the socket never holds more unsent bytes than this plus one frame; new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off. Default: 262144. */
   maxBufferedAmount?: number;
   /** Send every frame as a binary WebSocket message. Default: false. */
   forceBinaryWSFrames?: boolean;
