@@ -405,9 +405,12 @@ impl Session {
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(info)),
             State::Connected => self.connection_lost(now),
-            // A clean close in answer to DISCONNECT confirms it as a RECEIPT would: RabbitMQ's
-            // Web-STOMP (3.10) sends no RECEIPT for DISCONNECT, it closes with 1000 (measured).
-            State::Disconnecting => self.finish_disconnect(now, info.clean),
+            // A normal close (1000) in answer to DISCONNECT confirms it as a RECEIPT would:
+            // RabbitMQ's Web-STOMP (3.10) sends no RECEIPT for DISCONNECT, it closes with 1000
+            // (measured). Its close may not be clean (Chromium says `wasClean: false` when the
+            // broker drops the TCP connection before the closing handshake ends); the code is
+            // still the broker's own answer.
+            State::Disconnecting => self.finish_disconnect(now, info.clean || info.code == 1000),
             State::Inactive | State::Reconnecting | State::Failed => {}
         }
     }
