@@ -221,7 +221,7 @@ impl fmt::Debug for Config {
 const REDACTED: &str = "***";
 
 /// Headers whose values are secrets.
-fn is_secret_header(name: &str) -> bool {
+pub(crate) fn is_secret_header(name: &str) -> bool {
     name.eq_ignore_ascii_case("passcode") || name.eq_ignore_ascii_case("authorization")
 }
 

@@ -102,6 +102,8 @@ mod state;
 mod subscriptions;
 mod timers;
 
+#[cfg(target_arch = "wasm32")]
+pub(crate) use config::is_secret_header;
 pub use config::{redacted_url, Config, HostHeader, Millis, ReconnectPolicy, ReconnectTimeMode};
 pub use engine::{AckTarget, SendOptions, SendOutcome, Session};
 pub use error::{CommandError, ReceiptError};

@@ -82,14 +82,7 @@ impl DebugLog {
             if name == "content-length" {
                 body = value;
             }
-            line.push(' ');
-            line.push_str(name);
-            line.push(':');
-            line.push_str(if self.redacted(name) {
-                "[redacted]"
-            } else {
-                value
-            });
+            self.push_header(&mut line, name, value);
         }
         line.push_str(" (");
         line.push_str(body);
@@ -104,9 +97,20 @@ impl DebugLog {
         }
     }
 
+    /// ` name:value`, the value replaced when the header is a secret or the user asked for it.
+    fn push_header(&self, line: &mut String, name: &str, value: &str) {
+        line.push(' ');
+        line.push_str(name);
+        line.push(':');
+        line.push_str(if self.redacted(name) {
+            "[redacted]"
+        } else {
+            value
+        });
+    }
+
     fn redacted(&self, name: &str) -> bool {
-        name.eq_ignore_ascii_case("passcode")
-            || name.eq_ignore_ascii_case("authorization")
+        crate::session::is_secret_header(name)
             || self
                 .config
                 .redact_headers
@@ -132,14 +136,7 @@ impl DebugLog {
             frames += 1;
             line.push_str(frame.command.as_str());
             for (name, value) in frame.headers.iter() {
-                line.push(' ');
-                line.push_str(name);
-                line.push(':');
-                line.push_str(if self.redacted(name) {
-                    "[redacted]"
-                } else {
-                    value
-                });
+                self.push_header(&mut line, name, value);
             }
             line.push_str(" (");
             push_decimal(&mut line, frame.body.len() as u64);
