@@ -68,6 +68,7 @@ impl CommandError {
                 "not connected (queueWhileDisconnected is off, so the frame was not queued)",
             ),
             CommandError::QueueFull { limit } => {
+                // The JS edge recognises this wording (client.js, isQueueFull).
                 text.push_str("queue of unsent frames is full (");
                 text.push_str(limit);
                 text.push_str(" reached); frame not queued");

@@ -606,6 +606,30 @@ describe('delivery: at-least-once and backpressure (issue #14)', () => {
     assert.match(error.message, /discarded/);
   });
 
+  test('publish Promises nobody awaits (stompjs code ignores them) end no Node process when refused or discarded; the failures are still reported', async () => {
+    const { fakeBroker } = await import('../support/stomp-peer.js');
+    const broker = fakeBroker({ sync: false });
+    const client = new Client({ webSocketFactory: broker.factory, reconnectDelay: 100, heartbeatIncoming: 0, heartbeatOutgoing: 0, maxQueuedFrames: 2 });
+    const watch = new Watch(client);
+    client.debug = watch.debug();
+    const before = escaped.length;
+    client.activate();
+    await watch.next('connect');
+    broker.connections[0].close(1006, 'dropped');
+    await watch.next('reconnectScheduled');
+    // Two queued, the third refused (the queue holds 2), as at-least-once: none of them awaited.
+    client.publish({ destination: '/queue/a', body: '1' });
+    client.publish({ destination: '/queue/a', body: '2', delivery: 'at-least-once' });
+    client.publish({ destination: '/queue/a', body: '3' });
+    await client.deactivate();
+    await sleep(50); // unhandled rejections are reported after the microtasks run
+    assert.deepEqual(escaped.slice(before), [], 'no unhandled rejection');
+    assert.ok(watch.debugLines.some((l) => /publish\(\) refused: .*queue of unsent frames is full \(maxQueuedFrames reached\)/.test(l)), `the refusal is in the debug log: ${watch.debugLines.join(' | ')}`);
+    assert.equal(watch.count('queueDiscarded'), 1, 'the discard is reported');
+    // Awaited, the same failures still reject; a wrong parameter still rejects with its TypeError.
+    await assert.rejects(client.publish({ destination: 5 }), TypeError);
+  });
+
   test('backpressure: above maxBufferedAmount publishes wait, and settle in order as the socket drains', async () => {
     const { fakeBroker } = await import('../support/stomp-peer.js');
     const broker = fakeBroker({ sync: false });

@@ -216,7 +216,13 @@ export class Client {
     try {
       return this._publish(params);
     } catch (error) {
-      return Promise.reject(error);
+      // A wrong parameter or call is the caller's bug: rejected as it is, loud where nobody looks.
+      // A well-formed publish refused because the client holds too much already (the queue bounds:
+      // a burst outrunning the socket) is said in the debug log too, and its Promise left alone
+      // ends no Node process.
+      if (!isQueueFull(error)) return Promise.reject(error);
+      this._log('publish() refused: ' + describeError(error));
+      return quiet(Promise.reject(error));
     }
   }
 
@@ -263,7 +269,7 @@ export class Client {
       if (receipt) {
         const promise = pending(this._receipts, receipt);
         this._send(destination, packed, text, bytes, flags, receipt);
-        return promise;
+        return quiet(promise);
       }
       if (this._send(destination, packed, text, bytes, flags, '') === 0) return RESOLVED;
       // Waiting (not connected, or backpressure): settled when written, or rejected if given up.
@@ -273,7 +279,7 @@ export class Client {
         entry.reject = reject;
       });
       this._unwritten.push(entry);
-      return promise;
+      return quiet(promise);
     } catch (error) {
       if (receipt) this._receipts.delete(receipt);
       throw this._fault(error);
@@ -739,6 +745,21 @@ export class Client {
 }
 
 /** A Promise registered in `map` under `id`, settled by whoever finds it there. */
+/** The session's `QueueFull` refusal (src/session/error.rs words it). */
+function isQueueFull(error) {
+  return error instanceof Error && !(error instanceof TypeError) && error.message.indexOf('queue of unsent frames is full') >= 0;
+}
+
+/**
+ * `promise`, marked as handled: a publish Promise that nobody awaits (stompjs code ignores what
+ * `publish` returns) must not end a Node process when it rejects. Whoever awaits it still gets the
+ * rejection; the failure is also reported by the `queueDiscarded` event or the debug log.
+ */
+function quiet(promise) {
+  promise.catch(noop);
+  return promise;
+}
+
 function pending(map, id) {
   const entry = {};
   const promise = new Promise(function (resolve, reject) {
