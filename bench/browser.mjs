@@ -2,7 +2,7 @@
 // served from 127.0.0.1 loads @stomp/stompjs's minified UMD bundle and our pkg/web, and runs the same
 // harness as Node. Run by bench/run.mjs as
 //   node bench/browser.mjs PKG_DIR full|quick OUT.json
-// and writes {version, inbound, outbound, subscriptions, receipts} to OUT.json.
+// and writes {version, inbound, outbound, subscriptions, receipts, delivery} to OUT.json.
 
 import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';

@@ -1,12 +1,13 @@
 // `make bench`: stomp-wasm against @stomp/stompjs, side by side in one run. Measures size (and, given a
 // copy of the wasm with names, size by part), throughput in Node and in headless Chromium (inbound,
 // outbound with text and binary bodies, per-message cost with 1 / 1,000 / 10,000 subscriptions,
-// receipted publishing), and memory over 1,000,000 messages; writes bench/results/latest.json and
+// receipted publishing, and ours alone publishing at-most-once, with receipts and at-least-once), and
+// memory over 1,000,000 messages; writes bench/results/latest.json and
 // bench/results/latest.md, and prints the markdown table. Benchmarks print ratios; they assert no
 // times (a run fails only if a client drops or alters messages).
 //   node bench/run.mjs --pkg DIR [--named-wasm FILE] [--quick] [--readme] [--only PARTS]
-// PARTS: size,node,chromium,memory (where) and inbound,outbound,subscriptions,receipts (what, in Node
-// and Chromium); default all. --quick: 1 KiB and 256 KiB (and 64 B ×10), 5 runs, 200,000 messages for
+// PARTS: size,node,chromium,memory (where) and inbound,outbound,subscriptions,receipts,delivery (what,
+// in Node and Chromium); default all. --quick: 1 KiB and 256 KiB (and 64 B ×10), 5 runs, 200,000 messages for
 // memory; writes results/quick.*.tmp. --readme: also copies the table into README.md's Performance
 // section (between the bench markers).
 
@@ -27,7 +28,7 @@ const quick = flag('--quick');
 const pkg = resolve(value('--pkg', join(root, 'pkg')));
 const namedWasm = value('--named-wasm', null);
 const only = new Set(value('--only', 'size,node,chromium,memory').split(','));
-const CASES = ['inbound', 'outbound', 'subscriptions', 'receipts'];
+const CASES = ['inbound', 'outbound', 'subscriptions', 'receipts', 'delivery'];
 const cases = CASES.filter((c) => only.has(c));
 // Naming only cases means: in both environments.
 if (cases.length && !only.has('node') && !only.has('chromium')) {
@@ -63,6 +64,9 @@ const report = {
     'Subscriptions: 64 B frames, ten per WebSocket message, spread evenly over 1 / 1,000 / 10,000 live subscriptions; µs per message = 1 / frames/s.',
     'Receipts: N publishes of a 64 B body, each asking for a RECEIPT (ours: receipt: true and the returned Promise; stompjs: watchForReceipt + a receipt header), ' +
       'then N RECEIPTs, one per WebSocket message; publish time and settle time (until every receipt callback ran), medians.',
+    'Delivery (ours only): N publishes (64 B, 1 KiB) at-most-once (settled when written), with receipt: true, and with delivery: at-least-once, ' +
+      'into a fake socket that answers every SEND carrying a receipt with a RECEIPT (on the next macrotask, one per WebSocket message); ' +
+      'timed from the first publish to the last Promise settled; messages/s, medians; ratio = mode / at-most-once.',
     'Size: gzip level 9 and brotli quality 11 (Node zlib); minified = esbuild --minify of the JS (what a bundler does). Size by part: from a copy of the wasm with its name section (same code section).',
     'Memory: Node with --expose-gc, one 1 KiB frame per WebSocket message, the event loop turning every 100 messages; ' +
       'wasm = the module\'s linear memory (it never shrinks; flat = no growth between 10% and the end of the run).',

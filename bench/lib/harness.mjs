@@ -57,18 +57,18 @@ export class FakeSocket {
 }
 
 /**
- * Connects one client (`kind` 'ours' or 'stompjs') to a fresh FakeSocket and subscribes
+ * Connects one client (`kind` 'ours' or 'stompjs') to a fresh FakeSocket (or `socket`) and subscribes
  * `subscriptions` times (to destinationOf(0, n), destinationOf(1, n), …; each id in `subscriptionIds`;
  * n = Infinity with `destinations: 'numbered'`). `received(message)` is what the subscription callback
- * does with each message.
+ * does with each message; `extra` holds more client options.
  */
-export async function connect(kind, Client, { binary = true, received, subscriptions = 1, destinations = 'one' }) {
-  const socket = new FakeSocket(binary);
+export async function connect(kind, Client, { binary = true, received, subscriptions = 1, destinations = 'one', socket = new FakeSocket(binary), extra = {} }) {
   const options = {
     webSocketFactory: () => socket,
     heartbeatIncoming: 0,
     heartbeatOutgoing: 0,
     reconnectDelay: 0,
+    ...extra,
   };
   if (kind === 'stompjs') options.debug = () => {};
   const client = new Client(options);
@@ -320,6 +320,131 @@ export async function receiptCase(clients, { counts, runs = 5, warmup = 1, now, 
   });
   for (const kind of kinds) await disconnect(kind, sides[kind].client);
   return results;
+}
+
+/**
+ * A FakeSocket that also plays the broker's part for receipts: every SEND it is given is kept, and on
+ * the next macrotask (as a real socket's messages arrive: after the publishing code has run) it answers
+ * each one carrying a `receipt` header with a RECEIPT, one per WebSocket message, in the order the
+ * SENDs went out. `receipted` counts the SENDs that asked for one; `first` is the first SEND of a run
+ * (checked for the `dedup-id` header outside the timing).
+ */
+class ReceiptPeer extends FakeSocket {
+  constructor() {
+    super(false);
+    this.pending = [];
+    this.receipted = 0;
+    this.first = null;
+    this.answering = null;
+  }
+
+  send(data) {
+    const handshake = this.handshaking;
+    super.send(data);
+    if (handshake) return;
+    if (this.first === null) this.first = data;
+    this.pending.push(data);
+    if (this.answering === null) {
+      this.answering = new Promise((resolve) => {
+        setTimeout(() => {
+          const sent = this.pending;
+          this.pending = [];
+          this.answering = null;
+          for (let i = 0; i < sent.length; i++) {
+            const id = receiptOf(sent[i]);
+            if (id === null) continue;
+            this.receipted++;
+            this.onmessage?.({ data: `RECEIPT\nreceipt-id:${id}\n\n\0` });
+          }
+          resolve();
+        }, 0);
+      });
+    }
+  }
+}
+
+/** The modes of the delivery part: what each adds to a plain `publish()`. */
+export const DELIVERY_MODES = {
+  'at-most-once': {},
+  receipt: { receipt: true },
+  'at-least-once': { delivery: 'at-least-once' },
+};
+
+/**
+ * The cost of the delivery guarantee (ours only: stompjs has no at-least-once): `count` publishes of a
+ * `bodyBytes` text body into a ReceiptPeer, in each mode of DELIVERY_MODES — at-most-once (resolved
+ * when written), `receipt: true` and `delivery: 'at-least-once'` (both resolved by the peer's RECEIPT).
+ * Each timed from the first publish to the last returned Promise settled (a `.then` on every one, in
+ * every mode), so the receipted modes include the peer's answers and the client's handling of them.
+ * One client per mode, the modes alternating run by run. Returns messages/s per mode (median) and the
+ * runs in ms.
+ */
+export async function deliveryCase(Client, { bodyBytes, count, runs = 7, warmup = 1, now, gc }) {
+  // At-least-once SENDs awaiting their RECEIPT count against the queue's bounds (1,000 frames, 4 MiB
+  // by default): a burst of `count` needs them raised (the same for every mode; only at-least-once
+  // keeps frames).
+  const bounds = { maxQueuedFrames: count, maxQueuedBytes: count * (bodyBytes + 1024) };
+  const params = {};
+  const sides = {};
+  for (const [mode, extra] of Object.entries(DELIVERY_MODES)) {
+    params[mode] = bodiesFor(bodyBytes).map((body) => ({ destination: DESTINATION, body, headers: { 'content-type': 'application/json' }, ...extra }));
+    const socket = new ReceiptPeer();
+    const conn = await connect('ours', Client, { binary: false, received: () => {}, socket, extra: bounds });
+    sides[mode] = { ...conn, times: [] };
+  }
+  const modes = Object.keys(sides);
+  for (let run = 0; run < warmup + runs; run++) {
+    for (const mode of run % 2 ? [...modes].reverse() : modes) {
+      const { client, socket, times } = sides[mode];
+      const list = params[mode];
+      await settle(gc);
+      const sent = socket.sentMessages;
+      socket.receipted = 0;
+      socket.first = null;
+      let settled = 0;
+      let t1 = 0;
+      let finish;
+      const all = new Promise((resolve) => {
+        finish = resolve;
+      });
+      const done = () => {
+        if (++settled === count) {
+          t1 = now();
+          finish();
+        }
+      };
+      let failure = null;
+      const fail = (error) => {
+        failure ??= error;
+        done();
+      };
+      const t0 = now();
+      for (let i = 0; i < count; i++) client.publish(list[i & 7]).then(done, fail);
+      // A guard against a hang, not a timing assertion: a client that never settles fails the run.
+      let guard;
+      await Promise.race([all, new Promise((resolve) => (guard = setTimeout(resolve, 60000)))]);
+      clearTimeout(guard);
+      if (failure) throw new Error(`ours, ${mode}: a publish was rejected: ${failure.message ?? failure}`);
+      if (settled !== count) throw new Error(`ours, ${mode}: ${settled} of ${count} publishes settled within 60 s`);
+      // The peer has answered (or, at-most-once, looked at) every SEND before the next run starts.
+      while (socket.answering) await socket.answering;
+      if (socket.sentMessages - sent !== count) throw new Error(`ours, ${mode}: ${socket.sentMessages - sent} of ${count} frames reached the socket`);
+      const wanted = mode === 'at-most-once' ? 0 : count;
+      if (socket.receipted !== wanted) throw new Error(`ours, ${mode}: ${socket.receipted} of ${count} SENDs asked for a receipt (expected ${wanted})`);
+      const first = typeof socket.first === 'string' ? socket.first : latin1.decode(socket.first);
+      const dedup = first.includes('\ndedup-id:') && first.indexOf('\ndedup-id:') < first.indexOf('\n\n');
+      if (dedup !== (mode === 'at-least-once')) throw new Error(`ours, ${mode}: a SEND ${dedup ? 'with' : 'without'} a dedup-id header`);
+      if (run >= warmup) times.push(t1 - t0);
+    }
+  }
+  const result = { count, body_bytes: bodyBytes };
+  for (const mode of modes) {
+    const key = mode.replace(/-/g, '_');
+    result[`${key}_fps`] = count / (median(sides[mode].times) / 1000);
+    result[`${key}_ms`] = sides[mode].times.map((t) => Math.round(t * 100) / 100);
+    await disconnect('ours', sides[mode].client);
+  }
+  return result;
 }
 
 /**

@@ -256,6 +256,33 @@ function receiptsTable(report, push) {
   push('');
 }
 
+/** Ours alone: publishing at-most-once, with `receipt: true` and at-least-once (issue #14: the cost of the guarantee). */
+function deliveryTable(report, push) {
+  const rows = report.delivery ?? [];
+  if (!rows.length) return;
+  const envs = envsOf(rows);
+  const n = rows[0].count;
+  const runs = rows[0].at_most_once_ms?.length;
+  push(
+    `**Delivery cost** (ours only; stompjs has no at-least-once): ${count(n)} publishes into a socket whose peer answers every SEND carrying a \`receipt\` with a RECEIPT; ` +
+      `messages/s from the first publish to the last Promise settled, median of ${runs} runs. At-most-once settles when written; \`receipt: true\` and ` +
+      "`delivery: 'at-least-once'` (which also keeps each frame until its RECEIPT, to send again after a reconnect; duplicates possible: consumers de-duplicate on `dedup-id`) settle on the RECEIPT; ratio = mode / at-most-once.",
+    '',
+  );
+  push(`| body | ${envs.map((e) => `${ENV_NAMES[e]} at-most-once | ${ENV_NAMES[e]} receipt: true | ${ENV_NAMES[e]} at-least-once`).join(' | ')} |`);
+  push(`|---|${envs.map(() => '--:|--:|--:').join('|')}|`);
+  for (const body of [...new Set(rows.map((r) => r.body_bytes))].sort((a, b) => a - b)) {
+    const cells = envs.map((env) => {
+      const r = rows.find((x) => x.env === env && x.body_bytes === body);
+      return r
+        ? `${fps(r.at_most_once_fps)} | ${fps(r.receipt_fps)} (**${ratio(r.receipt_ratio)}**) | ${fps(r.at_least_once_fps)} (**${ratio(r.at_least_once_ratio)}**)`
+        : '— | — | —';
+    });
+    push(`| ${SIZE_NAMES[body] ?? body} | ${cells.join(' | ')} |`);
+  }
+  push('');
+}
+
 function sizeTables(report, push) {
   const s = report.size;
   if (!s?.browser_total) return;
@@ -300,6 +327,7 @@ export function markdown(report) {
   outboundTable(report, push);
   subscriptionsTable(report, push);
   receiptsTable(report, push);
+  deliveryTable(report, push);
   sizeTables(report, push);
   const m = report.memory;
   if (m) {

@@ -1,8 +1,8 @@
 // Runs a plan (lib/plan.mjs) case by case through `run(kind, case)` (in this process for Node, in the
 // page for Chromium) and turns each result into a report row with its ratio, printing progress.
 
-export async function runPlan(env, { inbound, outbound, subscriptions, receipts, runs, warmup }, run) {
-  const results = { inbound: [], outbound: [], subscriptions: [], receipts: [] };
+export async function runPlan(env, { inbound, outbound, subscriptions, receipts, delivery = [], runs, warmup }, run) {
+  const results = { inbound: [], outbound: [], subscriptions: [], receipts: [], delivery: [] };
   const say = (s) => console.error(`bench: ${env} ${s}`);
   for (const c of inbound) {
     const r = await run('inbound', { ...c, runs, warmup });
@@ -48,6 +48,18 @@ export async function runPlan(env, { inbound, outbound, subscriptions, receipts,
       say(`${r.count} receipts: ours publish ${r.ours_publish_ms.toFixed(1)} + settle ${r.ours_settle_ms.toFixed(1)} ms, ` +
         `stompjs ${r.stompjs_publish_ms.toFixed(1)} + ${r.stompjs_settle_ms.toFixed(1)} ms`);
     }
+  }
+  for (const c of delivery) {
+    const r = await run('delivery', { ...c, warmup: 1, runs });
+    const row = {
+      env,
+      ...r,
+      receipt_ratio: r.receipt_fps / r.at_most_once_fps,
+      at_least_once_ratio: r.at_least_once_fps / r.at_most_once_fps,
+    };
+    results.delivery.push(row);
+    say(`delivery ${c.bodyBytes} B ×${c.count}: at-most-once ${Math.round(r.at_most_once_fps)}/s, receipt ${row.receipt_ratio.toFixed(2)}x, ` +
+      `at-least-once ${row.at_least_once_ratio.toFixed(2)}x`);
   }
   return results;
 }
