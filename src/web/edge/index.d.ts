@@ -179,9 +179,9 @@ export interface ClientOptionValues {
   disconnectTimeout?: number;
   /** Queue publish/ack/nack while (re)connecting; sent after the subscriptions are restored. Default: true. */
   queueWhileDisconnected?: boolean;
-  /** Most frames waiting to be written (while not connected, or held back by backpressure); more rejects the publish. Default: 1000. */
+  /** Most frames the client holds: waiting to be written (while not connected, or held back by backpressure), and at-least-once frames waiting for their RECEIPT; more rejects the publish. Default: 1000. */
   maxQueuedFrames?: number;
-  /** Most bytes (headers and bodies) of the frames waiting to be written. Default: 4 MiB. */
+  /** Most bytes (headers and bodies) of the frames the client holds (as `maxQueuedFrames` counts them). Default: 4 MiB. */
   maxQueuedBytes?: number;
   /** Limit on a received frame's command and header lines, in bytes. Default: 8192. */
   maxHeaderBytes?: number;
@@ -189,7 +189,7 @@ export interface ClientOptionValues {
   maxHeaders?: number;
   /** Limit on a received frame's body, in bytes. Default: 16 MiB. */
   maxBodyBytes?: number;
-  /** 'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. Also per publish (`publish({…, delivery})`). Default: 'at-most-once'. */
+  /** 'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. The frames awaiting their RECEIPT count against `maxQueuedFrames`/`maxQueuedBytes`: raise them for bursts of more than 1,000. Also per publish (`publish({…, delivery})`). Default: 'at-most-once'. */
   delivery?: "at-most-once" | "at-least-once";
   /** Backpressure: the socket never holds more unsent bytes than this plus one frame; new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off. Default: 262144. */
   maxBufferedAmount?: number;
