@@ -80,18 +80,9 @@ export class ChromiumRunner {
         await pkg.default();
         const { TestBrokerClient } = await import('/tests/support/test-broker-client.mjs');
         const checks = await import(`/tests/support/${moduleName}`);
+        const { checkResult } = await import('/tests/support/check-result.mjs');
         const env = { ...pkg, broker: new TestBrokerClient(port), id, platform: 'chromium' };
-        let result;
-        try {
-          result = { ok: true, ...(await checks[checkName](env)) };
-        } catch (error) {
-          result = { ok: false, error: String(error && error.stack || error) };
-        }
-        const watch = globalThis.__stompWatch;
-        if (watch) {
-          result.events = watch.summary();
-          if (!result.ok) result.debug = watch.debugLines.slice(-40);
-        }
+        const result = await checkResult(checks[checkName], env);
         return { ...result, faults: globalThis.__stompFaults };
       }, { moduleName, checkName, port, id });
       let timer;
