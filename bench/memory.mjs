@@ -11,19 +11,13 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { connect, disconnect } from './lib/harness.mjs';
 import { makeStream } from './lib/streams.mjs';
+import { watchWasmMemory } from './lib/wasm-memory.mjs';
 
 const [pkgDir, kind, count = '1000000', out] = process.argv.slice(2);
 const messages = Number(count);
 if (!globalThis.gc) throw new Error('run with node --expose-gc');
 
-let wasmMemory = null;
-WebAssembly.Instance = new Proxy(WebAssembly.Instance, {
-  construct(target, args) {
-    const instance = Reflect.construct(target, args);
-    wasmMemory ??= instance.exports.memory ?? null;
-    return instance;
-  },
-});
+const wasmBytes = watchWasmMemory();
 
 let Client;
 if (kind === 'ours') Client = createRequire(import.meta.url)(resolve(pkgDir, 'node/stomp_wasm.js')).Client;
@@ -39,7 +33,7 @@ const sample = (at) => {
     external: m.external,
     array_buffers: m.arrayBuffers,
     rss: m.rss,
-    wasm: wasmMemory ? wasmMemory.buffer.byteLength : null,
+    wasm: wasmBytes(),
   };
 };
 async function collect() {

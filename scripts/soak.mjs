@@ -18,12 +18,14 @@
 // deactivated and a forced GC, the peak from samples every second. The run's own bookkeeping is
 // preallocated typed arrays (one byte and one hash per message), so that it does not grow the JS heap
 // it measures. The wasm memory is read without touching the package: WebAssembly.Instance is wrapped
-// before the package loads and the instance's `memory` export is kept (as bench/memory.mjs does).
+// before the package loads and the instance's `memory` export is kept (bench/lib/wasm-memory.mjs, as in
+// bench/memory.mjs).
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watchWasmMemory } from '../bench/lib/wasm-memory.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BROKER = join(ROOT, 'scripts', 'broker');
@@ -42,14 +44,7 @@ for (const [name, value] of Object.entries({ SOAK_MINUTES: MINUTES, SOAK_RATE: R
   }
 }
 
-let wasmMemory = null;
-WebAssembly.Instance = new Proxy(WebAssembly.Instance, {
-  construct(target, args) {
-    const instance = Reflect.construct(target, args);
-    wasmMemory ??= instance.exports.memory ?? null;
-    return instance;
-  },
-});
+const wasmBytes = watchWasmMemory();
 const require = createRequire(import.meta.url);
 globalThis.WebSocket ??= require(join(ROOT, 'node_modules', 'ws'));
 const { Client } = require(join(ROOT, 'pkg', 'node', 'stomp_wasm.js'));
@@ -63,7 +58,7 @@ const gc = async () => {
     await sleep(10);
   }
 };
-const memory = () => ({ heap: process.memoryUsage().heapUsed, wasm: wasmMemory ? wasmMemory.buffer.byteLength : null, rss: process.memoryUsage().rss });
+const memory = () => ({ heap: process.memoryUsage().heapUsed, wasm: wasmBytes(), rss: process.memoryUsage().rss });
 
 /** FNV-1a of a string: a dedup-id's fingerprint, to check that a duplicate carries the first one's id. */
 function fingerprint(text) {

@@ -19,6 +19,22 @@ fn batch(frames: impl IntoIterator<Item = Frame>) -> Vec<u8> {
     bytes
 }
 
+/// Sends `N` empty frames to `/q`, the `n`-th asking for the receipt `{prefix}-{n}`.
+fn send_receipted(h: &mut Harness, prefix: &str) {
+    for n in 0..N {
+        let id = format!("{prefix}-{n}");
+        h.session
+            .send(
+                h.now,
+                "/q",
+                &headers(&[("receipt", &id)]),
+                Vec::new(),
+                SendOptions::default(),
+            )
+            .unwrap();
+    }
+}
+
 #[test]
 fn thirty_thousand_receipted_sends_and_their_receipts_complete() {
     let mut h = Harness::with(|c| c.receipt_timeout = 60_000);
@@ -61,18 +77,7 @@ fn thirty_thousand_receipted_sends_and_their_receipts_complete() {
 fn thirty_thousand_receipts_time_out_at_once() {
     let mut h = Harness::with(|c| c.receipt_timeout = 1_000);
     h.connected();
-    for n in 0..N {
-        let id = format!("r-{n}");
-        h.session
-            .send(
-                h.now,
-                "/q",
-                &headers(&[("receipt", &id)]),
-                Vec::new(),
-                SendOptions::default(),
-            )
-            .unwrap();
-    }
+    send_receipted(&mut h, "r");
     h.pump();
     h.clear();
     h.advance(1_000);
@@ -92,18 +97,7 @@ fn thirty_thousand_queued_receipted_sends_flush_on_connected() {
         c.receipt_timeout = 0;
     });
     h.start();
-    for n in 0..N {
-        let id = format!("q-{n}");
-        h.session
-            .send(
-                h.now,
-                "/q",
-                &headers(&[("receipt", &id)]),
-                Vec::new(),
-                SendOptions::default(),
-            )
-            .unwrap();
-    }
+    send_receipted(&mut h, "q");
     assert_eq!(h.session.queued().0, N);
     h.accept(Some("1.2"), None);
     assert_eq!(h.sent_frames().len(), N);

@@ -10,20 +10,17 @@
 // Starts its own static server (scripts/demo-server.mjs) on a free port.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { startDemoServer } from '../../scripts/demo-server.mjs';
+import { launchChromium } from '../support/chromium.mjs';
+import { closeAllConnections } from '../support/close-all.mjs';
 import { ping } from '../support/ws-peer.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'target', 'e2e');
 const BROKER_URL = process.env.E2E_BROKER_URL || 'ws://127.0.0.1:15674/ws';
-const CONTROL_URL = process.env.CONTROL_URL || `http://127.0.0.1:${process.env.CONTROL_PORT || 15680}`;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const HELLO = '你好 👋';
 const REPLY = '您好！我是客服小林，有什么可以帮您？😊';
@@ -49,29 +46,13 @@ before(async () => {
       queueExpires: 60000, // this run's durable queues go away a minute after it
     },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
   await demo?.close();
 });
-
-/** Closes every broker connection from the broker's side. */
-async function closeAllConnections() {
-  try {
-    const response = await fetch(`${CONTROL_URL}/close-all`, { method: 'POST' });
-    assert.equal(response.status, 200, `POST ${CONTROL_URL}/close-all: ${await response.text()}`);
-    return;
-  } catch (error) {
-    if (error?.cause?.code !== 'ECONNREFUSED') throw error;
-  }
-  await promisify(execFile)(join(ROOT, 'scripts', 'broker'), ['close-all', 'e2e'], { timeout: 30000 });
-}
 
 const badgeState = (page) => page.locator('#badge').getAttribute('data-state');
 
@@ -154,7 +135,7 @@ test('the demo: a visitor and an agent chat, survive a broker-side close of ever
 
     // --- the broker closes every connection -----------------------------------------------------------
     const sessionsBefore = await Promise.all([agent, visitor].map((p) => p.evaluate(() => window.__demo.client.serverHeaders.session)));
-    await closeAllConnections();
+    await closeAllConnections('e2e');
     await Promise.all([waitForBadge(agent, 'reconnecting', 10000), waitForBadge(visitor, 'reconnecting', 10000)]);
     step('both badges show reconnecting');
     assert.match(await visitor.locator('#badge').innerText(), /Reconnecting( in \d s)?…?[\s\S]*attempt 1/);

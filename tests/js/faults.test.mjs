@@ -3,30 +3,20 @@
 // no hang, no panic, no uncaught error, and a working client once the fault stops. The checks themselves
 // are in tests/support/fault-checks.mjs; each test here runs one of them in one environment.
 // Needs pkg/ (scripts/build-pkg); builds and starts the test broker itself.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { startTestBroker } from '../support/test-broker.mjs';
-import { runInNode, ChromiumRunner, explain } from '../support/run-check.mjs';
+import { runInNode, explain } from '../support/run-check.mjs';
+import { checkRunners } from '../support/check-runners.mjs';
 import { CHECKS } from '../support/fault-checks.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-let broker;
-let chromium;
+const runners = checkRunners();
 const table = [];
 
-before(async () => {
-  assert.ok(statSync(join(ROOT, 'pkg', 'package.json'), { throwIfNoEntry: false }), 'pkg/ is built (scripts/build-pkg)');
-  broker = await startTestBroker();
-  chromium = await ChromiumRunner.start();
-});
-
-after(async () => {
-  await chromium?.stop();
-  broker?.stop();
+after(() => {
   // The scenario × outcome table, for the notes (and for whoever reads the log).
   for (const row of table) console.log(row);
 });
@@ -41,13 +31,13 @@ test('tools/test-broker: its own unit tests pass (scenario parsing, framing, neg
 
 for (const [scenario, check] of CHECKS) {
   test(`Node: ${scenario}`, async () => {
-    const result = await runInNode('fault-checks.mjs', check, broker.port);
+    const result = await runInNode('fault-checks.mjs', check, runners.broker.port);
     table.push(`node     | ${scenario} | ${result.ok ? 'ok' : 'FAIL'} | ${result.outcome || result.error.split('\n')[0]}`);
     assert.ok(result.ok, explain(result));
   });
 
   test(`Chromium: ${scenario}`, async () => {
-    const result = await chromium.run('fault-checks.mjs', check, broker.port);
+    const result = await runners.chromium.run('fault-checks.mjs', check, runners.broker.port);
     table.push(`chromium | ${scenario} | ${result.ok ? 'ok' : 'FAIL'} | ${result.outcome || result.error.split('\n')[0]}`);
     assert.ok(result.ok, explain(result));
   });

@@ -6,29 +6,17 @@
 // - the stompjs 7.5 options that were missing, against the test broker (tools/test-broker), whose
 //   records show every WebSocket message the client wrote (tests/support/migrate-checks.mjs).
 // Needs pkg/ (scripts/build-pkg) and RabbitMQ (scripts/broker start); builds and starts the test broker.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { startTestBroker } from '../support/test-broker.mjs';
-import { runInNode, ChromiumRunner, explain } from '../support/run-check.mjs';
+import { runInNode, explain } from '../support/run-check.mjs';
+import { checkRunners } from '../support/check-runners.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-let broker;
-let chromium;
-
-before(async () => {
-  assert.ok(statSync(join(ROOT, 'pkg', 'package.json'), { throwIfNoEntry: false }), 'pkg/ is built (scripts/build-pkg)');
-  broker = await startTestBroker();
-  chromium = await ChromiumRunner.start();
-});
-
-after(async () => {
-  await chromium?.stop();
-  broker?.stop();
-});
+const runners = checkRunners();
 
 /** [title, checks module, check name, also in Chromium]. */
 const CHECKS = [
@@ -46,12 +34,12 @@ const CHECKS = [
 
 for (const [title, module, check, inChromium] of CHECKS) {
   test(`Node: ${title}`, async () => {
-    const result = await runInNode(module, check, broker.port);
+    const result = await runInNode(module, check, runners.broker.port);
     assert.ok(result.ok, explain(result));
   });
   if (inChromium) {
     test(`Chromium: ${title}`, async () => {
-      const result = await chromium.run(module, check, broker.port);
+      const result = await runners.chromium.run(module, check, runners.broker.port);
       assert.ok(result.ok, explain(result));
     });
   }

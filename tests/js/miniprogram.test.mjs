@@ -182,6 +182,19 @@ function clientOptions(extra = {}) {
   return JSON.stringify({ brokerURL: BROKER, connectHeaders: LOGIN, debugLog: true, ...extra });
 }
 
+/**
+ * A wx runtime and one client made with `clientOptions(options)`, activated and CONNECTED once; returns
+ * `{ rt, h, context }` (`context()` describes the run for failure messages).
+ */
+async function connectedClient(t, options) {
+  const { rt, make } = await start(t, { platform: 'wx' });
+  const h = make(clientOptions(options));
+  const context = () => describeRun(rt, h);
+  activate(h);
+  await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+  return { rt, h, context };
+}
+
 function toolPath() {
   return [join(ROOT, 'node_modules', '.bin'), join(homedir(), '.cargo', 'bin'), process.env.PATH].join(delimiter);
 }
@@ -369,14 +382,11 @@ describe('mini-program loader', () => {
   });
 
   test('webSocketFactory over a SocketTask (the browser-style path) round-trips a message', { timeout: 30000 }, async (t) => {
-    const { rt, make } = await start(t, { platform: 'wx' });
-    const h = make(clientOptions({ factory: 'wx', reconnectDelay: 0 }));
-    activate(h);
-    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', () => describeRun(rt, h));
+    const { rt, h, context } = await connectedClient(t, { factory: 'wx', reconnectDelay: 0 });
     const topic = `/topic/mp-factory-${RUN}`;
     await subscribed(rt, h, topic);
     h.publish(JSON.stringify({ destination: topic, body: '工厂 🏭' }));
-    await until(() => h.messages[topic]?.length === 1, 5000, 'the message', () => describeRun(rt, h));
+    await until(() => h.messages[topic]?.length === 1, 5000, 'the message', context);
     assert.equal(h.messages[topic][0].body, '工厂 🏭');
   });
 });
@@ -543,12 +553,8 @@ describe('mini-program runtime: the stomp.js 2.x facade', () => {
 
 describe('mini-program runtime: lifecycle', () => {
   test('a reconnect that comes due while suspended waits for onAppShow: no attempt into the suspension, none counted', { timeout: 30000 }, async (t) => {
-    const { rt, make } = await start(t, { platform: 'wx' });
     // One attempt allowed: had an attempt in the suspension counted, the client would give up ('failed').
-    const h = make(clientOptions({ reconnectDelay: 8000, maxReconnectAttempts: 1 }));
-    const context = () => describeRun(rt, h);
-    activate(h);
-    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+    const { rt, h, context } = await connectedClient(t, { reconnectDelay: 8000, maxReconnectAttempts: 1 });
     rt.control.dropTask(1); // the network drops the socket: the client waits out its 8 s backoff...
     await until(() => h.count('reconnectScheduled') === 1, 2000, 'the backoff', context);
     rt.control.hide(); // ...while the app goes to the background and is suspended 5 s later
@@ -566,11 +572,7 @@ describe('mini-program runtime: lifecycle', () => {
   });
 
   test('an attempt the platform refuses with runningState=suspend is reported, not counted, and onAppShow reconnects', { timeout: 30000 }, async (t) => {
-    const { rt, make } = await start(t, { platform: 'wx' });
-    const h = make(clientOptions({ reconnectDelay: 60000, maxReconnectAttempts: 1 }));
-    const context = () => describeRun(rt, h);
-    activate(h);
-    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+    const { rt, h, context } = await connectedClient(t, { reconnectDelay: 60000, maxReconnectAttempts: 1 });
     rt.control.hide();
     // A timer of the app's own asks for a reconnect; it comes due in the thaw, before onAppShow, while
     // connectSocket still fails with runningState=suspend.
@@ -589,14 +591,10 @@ describe('mini-program runtime: lifecycle', () => {
   });
 
   test('without heart-beats or onClose, a show after ≥ 5 s hidden still reconnects and resubscribes', { timeout: 30000 }, async (t) => {
-    const { rt, make } = await start(t, { platform: 'wx' });
     // Nothing tells the client its socket died: no heart-beats, and the platform reports no close.
-    const h = make(clientOptions({ heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 }));
-    const context = () => describeRun(rt, h);
+    const { rt, h, context } = await connectedClient(t, { heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 });
     const topic = `/topic/mp-silent-${RUN}`;
     const peer = await peerFor(rt);
-    activate(h);
-    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
     await subscribed(rt, h, topic);
     rt.control.hide();
     await rt.control.advance(SUSPENDED_AFTER_MS);
@@ -612,11 +610,7 @@ describe('mini-program runtime: lifecycle', () => {
   });
 
   test('hidden briefly (< 5 s by the clock) and shown: the connection is kept', { timeout: 30000 }, async (t) => {
-    const { rt, make } = await start(t, { platform: 'wx' });
-    const h = make(clientOptions({ heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 }));
-    const context = () => describeRun(rt, h);
-    activate(h);
-    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+    const { rt, h, context } = await connectedClient(t, { heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 });
     rt.control.hide();
     await rt.control.advance(SUSPENDED_AFTER_MS - 100);
     const mark = h.events.length;
@@ -632,11 +626,7 @@ describe('mini-program runtime: lifecycle', () => {
   test('the clock, not the wall: hidden 5 s by the harness clock and shown without a suspension, the client reconnects', { timeout: 30000 }, async (t) => {
     // The companion of the test above: the same real time, the clock moved past 5 s. The client must
     // judge "suspended" by its clock (Date.now / performance.now), which the harness owns.
-    const { rt, make } = await start(t, { platform: 'wx' });
-    const h = make(clientOptions({ heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 }));
-    const context = () => describeRun(rt, h);
-    activate(h);
-    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', context);
+    const { rt, h, context } = await connectedClient(t, { heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 10000 });
     rt.control.hide();
     await rt.control.advance(SUSPENDED_AFTER_MS + 100);
     await rt.control.show();

@@ -6,39 +6,23 @@
 // headless Chromium for those where the browser matters (its WebSocket, its timers). The checks are in
 // tests/support/option-checks.mjs; the peer is the test broker (tools/test-broker), whose records show
 // what the client sent. Needs pkg/ (scripts/build-pkg); builds and starts the test broker itself.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { startTestBroker } from '../support/test-broker.mjs';
-import { runInNode, ChromiumRunner, explain } from '../support/run-check.mjs';
+import { runInNode, explain } from '../support/run-check.mjs';
+import { checkRunners } from '../support/check-runners.mjs';
 import { CHECKS } from '../support/option-checks.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-let broker;
-let chromium;
-
-before(async () => {
-  assert.ok(statSync(join(ROOT, 'pkg', 'package.json'), { throwIfNoEntry: false }), 'pkg/ is built (scripts/build-pkg)');
-  broker = await startTestBroker();
-  chromium = await ChromiumRunner.start();
-});
-
-after(async () => {
-  await chromium?.stop();
-  broker?.stop();
-});
+const runners = checkRunners();
 
 for (const [title, check, inChromium] of CHECKS) {
   test(`Node: ${title}`, async () => {
-    const result = await runInNode('option-checks.mjs', check, broker.port);
+    const result = await runInNode('option-checks.mjs', check, runners.broker.port);
     assert.ok(result.ok, explain(result));
   });
 
   if (inChromium) {
     test(`Chromium: ${title}`, async () => {
-      const result = await chromium.run('option-checks.mjs', check, broker.port);
+      const result = await runners.chromium.run('option-checks.mjs', check, runners.broker.port);
       assert.ok(result.ok, explain(result));
     });
   }

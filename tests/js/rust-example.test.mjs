@@ -12,19 +12,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/chromium.mjs';
+import { closeAllConnections } from '../support/close-all.mjs';
+import { serveStatic } from '../support/static-server.mjs';
 import { ping } from '../support/ws-peer.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SITE = join(ROOT, 'target', 'examples', 'chat');
 const SHOTS = join(ROOT, 'target', 'e2e');
 const BROKER_URL = 'ws://127.0.0.1:15674/ws';
-const CONTROL_URL = process.env.CONTROL_URL || `http://127.0.0.1:${process.env.CONTROL_PORT || 15680}`;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const run = promisify(execFile);
 
 const HELLO = '你好 from Rust 👋';
@@ -35,8 +34,6 @@ let server;
 let site;
 let browser;
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-
 before(async () => {
   await ping(BROKER_URL, 5000).catch((error) => assert.fail(`the broker does not answer at ${BROKER_URL} (scripts/broker start): ${error.message}`));
   const built = await run(join(ROOT, 'scripts', 'build-example'), [], { cwd: ROOT, timeout: 900_000, maxBuffer: 1 << 24 });
@@ -46,43 +43,15 @@ before(async () => {
   assert.doesNotMatch(glue, /ClientCore/);
   assert.match(glue, /export function start/);
   mkdirSync(SHOTS, { recursive: true });
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(SITE, path === '/' ? 'index.html' : path);
-    try {
-      const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server = await serveStatic(SITE);
   site = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
 });
-
-/** Closes every broker connection from the broker's side. */
-async function closeAllConnections() {
-  try {
-    const response = await fetch(`${CONTROL_URL}/close-all`, { method: 'POST' });
-    assert.equal(response.status, 200, `POST ${CONTROL_URL}/close-all: ${await response.text()}`);
-    return;
-  } catch (error) {
-    if (error?.cause?.code !== 'ECONNREFUSED') throw error;
-  }
-  await run(join(ROOT, 'scripts', 'broker'), ['close-all', 'rust-example'], { timeout: 30000 });
-}
 
 async function openChat(room, name, errors) {
   const page = await browser.newPage();
@@ -151,7 +120,7 @@ test('the Rust chat example: two pages chat, survive a broker-side close on the 
     await alice.screenshot({ path: join(SHOTS, 'rust-chat-1-alice.png') });
 
     // The broker closes every connection; both pages reconnect by themselves.
-    await closeAllConnections();
+    await closeAllConnections('rust-example');
     await waitForConnection(alice, 2);
     await waitForConnection(bob, 2);
     t.diagnostic('both pages reconnected');

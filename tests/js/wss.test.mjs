@@ -7,13 +7,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromiumContext } from '../support/chromium.mjs';
+import { serveRepository } from '../support/static-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BODY = 'wss ✓ 你好 🔒';
@@ -76,28 +76,9 @@ test('Node: a round trip over wss:// with the CA trusted through NODE_EXTRA_CA_C
   assert.equal(untrusted.connected, false, `without the CA the connection is refused: ${JSON.stringify(untrusted)}`);
 });
 
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
-
-/** Serves pkg/ and tests/support/ and a blank page on loopback (a page's origin must be http://127.0.0.1). */
+/** A blank page on loopback (a page's origin must be http://127.0.0.1), with pkg/ and tests/support/. */
 function serve() {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (path === '/') {
-      res.setHeader('Content-Type', 'text/html');
-      res.end('<!doctype html><meta charset="utf-8"><title>wss</title>');
-      return;
-    }
-    const file = resolve(ROOT, '.' + path);
-    const allowed = [join(ROOT, 'pkg') + sep, join(ROOT, 'tests', 'support') + sep];
-    if (!allowed.some((d) => file.startsWith(d)) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      res.statusCode = 404;
-      res.end();
-      return;
-    }
-    res.setHeader('Content-Type', TYPES[extname(file)] || 'application/octet-stream');
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+  return serveRepository({ '/': '<!doctype html><meta charset="utf-8"><title>wss</title>' });
 }
 
 /** A HOME whose NSS database (what Chromium on Linux reads for local trust) holds the CA, or is empty. */
@@ -111,13 +92,7 @@ function home(withCa) {
 }
 
 async function chromiumRoundTrip(server, withCa) {
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'profile-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    env: { ...process.env, HOME: home(withCa) },
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  const context = await launchChromiumContext(mkdtempSync(join(dir, 'profile-')), { env: { ...process.env, HOME: home(withCa) } });
   const errors = [];
   try {
     const page = await context.newPage();

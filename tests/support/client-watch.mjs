@@ -94,6 +94,23 @@ export class Watch {
   }
 }
 
+/**
+ * A client on `scenario` of the test broker (`env.broker`; its records keyed by `env.id`, plus `params`),
+ * not activated, and its Watch: heart-beats off, then `options`; its `debug` goes to the watch unless
+ * `options` sets one. Returns `{ client, watch }`.
+ */
+export function watchedClient(env, scenario, params, options = {}) {
+  const client = new env.Client({
+    brokerURL: env.broker.url(scenario, { id: env.id, ...params }),
+    heartbeatIncoming: 0,
+    heartbeatOutgoing: 0,
+    ...options,
+  });
+  const watch = new Watch(client);
+  if (!('debug' in options)) client.debug = watch.debug();
+  return { client, watch };
+}
+
 let unique = 0;
 /** A destination nobody else uses. */
 export function freshDestination(prefix = '/queue/check') {

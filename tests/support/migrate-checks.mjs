@@ -3,20 +3,11 @@
 // package's public API against the test broker (tools/test-broker), whose records show every WebSocket
 // message the client wrote. Environment-neutral: tests/js/migrate.test.mjs runs them in Node and in
 // Chromium through run-check.mjs. Each check fails if its option were ignored or wired to another one.
-import { Watch, expect, expectNoFaults, shutdown, until, freshDestination, within } from './client-watch.mjs';
+import { Watch, watchedClient, expect, expectNoFaults, shutdown, until, freshDestination, within } from './client-watch.mjs';
 
-/** A watched client on the test broker (not activated). */
+/** A watched client on the test broker (not activated), reconnecting after 0 ms unless `options` say otherwise. */
 function client(env, scenario, params, options = {}) {
-  const instance = new env.Client({
-    brokerURL: env.broker.url(scenario, { id: env.id, ...params }),
-    reconnectDelay: 0,
-    heartbeatIncoming: 0,
-    heartbeatOutgoing: 0,
-    ...options,
-  });
-  const watch = new Watch(instance);
-  if (!('debug' in options)) instance.debug = watch.debug();
-  return { client: instance, watch };
+  return watchedClient(env, scenario, params, { reconnectDelay: 0, ...options });
 }
 
 const utf8 = new TextEncoder();

@@ -5,21 +5,12 @@
 // to one version. Environment-neutral, like fault-checks.mjs: run-check.mjs runs them in Node and, where
 // the browser matters, in Chromium.
 import {
-  Watch, expect, expectNoFaults, roundTrip, shutdown, until, within, quietWindow, freshDestination,
+  watchedClient, expect, expectNoFaults, roundTrip, shutdown, until, within, quietWindow, freshDestination,
 } from './client-watch.mjs';
 
-/** A watched client on the test broker (not activated). */
+/** A watched client on the test broker (not activated), reconnecting after 200 ms unless `options` say otherwise. */
 function client(env, scenario, params, options = {}) {
-  const instance = new env.Client({
-    brokerURL: env.broker.url(scenario, { id: env.id, ...params }),
-    reconnectDelay: 200,
-    heartbeatIncoming: 0,
-    heartbeatOutgoing: 0,
-    ...options,
-  });
-  const watch = new Watch(instance);
-  if (!('debug' in options)) instance.debug = watch.debug();
-  return { client: instance, watch };
+  return watchedClient(env, scenario, params, { reconnectDelay: 200, ...options });
 }
 
 /** The frames a connection received with this command. */

@@ -1,14 +1,14 @@
 // The package as users get it, for the tests that build apps with it: `npm pack` of pkg/ installed into
-// a scratch app, the README's code blocks (verbatim, between `<!-- NAME -->` markers), a static server
-// for a built app, and a Chromium page that must log the round-tripped message.
+// a scratch app, the README's code blocks (verbatim, between `<!-- NAME -->` markers), and a built app,
+// served on loopback, whose Chromium page must log the round-tripped message.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
+import { serveStatic } from './static-server.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -39,37 +39,13 @@ export function readmeBlock(name, file = 'README.md') {
   return code[1];
 }
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-
-/** Serves `dir` on loopback (index.html for directories). */
-export function serve(dir) {
-  const server = createServer((req, res) => {
-    const path = resolve(dir, '.' + decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = path.endsWith('/') || !extname(path) ? join(path, 'index.html') : path;
-    try {
-      statSync(file);
-    } catch {
-      res.statusCode = 404;
-      res.end();
-      return;
-    }
-    res.setHeader('Content-Type', TYPES[extname(file)] || 'application/octet-stream');
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
 /**
  * Opens `dir`'s index.html (served on loopback) in headless Chromium and resolves to the first console
  * line starting with "received"; fails after 15 s with the page's errors, or on any page error.
  */
 export async function receivedInChromium(dir) {
-  const server = await serve(dir);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  const server = await serveStatic(dir);
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors = [];

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { TestBrokerClient } from './test-broker-client.mjs';
+import { checkResult } from './check-result.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -37,17 +38,6 @@ const cpuTime = () => {
   return Math.round((user + system) / 1000);
 };
 const env = { ...pkg, broker: new TestBrokerClient(Number(port)), id, platform: 'node', cpuTime };
-let result;
-try {
-  const value = await checks[checkName](env);
-  result = { ok: true, ...value };
-} catch (error) {
-  result = { ok: false, error: String(error && error.stack || error) };
-}
-const watch = globalThis.__stompWatch;
-if (watch) {
-  result.events = watch.summary();
-  if (!result.ok) result.debug = watch.debugLines.slice(-40);
-}
+const result = await checkResult(checks[checkName], env);
 result.faults = faults;
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));

@@ -3,12 +3,12 @@
 // the global WebSocket) or in a headless Chromium page (pkg/web served from loopback). Either way the
 // result is `{ ok, outcome?, error?, faults }`; a check that hangs past its budget is killed and reported.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromiumContext } from './chromium.mjs';
+import { serveRepository } from './static-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -44,8 +44,6 @@ export function runInNode(moduleName, checkName, port, { id = freshId(checkName)
   });
 }
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
-
 /** The page every check runs in: records uncaught errors, unhandled rejections and panics. */
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>check</title><script>
 globalThis.__stompFaults = [];
@@ -59,40 +57,13 @@ console.error = (...args) => {
 };
 </script></head><body></body></html>`;
 
-/** Serves the repository's pkg/ and tests/support/ (read-only) plus the check page, on loopback. */
-function serveRoot() {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (path === '/check.html') {
-      res.setHeader('Content-Type', 'text/html');
-      res.end(PAGE);
-      return;
-    }
-    const file = resolve(ROOT, '.' + path);
-    const allowed = [join(ROOT, 'pkg') + sep, join(ROOT, 'tests', 'support') + sep];
-    if (!allowed.some((dir) => file.startsWith(dir)) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      res.statusCode = 404;
-      res.end();
-      return;
-    }
-    res.setHeader('Content-Type', TYPES[extname(file)] || 'application/octet-stream');
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
 /** One headless Chromium and one static server for a test file; `run()` opens a fresh page per check. */
 export class ChromiumRunner {
   static async start() {
     const runner = new ChromiumRunner();
-    runner.server = await serveRoot();
+    runner.server = await serveRepository({ '/check.html': PAGE });
     runner.profile = mkdtempSync(join(tmpdir(), 'stomp-wasm-checks-'));
-    runner.browser = await chromium.launchPersistentContext(runner.profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-quic'],
-    });
+    runner.browser = await launchChromiumContext(runner.profile);
     runner.origin = `http://127.0.0.1:${runner.server.address().port}`;
     return runner;
   }
@@ -109,18 +80,9 @@ export class ChromiumRunner {
         await pkg.default();
         const { TestBrokerClient } = await import('/tests/support/test-broker-client.mjs');
         const checks = await import(`/tests/support/${moduleName}`);
+        const { checkResult } = await import('/tests/support/check-result.mjs');
         const env = { ...pkg, broker: new TestBrokerClient(port), id, platform: 'chromium' };
-        let result;
-        try {
-          result = { ok: true, ...(await checks[checkName](env)) };
-        } catch (error) {
-          result = { ok: false, error: String(error && error.stack || error) };
-        }
-        const watch = globalThis.__stompWatch;
-        if (watch) {
-          result.events = watch.summary();
-          if (!result.ok) result.debug = watch.debugLines.slice(-40);
-        }
+        const result = await checkResult(checks[checkName], env);
         return { ...result, faults: globalThis.__stompFaults };
       }, { moduleName, checkName, port, id });
       let timer;
