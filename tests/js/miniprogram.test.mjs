@@ -471,6 +471,9 @@ for (const variant of PLATFORMS) {
       await subscribed(rt, h, topic);
       await peer.send(queue, 'before hide', QUEUE_ARGS);
       await until(() => h.messages[queue]?.length === 1, 5000, 'the first queue message', context);
+      // Its ACK is on the broker once a RECEIPT for a later frame of the same connection is back: an ACK
+      // still in flight when the socket dies would (rightly) have the message redelivered.
+      await barrier(rt, h);
 
       // A timer the app sets as it goes to the background: it comes due while the app is suspended,
       // so it runs when the app thaws, before onAppShow, while the socket is dead.
