@@ -61,12 +61,7 @@ pub fn encode(
     options: EncodeOptions,
     out: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
-    let start = out.len();
-    let result = write_frame(command, headers, body, options, out);
-    if result.is_err() {
-        out.truncate(start);
-    }
-    result
+    write_frame(command, headers, body, options, out)
 }
 
 /// Appends the head of a frame whose body of `body_len` bytes the caller writes after it (then a
@@ -90,13 +85,8 @@ pub fn encode_head(
     options: EncodeOptions,
     out: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
-    let start = out.len();
     out.reserve(command.as_str().len() + headers.text_len() + 4 * headers.len() + 40);
-    let result = write_head(command, headers.iter(), body_len, options, out);
-    if result.is_err() {
-        out.truncate(start);
-    }
-    result
+    write_head(command, headers.iter(), body_len, options, out)
 }
 
 /// [`encode_head`] of a SEND to `destination` with `headers` (any `destination` among them left
@@ -109,15 +99,10 @@ pub fn encode_send_head(
     options: EncodeOptions,
     out: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
-    let start = out.len();
     out.reserve(destination.len() + headers.text_len() + 4 * headers.len() + 60);
     let all = core::iter::once(("destination", destination))
         .chain(headers.iter().filter(|(name, _)| *name != "destination"));
-    let result = write_head(Command::Send, all, body_len, options, out);
-    if result.is_err() {
-        out.truncate(start);
-    }
-    result
+    write_head(Command::Send, all, body_len, options, out)
 }
 
 fn write_frame(
@@ -137,7 +122,24 @@ fn write_frame(
     Ok(())
 }
 
+/// Appends a head; on an error `out` is left as it was (the one place an encoding fails after it
+/// began writing).
 fn write_head<'a>(
+    command: Command,
+    headers: impl Iterator<Item = (&'a str, &'a str)>,
+    body_len: usize,
+    options: EncodeOptions,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    let start = out.len();
+    let result = write_head_lines(command, headers, body_len, options, out);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+fn write_head_lines<'a>(
     command: Command,
     headers: impl Iterator<Item = (&'a str, &'a str)>,
     body_len: usize,
