@@ -259,8 +259,9 @@ enum Work {
 /// One WebSocket message to write.
 enum Outgoing {
     Frame(Transmit),
-    /// A SEND's head (from `Session::send_head`) and the JS string body it was made for.
-    Joined(Vec<u8>, JsValue),
+    /// A SEND's head (from `Session::send_head`) and the caller's body it was made for: a JS string,
+    /// or a `Uint8Array` when binary.
+    Joined(Vec<u8>, JsValue, bool),
 }
 
 struct Core {
@@ -278,8 +279,9 @@ struct Core {
     /// The close the session asks for next, in answer to the same call, discards the socket
     /// (`deactivate({force: true})`, or a communication failure with `discard_on_comm_failure`).
     discard: bool,
-    /// JS string bodies of the SEND heads the session has queued with `body_follows`, in order.
-    bodies: VecDeque<JsValue>,
+    /// The caller's bodies of the SEND heads the session has queued with `body_follows`, in order:
+    /// a JS string, or a `Uint8Array` for a binary frame (`true`).
+    bodies: VecDeque<(JsValue, bool)>,
     /// A look at a congested socket's buffered amount is scheduled (`poll_drain`).
     drain_pending: bool,
     /// Reads a congested socket's buffered amount again and reports it (`Input::Drained`).
@@ -408,11 +410,12 @@ impl Driver {
         self.command(|core, now| core.session.send(now, destination, headers, body, options))
     }
 
-    /// Publishes a text body that is a JS string of `length` UTF-8 bytes: when it can go out now, only
-    /// the head is encoded here and the string is joined to it on the JS side (it never crosses into
-    /// wasm and back); otherwise it is read into wasm and sent as [`publish`](Driver::publish) does.
+    /// Publishes the caller's JS body of `length` bytes: a string (UTF-8 length), or a `Uint8Array`
+    /// when `options.binary`. When it can go out now, only the head is encoded here and the body is
+    /// joined to it on the JS side (it never crosses into wasm and back); otherwise it is read into
+    /// wasm and sent as [`publish`](Driver::publish) does.
     #[cfg(feature = "js")]
-    pub(crate) fn publish_js_text(
+    pub(crate) fn publish_js(
         &self,
         destination: &str,
         headers: &Headers,
@@ -420,20 +423,32 @@ impl Driver {
         length: usize,
         options: SendOptions,
     ) -> Result<SendOutcome, DriverError> {
+        // Called from inside a callback, the frame is written after the callback returns: bytes the
+        // caller may change before then are copied now, as stompjs copies them at once.
+        let copy;
+        let body = match options.binary && self.shared.driving.get() {
+            true => {
+                copy = JsValue::from(js_sys::Uint8Array::new(body));
+                &copy
+            }
+            false => body,
+        };
         self.command(|core, now| {
             // The raw debug log shows bodies, forced binary frames need the bytes, so does a frame to
             // be split into pieces, and an at-least-once frame is kept to be sent again: the long way.
-            let direct = !options.binary
-                && !options.skip_content_length
+            // (A binary frame is never split, and forced binary frames are already binary.)
+            let direct = !options.skip_content_length
                 && !options.retain
-                && !core.config.force_binary
-                && !core.config.split_large_frames
-                && !core.config.debug.raw;
+                && !core.config.debug.raw
+                && (options.binary || !core.config.force_binary && !core.config.split_large_frames);
             if direct && core.session.send_head(now, destination, headers, length)? {
-                core.bodies.push_back(body.clone());
+                core.bodies.push_back((body.clone(), options.binary));
                 return Ok(SendOutcome::Sent);
             }
-            let bytes = body.as_string().unwrap_or_default().into_bytes();
+            let bytes = match options.binary {
+                true => wasm_bindgen::JsCast::unchecked_ref::<js_sys::Uint8Array>(body).to_vec(),
+                false => body.as_string().unwrap_or_default().into_bytes(),
+            };
             core.session.send(now, destination, headers, bytes, options)
         })
     }
@@ -720,8 +735,8 @@ impl Core {
                     false => self.log.frame_out(&transmit.bytes),
                 }
                 if transmit.body_follows {
-                    let body = self.bodies.pop_front().unwrap_or_default();
-                    batch.push(Outgoing::Joined(transmit.bytes, body));
+                    let (body, binary) = self.bodies.pop_front().unwrap_or_default();
+                    batch.push(Outgoing::Joined(transmit.bytes, body, binary));
                 } else {
                     split_into(&self.config, &mut self.log, transmit, &mut batch);
                 }
@@ -921,8 +936,8 @@ fn run(shared: &Rc<Shared>, driver: &Driver, work: Work) {
                     Outgoing::Frame(transmit) => {
                         transport.send(&transmit.bytes, transmit.binary || force_binary)
                     }
-                    Outgoing::Joined(head, body) => {
-                        transport.send_joined(core::str::from_utf8(&head).unwrap_or(""), &body)
+                    Outgoing::Joined(head, body, binary) => {
+                        transport.send_joined(&head, &body, binary)
                     }
                 };
                 if let Err(error) = sent {

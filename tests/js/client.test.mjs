@@ -191,6 +191,42 @@ describe('values users really pass', () => {
     await stop(numeric);
   });
 
+  test('a binaryBody goes out as it was at publish(): changed afterwards (also from inside a callback), a view into a larger buffer, a Node Buffer, an ArrayBuffer', async () => {
+    const { client } = await connected();
+    const destination = freshDestination();
+    const got = [];
+    const all = new Promise((resolve) => {
+      client.subscribe(destination, (message) => {
+        got.push(Array.from(message.binaryBody));
+        if (got.length === 6) resolve();
+      });
+    });
+    const reused = new Uint8Array([1, 2, 3]);
+    await client.publish({ destination, binaryBody: reused, receipt: true });
+    const plain = client.publish({ destination, binaryBody: reused });
+    reused.fill(9); // after publish() returned: the frame is already what was given
+    await plain;
+    // From inside a callback the frame is written after the callback returns: still what was given.
+    const fromCallback = new Promise((resolve) => {
+      const sub = client.subscribe(`${destination}-trigger`, () => {
+        sub.unsubscribe();
+        reused.set([4, 5, 6]);
+        client.publish({ destination, binaryBody: reused });
+        reused.fill(0);
+        resolve();
+      });
+    });
+    await client.publish({ destination: `${destination}-trigger`, body: 'go', receipt: true });
+    await within(fromCallback, 5000, 'the trigger message');
+    const backing = new Uint8Array([7, 7, 10, 11, 12, 7]);
+    client.publish({ destination, binaryBody: new DataView(backing.buffer, 2, 3) });
+    client.publish({ destination, binaryBody: Buffer.from([13, 0, 14]) });
+    client.publish({ destination, binaryBody: new Uint8Array([15, 16]).buffer });
+    await within(all, 5000, 'the six messages');
+    await stop(client);
+    assert.deepEqual(got, [[1, 2, 3], [1, 2, 3], [4, 5, 6], [10, 11, 12], [13, 0, 14], [15, 16]]);
+  });
+
   test('publish() rejects bad parameters with a TypeError naming the field, and the client goes on', async () => {
     const { client } = await connected();
     const cases = [

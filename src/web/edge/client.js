@@ -288,8 +288,8 @@ export class Client {
 
   /** Returns 0 when the frame was written, 1 when it waits. */
   _send(destination, headers, text, bytes, flags, receipt) {
-    if (bytes !== null) return this._core.publishBytes(this, destination, headers, bytes, flags, receipt);
-    return this._core.publishText(this, destination, headers, text, utf8Length(text), flags, receipt);
+    if (bytes !== null) return this._core.publish(this, destination, headers, bytes, bytes.length, flags | 1, receipt);
+    return this._core.publish(this, destination, headers, text, utf8Length(text), flags, receipt);
   }
 
   /**

@@ -207,7 +207,7 @@ fn with_receipt(mut headers: Headers, receipt: &str) -> Headers {
     headers
 }
 
-/// `flags` of `publishText`/`publishBytes`: 1 a binary frame, 2 no content-length, 4 at-least-once.
+/// `flags` of `publish`: 1 a binary frame (a `Uint8Array` body), 2 no content-length, 4 at-least-once.
 fn send_options(flags: u32) -> SendOptions {
     SendOptions {
         binary: flags & 1 != 0,
@@ -216,7 +216,7 @@ fn send_options(flags: u32) -> SendOptions {
     }
 }
 
-/// What `publishText`/`publishBytes` return: 0 written now, 1 waiting (the `Flushed` event says
+/// What `publish` returns: 0 written now, 1 waiting (the `Flushed` event says
 /// when it is written; `QueueDiscarded` when it is given up).
 fn queued(outcome: SendOutcome) -> u32 {
     match outcome {
@@ -305,11 +305,11 @@ impl ClientCore {
         .map_err(error)
     }
 
-    /// Publishes a text body: a JS string of `length` UTF-8 bytes (client.js counts them). `flags`: 1
-    /// binary frame, 2 skip content-length. `receipt`: the receipt id, or empty.
+    /// Publishes `body`: a JS string of `length` UTF-8 bytes (client.js counts them), or, with flag
+    /// 1, a `Uint8Array` of `length` bytes sent as a binary frame. `flags`: 1 binary, 2 skip
+    /// content-length, 4 at-least-once. `receipt`: the receipt id, or empty.
     #[allow(clippy::too_many_arguments)]
-    #[wasm_bindgen(js_name = publishText)]
-    pub fn publish_text(
+    pub fn publish(
         &self,
         target: &JsValue,
         destination: &str,
@@ -322,44 +322,13 @@ impl ClientCore {
         self.bind(target);
         let headers = with_receipt(unpack(headers), receipt);
         self.driver
-            .publish_js_text(
+            .publish_js(
                 destination,
                 &headers,
                 body,
                 length as usize,
                 send_options(flags),
             )
-            .map(queued)
-            .map_err(error)
-    }
-
-    /// Publishes a binary body (`binaryBody`).
-    #[wasm_bindgen(js_name = publishBytes)]
-    pub fn publish_bytes(
-        &self,
-        target: &JsValue,
-        destination: &str,
-        headers: &str,
-        body: Vec<u8>,
-        flags: u32,
-        receipt: &str,
-    ) -> Result<u32, JsValue> {
-        self.publish(target, destination, headers, body, flags | 1, receipt)
-    }
-
-    fn publish(
-        &self,
-        target: &JsValue,
-        destination: &str,
-        headers: &str,
-        body: Vec<u8>,
-        flags: u32,
-        receipt: &str,
-    ) -> Result<u32, JsValue> {
-        self.bind(target);
-        let headers = with_receipt(unpack(headers), receipt);
-        self.driver
-            .publish(destination, &headers, body, send_options(flags))
             .map(queued)
             .map_err(error)
     }

@@ -8,7 +8,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::{
-    call_method, close_info, joined, message_data, message_event, Handlers, Sendable, Sink,
+    call_method, close_info, joined_data, message_data, message_event, Handlers, Sendable, Sink,
     SocketEvent, Transport,
 };
 
@@ -65,8 +65,8 @@ impl Transport for DuckSocket {
             .map(drop)
     }
 
-    fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
-        let data = joined(head, body);
+    fn send_joined(&self, head: &[u8], body: &JsValue, binary: bool) -> Result<(), JsValue> {
+        let data = joined_data(head, body, binary);
         self.socket
             .unchecked_ref::<Sendable>()
             .send_value(&data)

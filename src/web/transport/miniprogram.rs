@@ -11,14 +11,14 @@ use core::cell::{Cell, RefCell};
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::Headers;
 use crate::session::CloseInfo;
 use crate::text::{concat, find};
 
 use super::{
-    call_method, close_info, joined, message_data, message_event, Handlers, Sink, SocketEvent,
+    call_method, close_info, joined_data, message_data, message_event, Handlers, Sink, SocketEvent,
     Transport,
 };
 
@@ -215,10 +215,13 @@ impl Transport for MiniProgramSocket {
         self.send_data(&message_data(bytes, binary), bytes.len() as f64)
     }
 
-    fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
-        let data = joined(head, body);
-        // UTF-16 units: near enough for pacing (the exact byte count is not needed here).
-        let size = js_sys::JsString::from(data.clone()).length();
+    fn send_joined(&self, head: &[u8], body: &JsValue, binary: bool) -> Result<(), JsValue> {
+        let data = joined_data(head, body, binary);
+        let size = match binary {
+            true => data.unchecked_ref::<js_sys::ArrayBuffer>().byte_length(),
+            // UTF-16 units: near enough for pacing (the exact byte count is not needed here).
+            false => js_sys::JsString::from(data.clone()).length(),
+        };
         self.send_data(&data, f64::from(size))
     }
 

@@ -68,9 +68,9 @@ pub(crate) type Sink = Rc<dyn Fn(SocketEvent)>;
 pub(crate) trait Transport {
     /// Writes one message: binary as one `ArrayBuffer` copy of `bytes`, text as a string.
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue>;
-    /// Writes one text message made of `head`, the JS string `body` and a NUL, joined on the JS
-    /// side: a published body never crosses into wasm and back.
-    fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue>;
+    /// Writes one message made of `head`, the caller's `body` and a NUL, joined on the JS side (see
+    /// [`joined_data`]): a published body never crosses into wasm and back.
+    fn send_joined(&self, head: &[u8], body: &JsValue, binary: bool) -> Result<(), JsValue>;
     /// Detaches the handlers and closes the socket (`terminate()` when `discard` and the socket has
     /// one, as stompjs discards a socket).
     fn close(&self, discard: bool);
@@ -247,10 +247,24 @@ pub(crate) fn call_method(
     }
 }
 
-#[wasm_bindgen(inline_js = "export function joined(h, b) { return h + b + '\\0'; }")]
+#[wasm_bindgen(inline_js = "export function joined(h, b) { return h + b + '\\0'; }
+export function joined_bytes(h, b) { const f = new Uint8Array(h.length + b.length + 1); f.set(h); f.set(b, h.length); return f.buffer; }")]
 extern "C" {
     /// A text frame `head + body + NUL` as one JS string, built on the JS side in one call.
-    pub(crate) fn joined(head: &str, body: &JsValue) -> JsValue;
+    fn joined(head: &str, body: &JsValue) -> JsValue;
+    /// A binary frame `head + body + NUL` as one `ArrayBuffer`: the `Uint8Array` body is copied
+    /// once, as stompjs copies it, and never into wasm (`head` is a view of wasm memory).
+    fn joined_bytes(head: &[u8], body: &JsValue) -> JsValue;
+}
+
+/// What a SEND head and the caller's body are sent as: one string (a text frame, `body` a JS
+/// string) or one `ArrayBuffer` (`binary`, `body` a `Uint8Array`).
+pub(crate) fn joined_data(head: &[u8], body: &JsValue, binary: bool) -> JsValue {
+    match binary {
+        true => joined_bytes(head, body),
+        // The session encodes heads as UTF-8 (command, escaped headers).
+        false => joined(core::str::from_utf8(head).unwrap_or(""), body),
+    }
 }
 
 #[wasm_bindgen]

@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, WebSocket};
 
 use super::{
-    close_info, joined, message_data, message_event, Handlers, Sendable, Sink, SocketEvent,
+    close_info, joined_data, message_data, message_event, Handlers, Sendable, Sink, SocketEvent,
     Transport,
 };
 
@@ -59,9 +59,11 @@ impl Transport for BrowserSocket {
         socket.send_value(&message_data(bytes, binary)).map(drop)
     }
 
-    fn send_joined(&self, head: &str, body: &JsValue) -> Result<(), JsValue> {
+    fn send_joined(&self, head: &[u8], body: &JsValue, binary: bool) -> Result<(), JsValue> {
         let socket: &Sendable = self.socket.unchecked_ref();
-        socket.send_value(&joined(head, body)).map(drop)
+        socket
+            .send_value(&joined_data(head, body, binary))
+            .map(drop)
     }
 
     fn close(&self, discard: bool) {
