@@ -89,14 +89,17 @@ function requireString(value, what) {
   return value;
 }
 
-/** A body as bytes: a Uint8Array (stompjs's type), any other view, or an ArrayBuffer. */
+/**
+ * A body as a plain Uint8Array: from a Uint8Array (stompjs's type), any other view (a Node Buffer, a
+ * subclass: a plain view of the same bytes, so no getter of theirs runs once wasm reads it), or an
+ * ArrayBuffer.
+ */
 function bytesOf(value) {
-  if (value instanceof Uint8Array) return value;
-  if (typeof ArrayBuffer === 'function') {
-    if (value instanceof ArrayBuffer) return new Uint8Array(value);
-    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  }
-  return null;
+  if (typeof ArrayBuffer !== 'function') return null;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (!ArrayBuffer.isView(value)) return null;
+  if (Object.getPrototypeOf(value) === Uint8Array.prototype) return value;
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
 
 export class Client {
