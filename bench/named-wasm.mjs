@@ -1,10 +1,9 @@
 // A copy of the shipped wasm with its function names kept, for the size-by-part table of `make bench`,
 // bench/wasm-top.mjs and CPU profiles with wasm function names. From the raw cargo output of
 // scripts/build-pkg (target/mvp/wasm32-unknown-unknown/release/stomp_wasm.wasm), the same steps as
-// build-pkg and scripts/wasm-mvp-finish, with the names kept: wasm-tools strip -d target_features,
-// wasm-bindgen --target bundler --keep-debug, the MVP lowering, wasm-opt -Oz -g. Only the unexporting of
-// wasm-bindgen's two Globals is left out (a few bytes of exports; no glue reads them), so the module
-// loads with the package's own JS.
+// build-pkg: wasm-tools strip -d target_features, wasm-bindgen --target bundler (with --keep-debug),
+// scripts/wasm-mvp-finish with KEEP_NAMES=1 (the same short import and export names as the shipped glue,
+// so the module loads with the package's own JS; wasm-opt with -g).
 //   node bench/named-wasm.mjs RAW.wasm OUT.wasm
 //   node bench/named-wasm.mjs --pkg PKG_DIR RAW.wasm OUT_PKG_DIR   (a copy of the package with the named wasm)
 
@@ -14,8 +13,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function run(tool, args) {
-  const r = spawnSync(tool, args, { encoding: 'utf8' });
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function run(tool, args, env) {
+  const r = spawnSync(tool, args, { encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.error) throw new Error(`named-wasm: ${tool}: ${r.error.message} (is it on PATH? bench/run puts node_modules/.bin and ~/.cargo/bin first)`);
   if (r.status !== 0) throw new Error(`named-wasm: ${tool} ${args.join(' ')} failed:\n${r.stderr}`);
 }
@@ -27,10 +28,8 @@ export function buildNamed(raw, out) {
   try {
     run('wasm-tools', ['strip', '-d', 'target_features', raw, '-o', join(work, 'stomp_wasm.wasm')]);
     run('wasm-bindgen', ['--target', 'bundler', '--weak-refs', '--no-typescript', '--keep-debug', '--out-dir', join(work, 'bindgen'), join(work, 'stomp_wasm.wasm')]);
-    run('wasm-opt', ['-g', '--enable-mutable-globals', '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-sign-ext',
-      '--enable-nontrapping-float-to-int', '--llvm-memory-copy-fill-lowering', '--signext-lowering',
-      '--llvm-nontrapping-fptoint-lowering', join(work, 'bindgen', 'stomp_wasm_bg.wasm'), '-o', join(work, 'lowered.wasm')]);
-    run('wasm-opt', ['-Oz', '-g', '--mvp-features', '--enable-mutable-globals', join(work, 'lowered.wasm'), '-o', out]);
+    const bindgen = join(work, 'bindgen');
+    run(join(ROOT, 'scripts', 'wasm-mvp-finish'), [join(bindgen, 'stomp_wasm_bg.wasm'), join(bindgen, 'stomp_wasm_bg.js'), out], { KEEP_NAMES: '1' });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
