@@ -32,6 +32,22 @@ impl Headers {
         Headers::default()
     }
 
+    /// No headers, with room for `headers` of `text_bytes` bytes of names and values in all: filled
+    /// without growing.
+    ///
+    /// ```
+    /// use stomp_wasm::frame::Headers;
+    /// let mut headers = Headers::with_capacity(2, "content-type".len() + "text/plain".len());
+    /// headers.push("content-type", "text/plain");
+    /// assert_eq!(headers.get("content-type"), Some("text/plain"));
+    /// ```
+    pub fn with_capacity(headers: usize, text_bytes: usize) -> Headers {
+        Headers {
+            text: String::with_capacity(text_bytes),
+            spans: Vec::with_capacity(headers),
+        }
+    }
+
     /// Appends a header, keeping any earlier one of the same name.
     pub fn push(&mut self, name: &str, value: &str) {
         let start = self.text.len();
