@@ -251,6 +251,7 @@ describe('values users really pass', () => {
       [{ destination: '/queue/x', headers: 'x' }, /'headers' must be an object/],
       [{ destination: '/queue/x', headers: { a: Symbol('s') } }, /symbol/],
       [{ destination: '/queue/x', headers: { a: 'x\0y' } }, /NUL/],
+      [{ destination: '/queue/x\0y' }, /'destination' contains a NUL character/],
       [{ destination: '/queue/x', receipt: 'yes' }, /'receipt' must be a boolean/],
       [{ destination: '/queue/x', header: {} }, /unknown parameter 'header'/],
     ];

@@ -23,6 +23,8 @@ export function bindCore(core) {
 function noop() {}
 
 const RESOLVED = typeof Promise === 'function' ? Promise.resolve() : undefined;
+/** What `ClientCore.publish` returns for a publish it refused (the error waits in `takeError()`). */
+const REFUSED = 2;
 
 /** Event names of `on()`: the stompjs callbacks' and ours. */
 const EVENTS = {};
@@ -239,6 +241,7 @@ export class Client {
         if (!PUBLISH_KEYS[keys[i]]) throw typeError("publish(): unknown parameter '" + keys[i] + "'");
       }
       const destination = requireString(params.destination, "publish(): 'destination'");
+      if (destination.indexOf('\0') >= 0) throw typeError("publish(): 'destination' contains a NUL character");
       const headers = packHeaders(params.headers, 'headers');
       const body = params.body;
       const binaryBody = params.binaryBody;
@@ -289,10 +292,15 @@ export class Client {
     }
   }
 
-  /** Returns 0 when the frame was written, 1 when it waits. */
+  /** Returns 0 when the frame was written, 1 when it waits; throws what the client refused. */
   _send(destination, headers, text, bytes, flags, receipt) {
-    if (bytes !== null) return this._core.publish(this, destination, headers, bytes, bytes.length, flags | 1, receipt);
-    return this._core.publish(this, destination, headers, text, utf8Length(text), flags, receipt);
+    // Destination, receipt id and headers cross as one string.
+    const fields = destination + '\0' + receipt + (headers === '' ? '' : '\0' + headers);
+    const status = bytes !== null
+      ? this._core.publish(this, fields, bytes, bytes.length, flags | 1)
+      : this._core.publish(this, fields, text, utf8Length(text), flags);
+    if (status === REFUSED) throw this._core.takeError();
+    return status;
   }
 
   /**

@@ -12,7 +12,7 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -82,6 +82,8 @@ mod kind {
 pub struct ClientCore {
     driver: Driver,
     handler: Rc<JsHandler>,
+    /// The error of the last refused `publish`, for `takeError` (see there).
+    refused: Cell<Option<JsValue>>,
 }
 
 /// Turns notices into calls on the JS client.
@@ -137,11 +139,14 @@ fn unpack(packed: &str) -> Headers {
     if packed.is_empty() {
         return Headers::new();
     }
-    // Sized at once: the names and values are the packed text less its separators, and one more
-    // header fits (a receipt, set by the caller).
-    let separators = packed.bytes().filter(|&b| b == 0).count();
-    let mut headers = Headers::with_capacity(separators / 2 + 2, packed.len() + 32);
-    let mut parts = split(packed, 0);
+    headers_from(split(packed, 0), packed)
+}
+
+/// Headers from the `name`, `value` pairs of `parts`, which split (part of) `text`: sized at once from
+/// it, with room for one more header (a receipt, set by the caller), so that filling never grows.
+fn headers_from<'a>(mut parts: impl Iterator<Item = &'a str>, text: &str) -> Headers {
+    let separators = text.bytes().filter(|&b| b == 0).count();
+    let mut headers = Headers::with_capacity(separators / 2 + 2, text.len() + 32);
     while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
         headers.push(name, value);
     }
@@ -219,6 +224,9 @@ fn send_options(flags: u32) -> SendOptions {
     }
 }
 
+/// What `publish` returns for a publish it refused (the error waits in `takeError`).
+const REFUSED: u32 = 2;
+
 /// What `publish` returns: 0 written now, 1 waiting (the `Flushed` event says
 /// when it is written; `QueueDiscarded` when it is given up).
 fn queued(outcome: SendOutcome) -> u32 {
@@ -261,6 +269,7 @@ impl ClientCore {
         ClientCore {
             driver: Driver::new(config, handler.clone()),
             handler,
+            refused: Cell::new(None),
         }
     }
 
@@ -309,31 +318,45 @@ impl ClientCore {
     }
 
     /// Publishes `body`: a JS string of `length` UTF-8 bytes (client.js counts them), or, with flag
-    /// 1, a `Uint8Array` of `length` bytes sent as a binary frame. `flags`: 1 binary, 2 skip
-    /// content-length, 4 at-least-once. `receipt`: the receipt id, or empty.
-    #[allow(clippy::too_many_arguments)]
+    /// 1, a `Uint8Array` of `length` bytes sent as a binary frame. `fields`: the destination, the
+    /// receipt id (empty for none) and the packed headers, NUL-separated (one string: one crossing;
+    /// client.js refuses a destination with a NUL). `flags`: 1 binary, 2 skip content-length, 4
+    /// at-least-once. Returns 0 written now, 1 waiting, [`REFUSED`] with the error left for
+    /// [`take_error`](ClientCore::take_error): a status, not a `Result`, which the glue would read
+    /// back through memory on every call of the hottest entry point.
     pub fn publish(
         &self,
         target: &JsValue,
-        destination: &str,
-        headers: &str,
+        fields: &str,
         body: &JsValue,
         length: u32,
         flags: u32,
-        receipt: &str,
-    ) -> Result<u32, JsValue> {
+    ) -> u32 {
         self.bind(target);
-        let headers = with_receipt(unpack(headers), receipt);
-        self.driver
-            .publish_js(
-                destination,
-                &headers,
-                body,
-                length as usize,
-                send_options(flags),
-            )
-            .map(queued)
-            .map_err(error)
+        let mut parts = split(fields, 0);
+        let destination = parts.next().unwrap_or("");
+        let receipt = parts.next().unwrap_or("");
+        let headers = with_receipt(headers_from(parts, fields), receipt);
+        let published = self.driver.publish_js(
+            destination,
+            &headers,
+            body,
+            length as usize,
+            send_options(flags),
+        );
+        match published {
+            Ok(outcome) => queued(outcome),
+            Err(refused) => {
+                self.refused.set(Some(error(refused)));
+                REFUSED
+            }
+        }
+    }
+
+    /// The error of the last `publish` that returned [`REFUSED`] (then forgotten).
+    #[wasm_bindgen(js_name = takeError)]
+    pub fn take_error(&self) -> JsValue {
+        self.refused.take().unwrap_or_default()
     }
 
     /// Subscribes with the given id (client.js makes `sub-N` ids when the user gives none).
