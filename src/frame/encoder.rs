@@ -61,7 +61,14 @@ pub fn encode(
     options: EncodeOptions,
     out: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
-    write_frame(command, headers, body, options, out)
+    if options.skip_content_length && memchr::memchr(0, body).is_some() {
+        return Err(EncodeError::NulInBodyWithoutContentLength);
+    }
+    out.reserve(command.as_str().len() + headers.text_len() + 4 * headers.len() + body.len() + 32);
+    write_head(command, headers.iter(), body.len(), options, out)?;
+    out.extend_from_slice(body);
+    out.push(0);
+    Ok(())
 }
 
 /// Appends the head of a frame whose body of `body_len` bytes the caller writes after it (then a
@@ -103,23 +110,6 @@ pub fn encode_send_head(
     let all = core::iter::once(("destination", destination))
         .chain(headers.iter().filter(|(name, _)| *name != "destination"));
     write_head(Command::Send, all, body_len, options, out)
-}
-
-fn write_frame(
-    command: Command,
-    headers: &Headers,
-    body: &[u8],
-    options: EncodeOptions,
-    out: &mut Vec<u8>,
-) -> Result<(), EncodeError> {
-    if options.skip_content_length && memchr::memchr(0, body).is_some() {
-        return Err(EncodeError::NulInBodyWithoutContentLength);
-    }
-    out.reserve(command.as_str().len() + headers.text_len() + 4 * headers.len() + body.len() + 32);
-    write_head(command, headers.iter(), body.len(), options, out)?;
-    out.extend_from_slice(body);
-    out.push(0);
-    Ok(())
 }
 
 /// Appends a head; on an error `out` is left as it was (the one place an encoding fails after it
