@@ -445,6 +445,8 @@ impl Driver {
                 core.bodies.push_back((body.clone(), options.binary));
                 return Ok(SendOutcome::Sent);
             }
+            // Read under the borrow, but no user code runs: client.js hands over a plain string, or
+            // a plain `Uint8Array` view (never a subclass with getters of its own).
             let bytes = match options.binary {
                 true => wasm_bindgen::JsCast::unchecked_ref::<js_sys::Uint8Array>(body).to_vec(),
                 false => body.as_string().unwrap_or_default().into_bytes(),

@@ -399,6 +399,28 @@ describe('values users really pass', () => {
 });
 
 describe('re-entrancy from callbacks', () => {
+  test("a socket whose send() throws (text and binary frames, joined on the JS side) is reported through onWebSocketError, and the client goes on", async () => {
+    const thrown = [];
+    const { client } = await connected({
+      webSocketFactory: () => {
+        const socket = new WebSocket(RABBIT, ['v12.stomp']);
+        const send = socket.send.bind(socket);
+        socket.send = (data) => {
+          const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
+          if (text.includes('boom')) throw new RangeError(`cannot send ${typeof data === 'string' ? 'text' : 'binary'}`);
+          return send(data);
+        };
+        return socket;
+      },
+    });
+    client.onWebSocketError = (error) => thrown.push(error.message);
+    client.publish({ destination: freshDestination(), body: 'boom' });
+    client.publish({ destination: freshDestination(), binaryBody: new TextEncoder().encode('boom') });
+    assert.deepEqual(thrown, ['cannot send text', 'cannot send binary']);
+    await roundTrip(client);
+    await stop(client);
+  });
+
   test('a webSocketFactory that throws a value whose toString calls the client back: reported, retried, and the client then works', async () => {
     let calls = 0;
     const client = new Client({ connectHeaders: LOGIN, reconnectDelay: 50 });

@@ -58,7 +58,7 @@ impl DuckSocket {
 
 impl Transport for DuckSocket {
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue> {
-        let data = message_data(bytes, binary);
+        let data = message_data(bytes, binary)?;
         self.socket
             .unchecked_ref::<Sendable>()
             .send_value(&data)
@@ -66,7 +66,7 @@ impl Transport for DuckSocket {
     }
 
     fn send_joined(&self, head: &[u8], body: &JsValue, binary: bool) -> Result<(), JsValue> {
-        let data = joined_data(head, body, binary);
+        let data = joined_data(head, body, binary)?;
         self.socket
             .unchecked_ref::<Sendable>()
             .send_value(&data)

@@ -212,11 +212,11 @@ impl MiniProgramSocket {
 
 impl Transport for MiniProgramSocket {
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue> {
-        self.send_data(&message_data(bytes, binary), bytes.len() as f64)
+        self.send_data(&message_data(bytes, binary)?, bytes.len() as f64)
     }
 
     fn send_joined(&self, head: &[u8], body: &JsValue, binary: bool) -> Result<(), JsValue> {
-        let data = joined_data(head, body, binary);
+        let data = joined_data(head, body, binary)?;
         let size = match binary {
             true => data.unchecked_ref::<js_sys::ArrayBuffer>().byte_length(),
             // UTF-16 units: near enough for pacing (the exact byte count is not needed here).

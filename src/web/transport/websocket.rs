@@ -56,13 +56,13 @@ impl BrowserSocket {
 impl Transport for BrowserSocket {
     fn send(&self, bytes: &[u8], binary: bool) -> Result<(), JsValue> {
         let socket: &Sendable = self.socket.unchecked_ref();
-        socket.send_value(&message_data(bytes, binary)).map(drop)
+        socket.send_value(&message_data(bytes, binary)?).map(drop)
     }
 
     fn send_joined(&self, head: &[u8], body: &JsValue, binary: bool) -> Result<(), JsValue> {
         let socket: &Sendable = self.socket.unchecked_ref();
         socket
-            .send_value(&joined_data(head, body, binary))
+            .send_value(&joined_data(head, body, binary)?)
             .map(drop)
     }
 
