@@ -6,16 +6,9 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TYPES } from '../../scripts/demo-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
 
 /**
  * Serves `pages` (URL path → HTML text) and the files under `root`: a URL path ending in `/` or without
