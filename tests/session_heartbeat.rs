@@ -6,7 +6,7 @@ mod session_support;
 use session_support::Harness;
 use stomp_wasm::frame::Command;
 use stomp_wasm::frame::Headers;
-use stomp_wasm::session::{Action, Event, NegotiatedHeartbeat, SendOptions, State};
+use stomp_wasm::session::{Action, CloseReason, Event, NegotiatedHeartbeat, SendOptions, State};
 
 /// A harness whose CONNECT offers `cx,cy`, connected at t=0 with the broker's `sx,sy`.
 fn connected(cx: u64, cy: u64, broker: &str) -> Harness {
@@ -133,7 +133,10 @@ fn heartbeat_lost_just_after_tolerance_not_at_it() {
     assert_eq!(h.session.state(), State::Connected);
     assert!(h.events().is_empty());
     h.advance(1);
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(
+        h.actions(),
+        [Action::Close(CloseReason::CommunicationFailure)]
+    );
     assert_eq!(
         h.events(),
         [

@@ -224,18 +224,28 @@ pub struct QueueLimits {
     /// Queue while (re)connecting; off makes such a publish an error
     /// ([`CommandError::NotConnected`](crate::session::CommandError::NotConnected)).
     pub while_disconnected: bool,
-    /// Most frames held (at-least-once frames awaiting their RECEIPT count too). Default: 1000.
+    /// Most frames waiting for a connection: a publish made while not connected is refused beyond
+    /// it. (Publishes while connected are never refused for being many: backpressure paces them.)
+    /// Default: 1000.
     pub max_frames: usize,
-    /// Most bytes held (head and body). Default: 4 MiB.
+    /// Most bytes (head and body) waiting for a connection, as `max_frames`. Default: 4 MiB.
     pub max_bytes: usize,
+    /// Most bytes of at-least-once frames kept until their RECEIPT. Default: 64 MiB.
+    pub max_unconfirmed_bytes: usize,
+    /// An at-least-once frame that was the oldest unconfirmed one when its connection ended this
+    /// many times in a row is given up (the broker refuses it); 0 never gives up. Default: 3.
+    pub max_delivery_attempts: u32,
 }
 
 impl Default for QueueLimits {
     fn default() -> Self {
+        let session = session::Config::default();
         QueueLimits {
-            while_disconnected: true,
-            max_frames: 1_000,
-            max_bytes: 4 * 1024 * 1024,
+            while_disconnected: session.queue_while_disconnected,
+            max_frames: session.max_queued_frames,
+            max_bytes: session.max_queued_bytes,
+            max_unconfirmed_bytes: session.max_unconfirmed_bytes,
+            max_delivery_attempts: session.max_delivery_attempts,
         }
     }
 }
@@ -426,7 +436,7 @@ impl Config {
 
     /// The session's configuration (`seed`: the jitter seed when the config leaves it to chance).
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn session_config(&self, seed: u64) -> session::Config {
+    pub(crate) fn session_config(&self, seed: u64, id_prefix: &str) -> session::Config {
         let defaults = session::Config::default();
         let (reconnect, stable_after) = match &self.reconnect {
             Some(policy) => (
@@ -467,6 +477,9 @@ impl Config {
             queue_while_disconnected: self.queue.while_disconnected,
             max_queued_frames: self.queue.max_frames,
             max_queued_bytes: self.queue.max_bytes,
+            max_unconfirmed_bytes: self.queue.max_unconfirmed_bytes,
+            max_delivery_attempts: self.queue.max_delivery_attempts,
+            id_prefix: id_prefix.into(),
             max_buffered_bytes: self.max_buffered_amount.map_or(0, |bytes| bytes as usize),
             limits: self.limits,
             ..defaults
@@ -536,7 +549,7 @@ mod tests {
     #[test]
     fn defaults_match_the_session_and_stompjs() {
         let config = Config::new("ws://h/ws");
-        let session = config.session_config(7);
+        let session = config.session_config(7, "p-");
         let defaults = session::Config::new("ws://h/ws");
         assert_eq!(
             session,
@@ -545,8 +558,7 @@ mod tests {
                     seed: 7,
                     ..defaults.reconnect.clone()
                 },
-                // The driver's bound (the session alone has none: nothing reports to it).
-                max_buffered_bytes: 256 * 1024,
+                id_prefix: "p-".into(),
                 ..defaults
             }
         );
@@ -565,7 +577,7 @@ mod tests {
             receipt_timeout: None,
             ..Config::failover(["ws://a", "ws://b"])
         };
-        let session = config.session_config(0);
+        let session = config.session_config(0, "p-");
         assert_eq!(session.broker_urls, ["ws://a", "ws://b"]);
         assert_eq!(session.heartbeat_outgoing, 1, "sub-millisecond is not off");
         assert_eq!(session.heartbeat_incoming, 0);
@@ -585,7 +597,7 @@ mod tests {
             }),
             ..Config::new("ws://h")
         };
-        let policy = config.session_config(7).reconnect;
+        let policy = config.session_config(7, "p-").reconnect;
         assert_eq!(policy.seed, 42);
         assert_eq!(policy.max_attempts, 3);
         assert_eq!(policy.mode, ReconnectTimeMode::Exponential);

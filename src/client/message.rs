@@ -29,6 +29,9 @@ use crate::session::AckTarget;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     frame: Frame,
+    /// The connection that delivered it (`None`: made by the application, e.g. with `From`): an
+    /// ACK or NACK of it is sent only on that connection.
+    connection: Option<u64>,
 }
 
 impl Message {
@@ -83,16 +86,30 @@ impl Message {
         self.frame
     }
 
+    /// A message the session delivered on `connection`.
+    pub(crate) fn delivered(frame: Frame, connection: u64) -> Message {
+        Message {
+            frame,
+            connection: Some(connection),
+        }
+    }
+
     /// What ACK and NACK name.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn ack_target(&self) -> AckTarget {
-        AckTarget::of(&self.frame)
+        let mut target = AckTarget::of(&self.frame, 0);
+        target.connection = self.connection;
+        target
     }
 }
 
 impl From<Frame> for Message {
+    /// A message of the current connection (as stompjs's `ack(messageId, subscriptionId)`).
     fn from(frame: Frame) -> Self {
-        Message { frame }
+        Message {
+            frame,
+            connection: None,
+        }
     }
 }
 

@@ -1,20 +1,21 @@
 //! The [`Router`]: the Rust API's half of the driver — its [`Handler`](crate::web::Handler). Every
-//! session event goes to whoever waits for it: a MESSAGE to its subscription's queue, a RECEIPT to
-//! its publish future, `Flushed`/`QueueDiscarded` to the publish futures waiting for their frame to
-//! be written (oldest first), the end of a disconnect to the `deactivate` futures; the rest, and
-//! anything nobody waited for, to every [`Events`](super::Events) stream.
+//! session event goes to whoever waits for it: a MESSAGE to its subscription's queue, a RECEIPT
+//! (or its failure) to the publish future of its ticket, `Written`/`SendFailed` to the publish
+//! futures waiting for their frame to be written (by ticket, never by counting), the end of a
+//! disconnect to the `deactivate` futures; the rest, and anything nobody waited for, to every
+//! [`Events`](super::Events) stream.
 //!
 //! It only hands things over: it runs no user code (a waker only schedules a task) and calls
 //! nothing on the driver, so no borrow of its own is held while anything else runs. The routing is
 //! plain Rust, tested natively; only the `Handler` impl is wasm32's.
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::BTreeMap;
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use crate::session::{Event, State};
+use crate::session::{Event, State, Ticket};
 
 use super::channel::{Pushed, Queue, Sender};
 use super::error::Error;
@@ -26,11 +27,13 @@ pub(crate) type PublishResult = Result<Option<Receipt>, Error>;
 
 pub(crate) struct Router {
     subscriptions: RefCell<BTreeMap<String, Rc<Queue<Message>>>>,
-    /// Publish futures waiting for their RECEIPT, by receipt id.
-    receipts: RefCell<BTreeMap<String, Sender<PublishResult>>>,
-    /// Publish futures (without a receipt) waiting for their queued frame to be written, oldest
-    /// first.
-    unwritten: RefCell<VecDeque<Sender<PublishResult>>>,
+    /// Publish futures waiting for their RECEIPT, by ticket.
+    receipts: RefCell<BTreeMap<Ticket, Sender<PublishResult>>>,
+    /// Publish futures (without a receipt) waiting for their queued frame to be written, by ticket.
+    unwritten: RefCell<BTreeMap<Ticket, Sender<PublishResult>>>,
+    /// The last ticket the session reported written: a future registered after (its publish call
+    /// returned) for a ticket up to it completes at once.
+    written_through: Cell<Ticket>,
     /// `deactivate` futures.
     waiters: RefCell<Vec<Sender<()>>>,
     events: RefCell<Vec<Weak<Queue<ClientEvent>>>>,
@@ -44,6 +47,7 @@ impl Router {
             subscriptions: RefCell::default(),
             receipts: RefCell::default(),
             unwritten: RefCell::default(),
+            written_through: Cell::new(0),
             waiters: RefCell::default(),
             events: RefCell::default(),
             subscription_buffer: Cell::new(subscription_buffer),
@@ -95,31 +99,20 @@ impl Router {
         }
     }
 
-    /// Waits for receipt `id`; `false` if something already does.
-    pub(crate) fn add_receipt(&self, id: &str, sender: Sender<PublishResult>) -> bool {
-        let Ok(mut receipts) = self.receipts.try_borrow_mut() else {
-            return false;
-        };
-        if receipts.contains_key(id) {
-            return false;
+    /// Waits for the RECEIPT of the publish with this ticket.
+    pub(crate) fn add_receipt(&self, ticket: Ticket, sender: Sender<PublishResult>) {
+        if let Ok(mut receipts) = self.receipts.try_borrow_mut() {
+            receipts.insert(ticket, sender);
         }
-        receipts.insert(id.into(), sender);
-        true
     }
 
-    pub(crate) fn remove_receipt(&self, id: &str) {
-        let removed = self
-            .receipts
-            .try_borrow_mut()
-            .ok()
-            .and_then(|mut receipts| receipts.remove(id));
-        // Dropped here, with no borrow held: it completes its receiver.
-        drop(removed);
-    }
-
-    pub(crate) fn add_unwritten(&self, sender: Sender<PublishResult>) {
+    /// Waits for the publish with this ticket to be written.
+    pub(crate) fn add_unwritten(&self, ticket: Ticket, sender: Sender<PublishResult>) {
+        if ticket <= self.written_through.get() {
+            return sender.send(Ok(None));
+        }
         if let Ok(mut unwritten) = self.unwritten.try_borrow_mut() {
-            unwritten.push_back(sender);
+            unwritten.insert(ticket, sender);
         }
     }
 
@@ -145,6 +138,7 @@ impl Router {
         match event {
             Event::Message {
                 subscription,
+                connection,
                 frame,
             } => {
                 let queue = self
@@ -155,30 +149,51 @@ impl Router {
                 let Some(queue) = queue else {
                     return self.broadcast(ClientEvent::UnhandledMessage(frame));
                 };
-                if queue.push(Message::from(frame)) == Pushed::GapStarted {
+                if queue.push(Message::delivered(frame, connection)) == Pushed::GapStarted {
                     self.broadcast(ClientEvent::SubscriptionOverflow { id: subscription });
                 }
             }
-            Event::Receipt { id, frame } => match self.take_receipt(&id) {
+            Event::Receipt { id, ticket, frame } => match self.take_receipt(ticket) {
                 Some(sender) => sender.send(Ok(Some(Receipt::from(frame)))),
-                None => self.broadcast(ClientEvent::UnhandledReceipt(frame)),
+                None => {
+                    let _ = id;
+                    self.broadcast(ClientEvent::UnhandledReceipt(frame))
+                }
             },
-            Event::ReceiptFailed { id, error } => {
-                if let Some(sender) = self.take_receipt(&id) {
+            Event::ReceiptFailed { id, ticket, error } => {
+                if let Some(sender) = self.take_receipt(ticket) {
                     sender.send(Err(Error::Receipt(error.clone())));
                 }
                 self.broadcast(ClientEvent::ReceiptFailed { id, error });
             }
-            Event::Flushed { sends } => {
-                for sender in self.take_unwritten(sends) {
+            Event::Written { through } => {
+                self.written_through.set(through);
+                for sender in self.take_written(through) {
                     sender.send(Ok(None));
                 }
             }
-            Event::QueueDiscarded { frames, sends } => {
-                for sender in self.take_unwritten(sends) {
-                    sender.send(Err(Error::Discarded));
+            Event::SendFailed { ticket, error, .. } => {
+                let sender = self
+                    .take_receipt(Some(ticket))
+                    .or_else(|| self.unwritten.try_borrow_mut().ok()?.remove(&ticket));
+                if let Some(sender) = sender {
+                    sender.send(Err(match error {
+                        crate::session::ReceiptError::Discarded => Error::Discarded,
+                        error => Error::Receipt(error),
+                    }));
                 }
-                self.broadcast(ClientEvent::QueueDiscarded { frames });
+            }
+            Event::SubscriptionsEnded(ids) => {
+                let ended: Vec<Rc<Queue<Message>>> = match self.subscriptions.try_borrow_mut() {
+                    Ok(mut subscriptions) => ids
+                        .iter()
+                        .filter_map(|id| subscriptions.remove(id))
+                        .collect(),
+                    Err(_) => Vec::new(),
+                };
+                for queue in ended {
+                    queue.close();
+                }
             }
             Event::SubscriptionLost { id, error } => {
                 let queue = self
@@ -192,15 +207,7 @@ impl Router {
                 self.broadcast(ClientEvent::SubscriptionLost { id, error });
             }
             Event::Disconnected { confirmed } => {
-                // The session has forgotten every subscription: their streams end.
-                let ended = self
-                    .subscriptions
-                    .try_borrow_mut()
-                    .map(|mut subscriptions| core::mem::take(&mut *subscriptions))
-                    .unwrap_or_default();
-                for queue in ended.values() {
-                    queue.close();
-                }
+                // The session reported the subscriptions it forgot (`SubscriptionsEnded`).
                 self.settle_waiters();
                 self.broadcast(ClientEvent::Disconnected { confirmed });
             }
@@ -218,15 +225,18 @@ impl Router {
         }
     }
 
-    fn take_receipt(&self, id: &str) -> Option<Sender<PublishResult>> {
-        self.receipts.try_borrow_mut().ok()?.remove(id)
+    fn take_receipt(&self, ticket: Option<Ticket>) -> Option<Sender<PublishResult>> {
+        self.receipts.try_borrow_mut().ok()?.remove(&ticket?)
     }
 
-    fn take_unwritten(&self, count: usize) -> Vec<Sender<PublishResult>> {
+    /// The futures of every ticket up to `through`, taken out.
+    fn take_written(&self, through: Ticket) -> Vec<Sender<PublishResult>> {
         match self.unwritten.try_borrow_mut() {
             Ok(mut unwritten) => {
-                let count = count.min(unwritten.len());
-                unwritten.drain(..count).collect()
+                let later = unwritten.split_off(&through.saturating_add(1));
+                core::mem::replace(&mut *unwritten, later)
+                    .into_values()
+                    .collect()
             }
             Err(_) => Vec::new(),
         }
@@ -284,6 +294,7 @@ mod tests {
     fn message(subscription: &str, body: &str) -> Event {
         Event::Message {
             subscription: subscription.into(),
+            connection: 1,
             frame: Frame::new(Command::Message)
                 .header("subscription", subscription)
                 .body(body),
@@ -367,22 +378,22 @@ mod tests {
         let events = router.add_events();
         let (ok_tx, ok_rx) = oneshot();
         let (bad_tx, bad_rx) = oneshot();
-        assert!(router.add_receipt("r-1", ok_tx));
-        assert!(router.add_receipt("r-2", bad_tx));
-        let (dup_tx, dup_rx) = oneshot();
-        assert!(!router.add_receipt("r-1", dup_tx), "one waiter per id");
-        assert!(matches!(ready(&dup_rx), Some(None)));
+        router.add_receipt(1, ok_tx);
+        router.add_receipt(2, bad_tx);
         let receipt = Frame::new(Command::Receipt).header("receipt-id", "r-1");
         router.route(Event::Receipt {
             id: "r-1".into(),
+            ticket: Some(1),
             frame: receipt.clone(),
         });
         router.route(Event::ReceiptFailed {
             id: "r-2".into(),
+            ticket: Some(2),
             error: ReceiptError::Timeout,
         });
         router.route(Event::Receipt {
             id: "r-3".into(),
+            ticket: Some(3),
             frame: receipt.clone(),
         });
         assert!(matches!(ready(&ok_rx), Some(Some(Ok(Some(r)))) if r.id() == Some("r-1")));
@@ -410,25 +421,42 @@ mod tests {
     }
 
     #[test]
-    fn queued_publishes_complete_in_order_when_flushed_or_fail_when_discarded() {
+    fn queued_publishes_settle_by_their_own_ticket() {
         let router = Router::new(8, 8);
-        let receivers: Vec<_> = (0..3)
-            .map(|_| {
+        let receivers: Vec<_> = (1..=4)
+            .map(|ticket| {
                 let (tx, rx) = oneshot();
-                router.add_unwritten(tx);
+                router.add_unwritten(ticket, tx);
                 rx
             })
             .collect();
-        router.route(Event::Flushed { sends: 1 });
-        assert!(matches!(ready(&receivers[0]), Some(Some(Ok(None)))));
-        assert!(ready(&receivers[1]).is_none());
-        router.route(Event::QueueDiscarded {
-            frames: 5,
-            sends: 2,
+        // Ticket 2 is given up first (its transaction ended), then 1 and 3 are written.
+        router.route(Event::SendFailed {
+            ticket: 2,
+            receipt: None,
+            error: ReceiptError::TransactionEnded("tx-0".into()),
         });
-        for receiver in &receivers[1..] {
-            assert!(matches!(ready(receiver), Some(Some(Err(Error::Discarded)))));
-        }
+        router.route(Event::Written { through: 3 });
+        assert!(matches!(ready(&receivers[0]), Some(Some(Ok(None)))));
+        assert!(matches!(
+            ready(&receivers[1]),
+            Some(Some(Err(Error::Receipt(ReceiptError::TransactionEnded(_)))))
+        ));
+        assert!(matches!(ready(&receivers[2]), Some(Some(Ok(None)))));
+        assert!(ready(&receivers[3]).is_none());
+        router.route(Event::SendFailed {
+            ticket: 4,
+            receipt: None,
+            error: ReceiptError::Discarded,
+        });
+        assert!(matches!(
+            ready(&receivers[3]),
+            Some(Some(Err(Error::Discarded)))
+        ));
+        // Registered after its ticket was reported written (the call returned after the flush).
+        let (tx, rx) = oneshot();
+        router.add_unwritten(3, tx);
+        assert!(matches!(ready(&rx), Some(Some(Ok(None)))));
     }
 
     #[test]
@@ -443,6 +471,7 @@ mod tests {
             to: State::Disconnecting,
         });
         assert!(ready(&rx).is_none());
+        router.route(Event::SubscriptionsEnded(vec!["s".into()]));
         router.route(Event::Disconnected { confirmed: true });
         assert!(matches!(ready(&rx), Some(Some(()))));
         assert_eq!(texts(&queue), ["last", "end"]);
@@ -481,7 +510,7 @@ mod tests {
         let events = router.add_events();
         let queue = router.add_subscription("s").unwrap();
         let (tx, rx) = oneshot();
-        router.add_unwritten(tx);
+        router.add_unwritten(1, tx);
         drop(router);
         assert!(matches!(ready(&rx), Some(None)));
         assert!(queue.is_finished() && events.is_finished());

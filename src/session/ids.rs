@@ -97,6 +97,14 @@ impl<V> IdTable<V> {
         self.entries.get(index)?.as_ref().map(|(_, value)| value)
     }
 
+    pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut V> {
+        let (_, index) = self.find(id).ok()?;
+        self.entries
+            .get_mut(index)?
+            .as_mut()
+            .map(|(_, value)| value)
+    }
+
     /// Adds `id` last, or replaces its value in place (returning the old one).
     pub(crate) fn insert(&mut self, id: String, value: V) -> Option<V> {
         match self.find(&id) {

@@ -7,8 +7,11 @@ impl Session {
     pub(super) fn start_attempt(&mut self, now: Millis) {
         // Bytes not drained for an earlier transport must never reach this one before CONNECT.
         self.transmits.clear();
-        // Before CONNECTED the version is unknown: an ERROR from a 1.0 broker is not escaped.
-        self.parser = Parser::with_limits(self.config.limits).lenient_before_version(true);
+        // Before CONNECTED the version is unknown: an ERROR from a 1.0 broker is not escaped. The
+        // session sets the version on CONNECTED (`on_connected`); the parser does not guess it.
+        self.parser = Parser::with_limits(self.config.limits)
+            .lenient_before_version(true)
+            .follow_connected(false);
         self.version = None;
         self.heartbeat = NegotiatedHeartbeat::default();
         self.transport = Transport::Opening;
@@ -76,7 +79,7 @@ impl Session {
         match (self.state, frame.command) {
             (State::Connecting, Command::Connected) => self.on_connected(now, frame),
             (State::Connecting, Command::Error) => {
-                self.close_transport();
+                self.close_transport(CloseReason::Normal);
                 self.failed_attempt(now, ConnectFailure::Error(frame));
             }
             (State::Connected | State::Disconnecting, Command::Message) => {
@@ -85,6 +88,7 @@ impl Session {
                         let subscription = id.to_owned();
                         self.events.push_back(Event::Message {
                             subscription,
+                            connection: self.connection,
                             frame,
                         });
                     }
@@ -102,6 +106,7 @@ impl Session {
                         if pending.waiter == Waiter::User {
                             self.events.push_back(Event::ReceiptFailed {
                                 id: pending.id,
+                                ticket: pending.ticket,
                                 error: ReceiptError::Error(frame.clone()),
                             });
                         }
@@ -109,7 +114,7 @@ impl Session {
                 }
                 self.events.push_back(Event::StompError(frame));
                 // The spec has the broker close after ERROR; do not wait for it.
-                self.close_transport();
+                self.close_transport(CloseReason::Normal);
                 match self.state {
                     State::Disconnecting => self.finish_disconnect(now, false),
                     _ => self.connection_lost(now),
@@ -128,7 +133,7 @@ impl Session {
         };
         let Some(version) = version.filter(|v| self.offers(*v)) else {
             let version = named.map(str::to_owned);
-            self.close_transport();
+            self.close_transport(CloseReason::Normal);
             self.failed_attempt(now, ConnectFailure::VersionNotOffered { version });
             return;
         };
@@ -147,6 +152,8 @@ impl Session {
             incoming: if cy > 0 && sx > 0 { cy.max(sx) } else { 0 },
         };
         self.version = Some(version);
+        self.last_version = Some(version);
+        self.connection += 1;
         self.server_headers = frame.headers.clone();
         self.timers.stop(Timer::Connect);
         // The streak is not reset here: only a connection that stays up for `stable_after` ends it
@@ -161,6 +168,7 @@ impl Session {
         self.resend_retained(now);
         self.flush_queue(now);
         self.events.push_back(Event::Connected {
+            connection: self.connection,
             version,
             heartbeat: self.heartbeat,
             headers: frame.headers,
@@ -168,22 +176,20 @@ impl Session {
     }
 
     pub(super) fn resubscribe(&mut self, now: Millis) {
-        let mut subscriptions = core::mem::take(&mut self.subscriptions);
+        self.subscriptions.mark_unsent();
+        let all: Vec<Subscription> = self
+            .subscriptions
+            .ids()
+            .filter_map(|id| self.subscriptions.get(id).cloned())
+            .collect();
         let mut lost = Vec::new();
-        subscriptions.for_each_in_order(|subscription| {
-            // Checked encodable under the strictest offered version when made; only a `set_config`
-            // offering a stricter version since can make this fail.
-            match self.send_subscribe(now, subscription) {
-                Ok(()) => true,
-                Err(error) => {
-                    if let CommandError::Encode(error) = error {
-                        lost.push((subscription.id.clone(), error));
-                    }
-                    false
-                }
+        for subscription in all {
+            // Checked encodable in the version in use when made; a broker that negotiates a
+            // stricter one (or a `set_config` offering one) can make this fail.
+            if let Err(CommandError::Encode(error)) = self.send_subscribe(now, &subscription) {
+                lost.push((subscription.id, error));
             }
-        });
-        self.subscriptions = subscriptions;
+        }
         for (id, error) in lost {
             if let Some(receipt) = self.subscriptions.remove(&id).and_then(|s| s.first_receipt) {
                 self.fail_receipt(receipt, ReceiptError::Discarded);
@@ -206,6 +212,7 @@ impl Session {
             .unwrap_or(Version::V1_0)
     }
 
+    /// Writes a subscription's SUBSCRIBE (with its first receipt, which it spends).
     pub(super) fn send_subscribe(
         &mut self,
         now: Millis,
@@ -219,76 +226,39 @@ impl Session {
         if let Some(receipt) = &subscription.first_receipt {
             frame.headers.push("receipt", receipt);
         }
-        self.write_frame(now, &frame, false, false)
-    }
-
-    /// Writes what waited in the queue, in order, while connected and not held back.
-    pub(super) fn flush_queue(&mut self, now: Millis) {
-        let mut sends = 0;
-        while self.state == State::Connected && !self.blocked() {
-            let Some(item) = self.queue.pop() else { break };
-            let plain = item.is_plain_send();
-            if self.write_queued(now, &item).is_err() {
-                // Checked against the strictest offered version when queued; only a NACK meeting a
-                // 1.0 broker gets here. Report it rather than drop it silently.
-                self.discard(VecDeque::from([item]));
-            } else if plain {
-                sends += 1;
-            }
+        self.write_frame(now, &frame, false, false, None)?;
+        self.subscriptions.spend_first_receipt(&subscription.id);
+        if let Some(live) = self.subscriptions.get_mut(&subscription.id) {
+            live.sent = true;
         }
-        if sends > 0 {
-            self.events.push_back(Event::Flushed { sends });
-        }
+        Ok(())
     }
 
     /// At-least-once frames the last connection took without a RECEIPT: written again, in order.
     pub(super) fn resend_retained(&mut self, now: Millis) {
         let kept: Vec<Kept> = self.retained.in_order().cloned().collect();
         for item in kept {
-            // Encodable under the strictest offered version (checked when made): this cannot fail
-            // unless `set_config` offered a stricter one since; then give the frame up, reported.
-            if self
-                .write_frame(now, &item.frame, item.binary, item.skip_content_length)
-                .is_err()
-            {
+            // Writable in the version in use when made: only a broker that negotiates a stricter
+            // version can make this fail; then the frame is given up, reported.
+            let written = self.write_frame(
+                now,
+                &item.frame,
+                item.binary,
+                item.skip_content_length,
+                Some(item.ticket),
+            );
+            if let Err(error) = written {
                 self.retained.remove(&item.receipt);
-                self.fail_receipt(item.receipt, ReceiptError::Discarded);
-            }
-        }
-    }
-
-    /// Writes a SEND, ACK or NACK (the ACK/NACK headers for the negotiated version). An
-    /// at-least-once SEND is kept until its RECEIPT.
-    pub(super) fn write_queued(&mut self, now: Millis, item: &Queued) -> Result<(), CommandError> {
-        match item {
-            Queued::Send {
-                frame,
-                binary,
-                skip_content_length,
-                retain: true,
-            } => {
-                let receipt = frame.headers.get("receipt").unwrap_or_default();
-                self.retained.push(Kept {
-                    receipt: receipt.to_owned(),
-                    frame: frame.clone(),
-                    binary: *binary,
-                    skip_content_length: *skip_content_length,
+                let error = match error {
+                    CommandError::Encode(error) => ReceiptError::Unwritable(error),
+                    _ => ReceiptError::Discarded,
+                };
+                self.events.push_back(Event::SendFailed {
+                    ticket: item.ticket,
+                    receipt: Some(item.receipt),
+                    error,
                 });
-                let written = self.write_frame(now, frame, *binary, *skip_content_length);
-                if written.is_err() {
-                    self.retained.remove(receipt);
-                }
-                written
-            }
-            Queued::Send {
-                frame,
-                binary,
-                skip_content_length,
-                retain: false,
-            } => self.write_frame(now, frame, *binary, *skip_content_length),
-            Queued::Ack(request) => {
-                let frame = self.ack_frame(request)?;
-                self.write_frame(now, &frame, false, false)
+                self.events.push_back(Event::QueueDiscarded { frames: 1 });
             }
         }
     }
@@ -297,13 +267,14 @@ impl Session {
         let id = frame.headers.get("receipt-id").unwrap_or("");
         match self.receipts.take(id) {
             Some(pending) if pending.waiter == Waiter::Disconnect => {
-                self.close_transport();
+                self.close_transport(CloseReason::Normal);
                 self.finish_disconnect(now, true);
             }
             Some(pending) => {
                 self.retained.remove(&pending.id);
                 self.events.push_back(Event::Receipt {
                     id: pending.id,
+                    ticket: pending.ticket,
                     frame,
                 })
             }
@@ -315,13 +286,13 @@ impl Session {
         self.events.push_back(Event::HeartbeatLost {
             last_received: self.last_received,
         });
-        self.close_transport();
+        self.close_transport(CloseReason::CommunicationFailure);
         self.connection_lost(now);
     }
 
     pub(super) fn protocol_error(&mut self, now: Millis, error: ParseError) {
         self.events.push_back(Event::ProtocolError(error));
-        self.close_transport();
+        self.close_transport(CloseReason::Normal);
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Protocol(error)),
             State::Disconnecting => self.finish_disconnect(now, false),
@@ -353,8 +324,10 @@ impl Session {
     pub(super) fn schedule_reconnect(&mut self, now: Millis) {
         let policy = &self.config.reconnect;
         if policy.delay == 0 {
+            // No reconnect (stompjs's `reconnectDelay: 0`): the client stays active, not
+            // reconnecting, until `connect`, `reconnect_now` or `disconnect`.
             self.discard_queue();
-            self.set_state(State::Inactive);
+            self.set_state(State::Failed);
             return;
         }
         if policy.max_attempts > 0 && self.streak >= policy.max_attempts {
@@ -377,9 +350,12 @@ impl Session {
         });
     }
 
-    /// Settles what belonged to the connection that just ended: receipts and transactions. A
-    /// connection that stayed up for `stable_after` ends the reconnect streak.
+    /// Settles what belonged to the connection that just ended: receipts, transactions and their
+    /// waiting frames, waiting ACKs/NACKs and other frames of that connection, its per-connection
+    /// subscriptions; counts it against the oldest unconfirmed at-least-once frame. A connection
+    /// that stayed up for `stable_after` ends the reconnect streak.
     pub(super) fn end_connection(&mut self, now: Millis) {
+        let was_connected = self.connected_at.is_some();
         if let Some(since) = self.connected_at.take() {
             if now.saturating_sub(since) >= self.config.stable_after {
                 self.streak = 0;
@@ -389,18 +365,56 @@ impl Session {
         self.timers.stop(Timer::Disconnect);
         self.buffered = 0;
         self.congested = false;
+        self.version = None;
         for pending in self.receipts.take_all() {
             // An at-least-once frame's receipt is awaited again on the next connection.
             if pending.waiter == Waiter::User && !self.retained.contains(&pending.id) {
                 self.events.push_back(Event::ReceiptFailed {
                     id: pending.id,
+                    ticket: pending.ticket,
                     error: ReceiptError::ConnectionLost,
                 });
             }
         }
-        if !self.transactions.is_empty() {
-            let aborted = sorted(self.transactions.take_ids());
-            self.events.push_back(Event::TransactionsAborted(aborted));
+        // Frames that belong to this connection never go out on another. A transaction whose
+        // COMMIT or ABORT still waited is aborted by the broker as an open one is.
+        let scoped = self.queue.take_scoped(None);
+        let mut aborted = self.transactions.take_ids();
+        for queued in &scoped {
+            if let Job::Frame(frame) = &queued.job {
+                if matches!(frame.command, Command::Commit | Command::Abort) {
+                    if let Some(tx) = frame.headers.get("transaction") {
+                        aborted.push(tx.to_owned());
+                    }
+                }
+            }
+        }
+        if !aborted.is_empty() {
+            self.events
+                .push_back(Event::TransactionsAborted(sorted(aborted)));
+        }
+        self.give_up(scoped, ReceiptError::ConnectionLost);
+        if was_connected {
+            let limit = self.config.max_delivery_attempts;
+            if let Some(kept) = self.retained.note_lost_connection(limit) {
+                self.events.push_back(Event::SendFailed {
+                    ticket: kept.ticket,
+                    receipt: Some(kept.receipt),
+                    error: ReceiptError::GivenUp {
+                        attempts: kept.lost_at_front,
+                    },
+                });
+                self.events.push_back(Event::QueueDiscarded { frames: 1 });
+            }
+        }
+        let ended = self.subscriptions.per_connection_ids();
+        if !ended.is_empty() {
+            for id in &ended {
+                if let Some(receipt) = self.subscriptions.remove(id).and_then(|s| s.first_receipt) {
+                    self.fail_receipt(receipt, ReceiptError::Discarded);
+                }
+            }
+            self.events.push_back(Event::SubscriptionsEnded(ended));
         }
     }
 
@@ -410,10 +424,15 @@ impl Session {
         self.end_connection(now);
         self.timers.stop_all();
         self.discard_queue();
+        let mut ended = Vec::new();
         for subscription in self.subscriptions.take_all() {
             if let Some(id) = subscription.first_receipt {
                 self.fail_receipt(id, ReceiptError::Discarded);
             }
+            ended.push(subscription.id);
+        }
+        if !ended.is_empty() {
+            self.events.push_back(Event::SubscriptionsEnded(ended));
         }
         self.set_state(State::Inactive);
         self.events.push_back(Event::Disconnected { confirmed });
@@ -424,65 +443,58 @@ impl Session {
     }
 
     /// Gives up everything held for the application: at-least-once frames awaiting a RECEIPT (sent
-    /// before, and their receipts fail), then the queue.
+    /// before), then what waits to be written; each publish fails ([`Event::SendFailed`]), one
+    /// [`Event::QueueDiscarded`] counts them.
     pub(super) fn discard_queue(&mut self) {
         let retained = self.retained.take_all();
-        let frames = retained.len();
-        for id in retained {
-            self.fail_receipt(id, ReceiptError::Discarded);
+        let given_up = retained.len();
+        for kept in retained {
+            self.events.push_back(Event::SendFailed {
+                ticket: kept.ticket,
+                receipt: Some(kept.receipt),
+                error: ReceiptError::Discarded,
+            });
         }
-        let items = self.queue.take_all();
-        if items.is_empty() && frames > 0 {
-            self.events
-                .push_back(Event::QueueDiscarded { frames, sends: 0 });
-            return;
-        }
-        self.discard_counting(items, frames);
-    }
-
-    pub(super) fn discard(&mut self, items: VecDeque<Queued>) {
-        self.discard_counting(items, 0);
-    }
-
-    fn discard_counting(&mut self, items: VecDeque<Queued>, already: usize) {
-        if items.is_empty() {
-            return;
-        }
-        let frames = items.len() + already;
-        let mut sends = 0;
-        for item in &items {
-            if item.is_plain_send() {
-                sends += 1;
-            }
-            if let Some(id) = item.receipt() {
-                self.events.push_back(Event::ReceiptFailed {
-                    id: id.to_owned(),
-                    error: ReceiptError::Discarded,
-                });
+        let queued = self.queue.take_all();
+        let sends = self.give_up(queued, ReceiptError::Discarded);
+        if given_up > 0 {
+            // One count for both: replace the one `give_up` pushed, if any.
+            if sends > 0 {
+                if let Some(Event::QueueDiscarded { frames }) = self.events.back_mut() {
+                    *frames += given_up;
+                }
+            } else {
+                self.events
+                    .push_back(Event::QueueDiscarded { frames: given_up });
             }
         }
-        self.events
-            .push_back(Event::QueueDiscarded { frames, sends });
     }
 
     pub(super) fn fail_receipt(&mut self, id: String, error: ReceiptError) {
-        self.events.push_back(Event::ReceiptFailed { id, error });
+        self.events.push_back(Event::ReceiptFailed {
+            id,
+            ticket: None,
+            error,
+        });
     }
 
     /// Closes the transport, if there is one, and reports it as closed (as a WebSocket's close event
     /// would: stompjs users expect `onWebSocketClose` whoever closed it).
-    pub(super) fn close_transport(&mut self) {
-        self.close_transport_with(CloseInfo {
-            code: 1000,
-            reason: "closed by the client".to_owned(),
-            clean: true,
-        });
+    pub(super) fn close_transport(&mut self, reason: CloseReason) {
+        self.close_transport_with(
+            CloseInfo {
+                code: 1000,
+                reason: "closed by the client".to_owned(),
+                clean: true,
+            },
+            reason,
+        );
     }
 
-    pub(super) fn close_transport_with(&mut self, info: CloseInfo) {
+    pub(super) fn close_transport_with(&mut self, info: CloseInfo, reason: CloseReason) {
         if self.transport != Transport::None {
             self.transport = Transport::None;
-            self.actions.push_back(Action::Close);
+            self.actions.push_back(Action::Close(reason));
             self.events.push_back(Event::TransportClosed(info));
         }
     }
