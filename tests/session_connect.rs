@@ -49,7 +49,7 @@ fn host_header_can_be_the_url_host() {
 }
 
 #[test]
-fn connect_frame_carries_login_passcode_heart_beat_then_custom_headers() {
+fn connect_frame_carries_the_custom_headers_then_login_passcode_heart_beat_in_stompjs_order() {
     let mut h = Harness::with(|c| {
         c.host = HostHeader::FromUrl;
         c.login = Some("guest".into());
@@ -64,13 +64,13 @@ fn connect_frame_carries_login_passcode_heart_beat_then_custom_headers() {
         &connect,
         Command::Connect,
         &[
+            ("client-id", "web-1"),
+            ("x-tenant", "acme"),
             ("accept-version", "1.2,1.1,1.0"),
             ("host", "broker.test"),
             ("login", "guest"),
             ("passcode", "s3cret"),
             ("heart-beat", "4000,6000"),
-            ("client-id", "web-1"),
-            ("x-tenant", "acme"),
         ],
     );
 }
@@ -87,9 +87,9 @@ fn custom_connect_header_replaces_the_one_the_session_writes() {
         &connect,
         Command::Connect,
         &[
-            ("accept-version", "1.2,1.1,1.0"),
             ("host", "/"),
             ("heart-beat", "0,0"),
+            ("accept-version", "1.2,1.1,1.0"),
         ],
     );
 }

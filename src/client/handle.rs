@@ -5,7 +5,7 @@
 
 use alloc::rc::Rc;
 use alloc::string::String;
-use core::cell::{Cell, RefCell};
+use core::cell::RefCell;
 
 use crate::frame::{Headers, Version};
 use crate::session::{SendOptions, SendOutcome, State};

@@ -78,6 +78,7 @@ impl Router {
         Some(queue)
     }
 
+    #[cfg(test)]
     pub(crate) fn has_subscription(&self, id: &str) -> bool {
         self.subscriptions
             .try_borrow()

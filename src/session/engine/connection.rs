@@ -29,6 +29,9 @@ impl Session {
         });
     }
 
+    /// CONNECT (or STOMP). Its headers in stompjs's order: the connect headers first, then the ones
+    /// the session writes (`accept-version`, `host`, `login`, `passcode`, `heart-beat`), each unless a
+    /// connect header of that name replaces it (in its own place).
     pub(super) fn connect_frame(&self) -> Frame {
         let config = &self.config;
         let command = match config.use_stomp_command {
@@ -45,28 +48,29 @@ impl Session {
                 accept.push_str(version.as_str());
             }
         }
-        let mut headers = Headers::new().with("accept-version", &accept);
-        match &config.host {
-            HostHeader::FromUrl => match url_host(self.current_url().unwrap_or("")) {
-                "" => {}
-                host => headers.push("host", host),
-            },
-            HostHeader::Fixed(host) => headers.push("host", host),
-            HostHeader::Omit => {}
-        }
-        if let Some(login) = &config.login {
-            headers.push("login", login);
-        }
-        if let Some(passcode) = &config.passcode {
-            headers.push("passcode", passcode);
-        }
         let mut beat = String::with_capacity(41);
         push_decimal(&mut beat, config.heartbeat_outgoing);
         beat.push(',');
         push_decimal(&mut beat, config.heartbeat_incoming);
-        headers.push("heart-beat", &beat);
-        for (name, value) in config.connect_headers.iter() {
-            headers.set(name, value);
+        let host = match &config.host {
+            HostHeader::FromUrl => Some(url_host(self.current_url().unwrap_or(""))),
+            HostHeader::Fixed(host) => Some(host.as_str()),
+            HostHeader::Omit => None,
+        };
+        let mut headers = config.connect_headers.clone();
+        let ours = [
+            ("accept-version", Some(accept.as_str())),
+            ("host", host.filter(|h| !h.is_empty())),
+            ("login", config.login.as_deref()),
+            ("passcode", config.passcode.as_deref()),
+            ("heart-beat", Some(beat.as_str())),
+        ];
+        for (name, value) in ours {
+            if let Some(value) = value {
+                if !headers.contains(name) {
+                    headers.push(name, value);
+                }
+            }
         }
         Frame {
             command,

@@ -5,7 +5,7 @@ import * as glue from 'stomp-wasm-glue';
 import { bindCore } from './client.js';
 
 export { Client } from './client.js';
-export { Frame } from './frames.js';
+export { Frame, FrameImpl } from './frames.js';
 export { ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig } from './enums.js';
 export { Stomp, CompatClient } from './compat.js';
 

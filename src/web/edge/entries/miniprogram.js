@@ -11,7 +11,7 @@
 // them (scripts/bundle.mjs), the platform's own taking precedence where it has them.
 import { imports, finish } from '../api.js';
 
-export { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized } from '../api.js';
+export { Client, Frame, FrameImpl, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized } from '../api.js';
 
 let pending = null;
 

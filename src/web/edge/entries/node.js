@@ -3,7 +3,7 @@
 // Node 20 has no global WebSocket: `globalThis.WebSocket = require('ws')` first (or webSocketFactory).
 import { imports, finish } from '../api.js';
 
-export { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized } from '../api.js';
+export { Client, Frame, FrameImpl, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized } from '../api.js';
 
 const fs = require('fs');
 const path = require('path');
