@@ -4,7 +4,9 @@
 // page (pkg/web, the browser's WebSocket). Where @stomp/stompjs 7.5 has the feature, the check runs the
 // same scenario through it and compares (stompjs is the oracle: a check also fails when stompjs does not
 // do what the scenario expects of it). The checks are in tests/support/delivery-checks.mjs.
-// Needs pkg/ (scripts/build-pkg) and RabbitMQ (scripts/broker start).
+// Needs pkg/ (scripts/build-pkg) and RabbitMQ (scripts/broker start; one check runs `scripts/broker vhost`
+// and `close-one` in a vhost of its own: root, as scripts/broker needs; $STOMP_BROKER_SCRIPT overrides
+// the script's path).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
@@ -19,6 +21,8 @@ const NO_TEST_BROKER = 0; // these checks talk to RabbitMQ, or to a scripted pee
 const CHECKS = [
   ['20.1 a stale ack() (its connection gone) returns false and sends nothing; nothing is lost (subscription made in onConnect; vs stompjs)', 'staleAckSendsNothing', true],
   ['20.1 a stale ack() on a subscription restored with the same id writes no ACK that would land on another message', 'staleAckOnRestoredSubscription', false],
+  ['20.1 the same when RabbitMQ closes the connection (close-one in a vhost of the check\'s own; vs stompjs)', 'staleAckAfterBrokerClose', false],
+  ['20.1 an ACK held back by backpressure when its connection drops is dropped with it, never written on the next one', 'heldAckDroppedWithItsConnection', true],
   ['20.2 COMMIT after 30 queued SENDs of 20 KB: BEGIN SEND×30 COMMIT on the wire, all 30 committed, every Promise resolves (vs stompjs)', 'commitAfterQueuedSends', true],
   ['20.2 a transaction\'s SENDs held back when its connection drops are given up (rejected, transactionsAborted), never carried to the next connection', 'transactionEndsWithItsConnection', true],
   ['20.3 an at-least-once SEND RabbitMQ refuses (missing exchange) is given up after 3 attempts; the frames behind it are delivered; reconnects bounded (vs stompjs)', 'refusedFrameIsGivenUp', false],

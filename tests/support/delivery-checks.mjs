@@ -189,8 +189,8 @@ export async function transactionEndsWithItsConnection(env) {
  * marker to the queue, and takes every message until the marker (those before it were there first).
  * Resolves to the `n` headers of what was there (in queue order).
  */
-async function drainQueue(env, queue) {
-  const drainer = await makeClient('stompjs', env);
+async function drainQueue(env, queue, options = {}) {
+  const drainer = await makeClient('stompjs', env, options);
   try {
     await connect(drainer);
     const found = [];
@@ -285,7 +285,7 @@ function tagOf(id) {
  * 'onConnect' (the subscription made in onConnect, as stompjs code does) or 'restored' (made once;
  * stomp-wasm restores it with the same id).
  */
-async function staleAckScenario(env, { kind, client, wire, debug }, where) {
+async function staleAckScenario(env, { kind, client, wire, debug }, where, { drop = () => client.forceDisconnect(), options = {} } = {}) {
   const COUNT = 6;
   const queue = freshDestination('/queue/d20-stale-ack');
   let session = 0;
@@ -318,7 +318,7 @@ async function staleAckScenario(env, { kind, client, wire, debug }, where) {
   m1.ack();
   acks.push({ n: m1.headers.n, session: 1 });
   await until(() => firstDeliveries.length === 4, 10000, `${kind}: m4 delivered once m1 was acknowledged`);
-  client.forceDisconnect();
+  await drop();
   await until(() => closed.length > 0, 10000, `${kind}: the connection closed`);
   // What the client says in `debug` around a call (its own lines, not the frames it logs).
   const saidDuring = async (call) => {
@@ -346,7 +346,7 @@ async function staleAckScenario(env, { kind, client, wire, debug }, where) {
       + (hit ? `where tag ${tagOf(f.headers.id)} is m${hit.headers.n}` : 'before that tag was delivered');
   };
   await client.deactivate();
-  const left = await drainQueue(env, queue);
+  const left = await drainQueue(env, queue, options);
   const ackedOnce = new Set(acks.map((a) => a.n));
   const lost = [];
   for (let n = 1; n <= COUNT; n++) if (!ackedOnce.has(String(n)) && !left.includes(String(n))) lost.push(n);
@@ -392,6 +392,97 @@ export async function staleAckSendsNothing(env) {
   expectStaleAcksDropped(results['stomp-wasm'], stompjsSays);
   expectNoFaults();
   return { outcome: `${describeStale('stomp-wasm', results['stomp-wasm'])}; stale ack() returned ${results['stomp-wasm'].returns}; ${stompjsSays}` };
+}
+
+/**
+ * Runs `scripts/broker ARGS…` (Node only): $STOMP_BROKER_SCRIPT, or the repository's. Resolves to its
+ * output.
+ */
+async function brokerScript(...args) {
+  const { execFile } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const script = (globalThis.process && process.env.STOMP_BROKER_SCRIPT) || fileURLToPath(new URL('../../scripts/broker', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(script, args, { timeout: 60000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`scripts/broker ${args.join(' ')}: ${stderr || error.message}`));
+      else resolve(String(stdout).trim());
+    });
+  });
+}
+
+/**
+ * The onConnect scenario with the connection closed by RabbitMQ instead of the client (`scripts/broker
+ * close-one` in a virtual host of the check's own, so that no other test's connection is touched), as
+ * a network or broker failure ends it: through stompjs and stomp-wasm. Node only (rabbitmqctl).
+ */
+export async function staleAckAfterBrokerClose(env) {
+  const VHOST = 'stomp-wasm-d20-acks';
+  await brokerScript('vhost', VHOST);
+  const options = { connectHeaders: { ...LOGIN, host: VHOST } };
+  const results = await bothClients(env, (subject) => staleAckScenario(env, subject, 'onConnect', {
+    options,
+    drop: async () => {
+      const closed = await brokerScript('close-one', VHOST, 'issue 20 stale-ack check');
+      expect(closed !== 'none', `a connection of ${VHOST} was closed`);
+    },
+  }), options);
+  const theirs = results.stompjs;
+  const stompjsSays = describeStale('stompjs', theirs);
+  expect(theirs.lost.length === 0 && theirs.left.length === 0 && theirs.foreign.length === 0, `control: ${stompjsSays}`);
+  expectStaleAcksDropped(results['stomp-wasm'], stompjsSays);
+  expectNoFaults();
+  return { outcome: `${describeStale('stomp-wasm', results['stomp-wasm'])}; stale ack() returned ${results['stomp-wasm'].returns}; ${stompjsSays}` };
+}
+
+/**
+ * An ACK held back by backpressure (20 × 20 KB published just before it) when its connection drops: it
+ * is dropped with the connection, never written on the next one; `ack()` returned true (it waited on
+ * its own connection). The message is redelivered and acknowledged there; the queue ends empty.
+ */
+export async function heldAckDroppedWithItsConnection(env) {
+  const { client, wire, debug } = await makeClient('stomp-wasm', env);
+  const queue = freshDestination('/queue/d20-held-ack');
+  let session = 0;
+  const first = [];
+  const acks = [];
+  client.onConnect = () => {
+    session += 1;
+    const mine = session;
+    client.subscribe(queue, (message) => {
+      if (mine === 1) first.push(message);
+      else {
+        message.ack();
+        acks.push(`m${message.headers.n}@${mine}`);
+      }
+    }, { id: 'held-ack', ack: 'client-individual' });
+  };
+  client.activate();
+  await until(() => session === 1, 10000, 'CONNECTED');
+  for (let n = 1; n <= 3; n++) client.publish({ destination: queue, body: `m${n}`, headers: { n: String(n) } });
+  await until(() => first.length === 3, 10000, 'm1–m3 delivered');
+  const filler = freshDestination('/topic/d20-held-ack-filler');
+  for (let i = 0; i < 20; i++) client.publish({ destination: filler, body: bodyOf(i, 20000) });
+  const returned = first[0].ack();
+  const writtenAtOnce = wire.select('out', 'ACK').length;
+  const mark = debug.length;
+  client.forceDisconnect();
+  await until(() => acks.length >= 3 || wire.select('in', 'ERROR').length > 0, 10000, 'm1–m3 redelivered and acknowledged on a later connection, or an ERROR');
+  await quietWindow(300);
+  const said = debug.slice(mark).filter((l) => !/^(>>>|<<<)/.test(l));
+  const ackIdsOf = (conn) => new Set(wire.select('in', 'MESSAGE', conn).map((f) => f.headers.ack));
+  const foreign = wire.select('out', 'ACK').filter((f) => !ackIdsOf(f.conn).has(f.headers.id));
+  const errors = wire.select('in', 'ERROR').map((f) => f.headers.message);
+  const sessions = session;
+  await client.deactivate();
+  const left = await drainQueue(env, queue);
+  expect(writtenAtOnce === 0, `backpressure held the ACK back: ${writtenAtOnce} ACK written at once`);
+  expect(foreign.length === 0, `the held ACK is not written on the next connection: ${foreign.map((f) => `ACK tag ${tagOf(f.headers.id)} of an earlier connection on connection ${f.conn}`).join('; ')} (broker: ${errors.join('; ') || 'no ERROR'}; ${sessions} sessions; acks ${acks.join(' ')})`);
+  expect(errors.length === 0 && sessions === 2, `one reconnect, no ERROR: ${sessions} sessions, ${errors.join('; ')}`);
+  expect(acks.join(' ') === 'm1@2 m2@2 m3@2' && left.length === 0, `m1–m3 redelivered and acknowledged once, none left: ${acks.join(' ')}; left ${left}`);
+  expect(returned === true, `ack() behind backpressure on its own connection returns true: ${returned}`);
+  expect(said.some((l) => /\b(ack|acknowledg\w*)\b/i.test(l)), `debug says the held ACK was dropped: ${JSON.stringify(said.slice(0, 8))}`);
+  expectNoFaults();
+  return { outcome: `held ACK dropped with its connection; acks ${acks.join(' ')}` };
 }
 
 /** The subscription made once and restored by stomp-wasm with the same id (where a stale tag lands on another message). */
