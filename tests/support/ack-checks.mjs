@@ -14,8 +14,9 @@ import { LOGIN, makeClient, connect, bothClients, bodyOf, drainQueue, tagOf, bro
  * The stale-ack scenario for one client: six messages on a queue of its own, a client-individual
  * subscription with prefetch 3 and a fixed id. On the first connection m1–m3 arrive, the application
  * acknowledges m1 (RabbitMQ then sends m4); the connection drops; `m3.ack()` is called while
- * reconnecting and `m2.ack()` once the next connection has delivered again: both stale. On later
- * connections the application acknowledges each message 20 ms after it arrives (after "processing").
+ * reconnecting (and `client.ack(ids of m4)`, which must throw as stompjs's does) and `m2.ack()` once the
+ * next connection has delivered again: both stale. On later connections the application acknowledges
+ * each message 20 ms after it arrives (after "processing").
  * RabbitMQ reads only the delivery tag, and the next connection redelivers m2, m3, m4 as tags 1, 2, 3:
  * a stale ACK of m3 (tag 3 on the first connection) written there would acknowledge m4. `where` is
  * 'onConnect' (the subscription made in onConnect, as stompjs code does) or 'restored' (made once;
@@ -64,6 +65,15 @@ async function staleAckScenario(env, { kind, client, wire, debug }, where, { dro
     return { value, said: debug.slice(mark).filter((l) => !/^(>>>|<<<)/.test(l)) };
   };
   const whileReconnecting = await saidDuring(() => m3.ack());
+  // client.ack(ids) has no message to tell its connection: while not connected it throws, as stompjs's.
+  const m4 = firstDeliveries[3];
+  let byIds;
+  try {
+    client.ack(m4.headers.ack, m4.headers.subscription);
+    byIds = 'no throw';
+  } catch (error) {
+    byIds = `${error.name}: ${error.message}`;
+  }
   await until(() => session >= 2 && wire.select('in', 'MESSAGE').some((f) => f.conn > 1), 10000, `${kind}: a message on the next connection`);
   const afterReconnect = await saidDuring(() => m2.ack());
   await until(() => new Set(acks.map((a) => a.n)).size === COUNT || wire.select('in', 'ERROR').length > 0, 10000,
@@ -89,6 +99,7 @@ async function staleAckScenario(env, { kind, client, wire, debug }, where, { dro
   return {
     count: COUNT,
     returns: [whileReconnecting.value, afterReconnect.value],
+    byIds,
     said: [whileReconnecting.said, afterReconnect.said],
     foreign: foreign.map(describeForeign),
     acks: acks.map((a) => `m${a.n}@${a.session}`).join(' '),
@@ -109,6 +120,8 @@ function expectStaleAcksDropped(ours, theirs) {
     `each message acknowledged once on the connection that delivered it, none left: acks ${ours.acks}; left ${ours.left}`);
   expect(ours.returns[0] === false && ours.returns[1] === false,
     `the stale ack() calls return false (while reconnecting, after the reconnect): ${ours.returns.map(String)}`);
+  expect(ours.byIds === 'TypeError: There is no underlying STOMP connection',
+    `client.ack(messageId, subscriptionId) while reconnecting throws as stompjs's does: ${ours.byIds}`);
   for (const [when, lines] of [['while reconnecting', ours.said[0]], ['after the reconnect', ours.said[1]]]) {
     expect(lines.some((l) => /\b(ack|acknowledg\w*)\b/i.test(l)), `debug says why the ack ${when} was not sent: ${JSON.stringify(lines)}`);
   }
@@ -125,6 +138,7 @@ export async function staleAckSendsNothing(env) {
   const theirs = results.stompjs;
   const stompjsSays = describeStale('stompjs', theirs);
   expect(theirs.lost.length === 0 && theirs.left.length === 0 && theirs.foreign.length === 0, `control: ${stompjsSays}`);
+  expect(/^TypeError: There is no underlying STOMP connection/.test(theirs.byIds), `control: stompjs's client.ack() while reconnecting: ${theirs.byIds}`);
   expectStaleAcksDropped(results['stomp-wasm'], stompjsSays);
   expectNoFaults();
   return { outcome: `${describeStale('stomp-wasm', results['stomp-wasm'])}; stale ack() returned ${results['stomp-wasm'].returns}; ${stompjsSays}` };
@@ -149,6 +163,7 @@ export async function staleAckAfterBrokerClose(env) {
   const theirs = results.stompjs;
   const stompjsSays = describeStale('stompjs', theirs);
   expect(theirs.lost.length === 0 && theirs.left.length === 0 && theirs.foreign.length === 0, `control: ${stompjsSays}`);
+  expect(/^TypeError: There is no underlying STOMP connection/.test(theirs.byIds), `control: stompjs's client.ack() while reconnecting: ${theirs.byIds}`);
   expectStaleAcksDropped(results['stomp-wasm'], stompjsSays);
   expectNoFaults();
   return { outcome: `${describeStale('stomp-wasm', results['stomp-wasm'])}; stale ack() returned ${results['stomp-wasm'].returns}; ${stompjsSays}` };
