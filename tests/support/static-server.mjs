@@ -36,7 +36,12 @@ export function serveStatic(root, { under = [root], pages = {} } = {}) {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
-/** Serves the repository's pkg/ and tests/support/ (what a test page imports), plus `pages`. */
+/**
+ * Serves the repository's pkg/ and tests/support/ (what a test page imports), and @stomp/stompjs's ES
+ * modules (node_modules/@stomp/stompjs/esm6: the oracle the drop-in checks run beside the package),
+ * plus `pages`.
+ */
 export function serveRepository(pages) {
-  return serveStatic(ROOT, { under: [join(ROOT, 'pkg'), join(ROOT, 'tests', 'support')], pages });
+  const under = [join(ROOT, 'pkg'), join(ROOT, 'tests', 'support'), join(ROOT, 'node_modules', '@stomp', 'stompjs', 'esm6')];
+  return serveStatic(ROOT, { under, pages });
 }
