@@ -101,8 +101,8 @@ export async function rxWatchPublishAndStates(env) {
     watching.unsubscribe();
     await within(rx.deactivate(), 5000, 'deactivate()');
     return {
-      bodies,
-      states,
+      bodies: bodies.slice(),
+      states: states.slice(), // the clean-up's deactivate() would add to the array itself
       connectedCount,
       server: serverHeaders.length === 1 && /^RabbitMQ/.test(serverHeaders[0].server),
       version: serverHeaders.length ? serverHeaders[0].version : null,
@@ -245,7 +245,10 @@ export async function rxAsyncReceipt(env) {
   return { outcome: JSON.stringify(r.ours) };
 }
 
-/** webSocketErrors$ (a URL RabbitMQ refuses) and stompErrors$ (a SEND to a missing exchange: ERROR). */
+/**
+ * webSocketErrors$ (a URL RabbitMQ refuses) and stompErrors$ (a SEND to a destination RabbitMQ does not
+ * know: ERROR "Unknown destination"; a missing exchange would close the connection without an ERROR).
+ */
 export async function rxErrors(env) {
   const r = await bothRx(env, async ({ make }) => {
     const refused = make();
@@ -262,7 +265,7 @@ export async function rxErrors(env) {
     rx.activate();
     await first(env, rx.connected$, 10000, 'connected$');
     const stompError = first(env, rx.stompErrors$, 5000, 'stompErrors$');
-    rx.publish({ destination: `/exchange/${freshDestination('rx-missing').replace(/\//g, '')}`, body: 'to nowhere' });
+    rx.publish({ destination: freshDestination('/no-such-kind'), body: 'to nowhere' });
     const frame = await stompError;
     return { webSocketError, connected, stompError: [frame.command, frame.headers.message] };
   });
