@@ -7,15 +7,15 @@
 // cache) for rx-stomp, rxjs and uuid.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromiumContext } from '../support/chromium.mjs';
 import { serveStatic } from '../support/static-server.mjs';
 import { explain } from '../support/run-check.mjs';
-import { prepareRxStompProject, buildRxStompPage } from '../support/rxstomp-project.mjs';
+import { ROOT, prepareRxStompProject, buildRxStompPage } from '../support/rxstomp-project.mjs';
 
 const HERE = fileURLToPath(new URL('../support/', import.meta.url));
 
@@ -103,5 +103,55 @@ for (const [title, check] of CHECKS) {
   test(`Chromium: rx-stomp: ${title}`, async () => {
     const result = await runInChromium(check);
     assert.ok(result.ok, explain(result));
+  });
+}
+
+// ---- the types an rx-stomp app compiles against ----------------------------------------------------
+
+/** An rx-stomp app's TypeScript, as its Angular service and a component write it. */
+const APP_TS = `import init from '@stomp/stompjs';
+import type { IMessage } from '@stomp/stompjs';
+import { RxStomp, RxStompRPC, RxStompState } from '@stomp/rx-stomp';
+import type { RxStompConfig } from '@stomp/rx-stomp';
+
+export const config: RxStompConfig = {
+  brokerURL: 'ws://127.0.0.1:15674/ws',
+  connectHeaders: { login: 'guest', passcode: 'guest' },
+  heartbeatIncoming: 0,
+  heartbeatOutgoing: 20000,
+  reconnectDelay: 200,
+  beforeConnect: async (client: RxStomp) => { client.configure({ brokerURL: 'ws://127.0.0.1:15674/ws' }); },
+  debug: (msg: string) => console.log(msg),
+};
+
+export async function main(): Promise<void> {
+  await init();
+  const rx = new RxStomp();
+  rx.configure(config);
+  rx.activate();
+  rx.connectionState$.subscribe((state: RxStompState) => console.log(RxStompState[state]));
+  rx.watch({ destination: '/topic/x', subscribeOnlyOnce: true }).subscribe((m: IMessage) => console.log(m.body, m.headers['message-id']));
+  rx.publish({ destination: '/topic/x', body: 'x', retryIfDisconnected: false });
+  const receipt = await rx.asyncReceipt('r-1');
+  console.log(receipt.command);
+  new RxStompRPC(rx).rpc({ destination: '/topic/x', body: 'x' }).subscribe((m) => console.log(m.body));
+  await rx.deactivate();
+}
+`;
+
+for (const [label, compiler] of [['TypeScript 5.9', 'typescript5'], ['TypeScript 7', 'typescript']]) {
+  test(`rx-stomp's types over this package check under strict, skipLibCheck false (${label})`, () => {
+    const dir = join(project, 'tscheck');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'app.ts'), APP_TS);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        strict: true, skipLibCheck: false, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'],
+      },
+      files: ['app.ts'],
+    }));
+    const tsc = join(ROOT, 'node_modules', compiler, 'bin', 'tsc');
+    const run = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+    assert.equal(run.status, 0, `tsc failed:\n${run.stdout}\n${run.stderr}`);
   });
 }
