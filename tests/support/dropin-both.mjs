@@ -45,6 +45,7 @@ export class DebugLog {
     return (line) => {
       const text = String(line);
       list.push(text);
+      if (list.length > 5000) list.shift(); // a 20,000-publish loop logs every frame
       this.all.push(`[${name}] ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`);
       if (this.all.length > 400) this.all.shift();
     };
@@ -134,7 +135,10 @@ export async function rabbitConsumer(stompjs, destination, headers = {}) {
   const received = [];
   let failure = null;
   client.onStompError = (frame) => { failure = `ERROR ${frame.headers.message}`; };
-  client.onWebSocketClose = () => { failure = failure || 'the consumer\'s socket closed'; };
+  client.onWebSocketClose = (event) => {
+    // Not the client under test: RabbitMQ, or another test closing every broker connection.
+    failure = failure || `the consumer's socket closed (code ${event && event.code}): closed by the broker side`;
+  };
   const ready = new Promise((resolve) => {
     client.onConnect = () => {
       client.watchForReceipt('consumer-ready', resolve);
