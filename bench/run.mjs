@@ -1,13 +1,15 @@
 // `make bench`: stomp-wasm against @stomp/stompjs, side by side in one run. Measures size (and, given a
 // copy of the wasm with names, size by part), throughput in Node and in headless Chromium (inbound,
 // outbound with text and binary bodies, per-message cost with 1 / 1,000 / 10,000 subscriptions,
-// receipted publishing, and ours alone publishing at-most-once, with receipts and at-least-once), and
-// memory over 1,000,000 messages; writes bench/results/latest.json and
+// receipted publishing, and ours alone publishing at-most-once, with receipts and at-least-once),
+// memory over 1,000,000 messages, and the tight publishing loop against RabbitMQ (issue 19: 20,000
+// publishes without await, ours and stompjs, Node and Chromium); writes bench/results/latest.json and
 // bench/results/latest.md, and prints the markdown table. Benchmarks print ratios; they assert no
 // times (a run fails only if a client drops or alters messages).
 //   node bench/run.mjs --pkg DIR [--named-wasm FILE] [--quick] [--readme] [--only PARTS]
-// PARTS: size,node,chromium,memory (where) and inbound,outbound,subscriptions,receipts,delivery (what,
-// in Node and Chromium); default all. --quick: 1 KiB and 256 KiB (and 64 B ×10), 5 runs, 200,000 messages for
+// PARTS: size,node,chromium,memory,loop (where; loop needs the broker, and is reported as skipped
+// without one) and inbound,outbound,subscriptions,receipts,delivery (what, in Node and Chromium);
+// default all. --quick: 1 KiB and 256 KiB (and 64 B ×10), 5 runs, 200,000 messages for
 // memory; writes results/quick.*.tmp. --readme: also copies the table into README.md's Performance
 // section (between the bench markers).
 
@@ -27,7 +29,7 @@ const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name)
 const quick = flag('--quick');
 const pkg = resolve(value('--pkg', join(root, 'pkg')));
 const namedWasm = value('--named-wasm', null);
-const only = new Set(value('--only', 'size,node,chromium,memory').split(','));
+const only = new Set(value('--only', 'size,node,chromium,memory,loop').split(','));
 const CASES = ['inbound', 'outbound', 'subscriptions', 'receipts', 'delivery'];
 const cases = CASES.filter((c) => only.has(c));
 // Naming only cases means: in both environments.
@@ -68,6 +70,9 @@ const report = {
       'into a fake socket that answers every SEND carrying a receipt with a RECEIPT (on the next macrotask, one per WebSocket message); ' +
       'timed from the first publish to the last Promise settled; messages/s, medians; ratio = mode / at-most-once.',
     'Size: gzip level 9 and brotli quality 11 (Node zlib); minified = esbuild --minify of the JS (what a bundler does). Size by part: from a copy of the wasm with its name section (same code section).',
+    'Tight loop (issue 19): 20,000 publish({destination, body}) of 200 B in a for loop without await, while connected, against RabbitMQ ' +
+      '(ws://127.0.0.1:15674/ws); a separate stompjs client subscribed to the topic counts the deliveries; time from the first publish ' +
+      'to the last delivery (or to the last one before 10 s without any); one run each: ours at-most-once, ours at-least-once, stompjs.',
     'Memory: Node with --expose-gc, one 1 KiB frame per WebSocket message, the event loop turning every 100 messages; ' +
       'wasm = the module\'s linear memory (it never shrinks; flat = no growth between 10% and the end of the run).',
   ],
@@ -95,6 +100,10 @@ if (only.has('memory')) {
     say(`memory, ${kind}, ${messages} messages`);
     report.memory[kind] = child(['--expose-gc', '--max-old-space-size=2048'], 'memory.mjs', [pkg, kind, String(messages)]);
   }
+}
+if (only.has('loop')) {
+  say('tight loop against the broker');
+  report.loop = child([], 'loop.mjs', [pkg]);
 }
 const cpu = cpus();
 report.machine =

@@ -319,6 +319,26 @@ function sizeTables(report, push) {
   }
 }
 
+function loopTable(report, push) {
+  const loop = report.loop;
+  if (!loop) return;
+  push('**Tight loop** (issue 19): 20,000 `publish()` of 200 B in a `for` loop without `await`, while connected, against RabbitMQ; delivered = counted by a separate subscriber; time from the first publish to the last delivery.', '');
+  push('| where | client | delivery | delivered | time | loop returned after | threw | rejected |', '|---|---|---|--:|--:|--:|--:|--:|');
+  for (const env of ['node', 'chromium']) {
+    const part = loop[env];
+    if (!part) continue;
+    if (part.skipped) {
+      push(`| ${ENV_NAMES[env]} | skipped: ${part.skipped} | | | | | | |`);
+      continue;
+    }
+    for (const r of part.rows) {
+      const all = r.delivered === r.messages;
+      push(`| ${ENV_NAMES[env]} | ${r.client} | ${r.delivery} | ${all ? '' : '**'}${count(r.delivered)} / ${count(r.messages)}${all ? '' : '**'} | ${r.seconds.toFixed(1)} s | ${count(r.loop_ms)} ms | ${count(r.threw)} | ${count(r.rejected)} |`);
+    }
+  }
+  push('');
+}
+
 export function markdown(report) {
   const lines = [];
   const push = (...l) => lines.push(...l);
@@ -328,6 +348,7 @@ export function markdown(report) {
   subscriptionsTable(report, push);
   receiptsTable(report, push);
   deliveryTable(report, push);
+  loopTable(report, push);
   sizeTables(report, push);
   const m = report.memory;
   if (m) {
