@@ -44,6 +44,8 @@ pub enum CommandError {
     AutoAck(String),
     /// The frame cannot be encoded.
     Encode(EncodeError),
+    /// This header cannot be written in the version in use.
+    Header(String, EncodeError),
     /// NACK does not exist in STOMP 1.0.
     NackUnsupported,
     /// No subscription with this id.
@@ -73,7 +75,7 @@ impl CommandError {
             CommandError::TooLarge(_) => "FRAME_TOO_LARGE",
             CommandError::StaleAck => "STALE_ACK",
             CommandError::AutoAck(_) => "AUTO_ACK",
-            CommandError::Encode(_) => "UNENCODABLE",
+            CommandError::Encode(_) | CommandError::Header(..) => "UNENCODABLE",
             CommandError::NackUnsupported => "NACK_UNSUPPORTED",
             CommandError::UnknownSubscription(_) => "UNKNOWN_SUBSCRIPTION",
             CommandError::DuplicateSubscription(_) => "DUPLICATE_SUBSCRIPTION",
@@ -127,6 +129,10 @@ impl CommandError {
                 " acknowledges automatically (ack: auto): nothing to ACK or NACK",
             ),
             CommandError::Encode(error) => return error.message(),
+            CommandError::Header(name, error) => {
+                quoted(&mut text, "header ", name, ": ");
+                text.push_str(&error.message());
+            }
             CommandError::NackUnsupported => text.push_str("NACK is not part of STOMP 1.0"),
             CommandError::UnknownSubscription(id) => {
                 quoted(&mut text, "no subscription with id ", id, "")

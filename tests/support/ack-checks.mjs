@@ -46,9 +46,10 @@ async function staleAckScenario(env, { kind, client, wire, debug }, where, { dro
     session += 1;
     if (where === 'onConnect') subscribe();
   };
+  // Made before the first connection (not connected: kept and restored with the same id).
+  if (where === 'restored') subscribe();
   client.activate();
   await until(() => session === 1, 10000, `${kind}: CONNECTED`);
-  if (where === 'restored') subscribe();
   for (let n = 1; n <= COUNT; n++) client.publish({ destination: queue, body: `m${n}`, headers: { n: String(n) } });
   await until(() => firstDeliveries.length === 3, 10000, `${kind}: m1–m3 delivered`);
   const [m1, m2, m3] = firstDeliveries;

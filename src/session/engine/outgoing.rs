@@ -392,20 +392,23 @@ impl Session {
     }
 
     /// Refuses a frame the version in use ([`check_version`](Self::check_version)) could not encode.
+    /// The error names the header at fault.
     pub(super) fn check_encodable(
         &self,
         command: Command,
         headers: &Headers,
     ) -> Result<(), CommandError> {
-        let mut scratch = Vec::new();
-        encode(
-            command,
-            headers,
-            &[],
-            EncodeOptions::new(self.check_version()),
-            &mut scratch,
-        )?;
-        Ok(())
+        let options = EncodeOptions::new(self.check_version());
+        let Err(error) = encode(command, headers, &[], options, &mut Vec::new()) else {
+            return Ok(());
+        };
+        for (name, value) in headers.iter() {
+            let one = Headers::new().with(name, value);
+            if encode(command, &one, &[], options, &mut Vec::new()).is_err() {
+                return Err(CommandError::Header(name.to_owned(), error));
+            }
+        }
+        Err(CommandError::Encode(error))
     }
 
     /// Refuses a SEND larger than this client accepts on receipt: the broker would make it a MESSAGE

@@ -18,7 +18,11 @@ use super::option_ids as id;
 
 /// Applies `value` (a number, a string — lists and headers NUL-packed —, a boolean, or undefined for
 /// the default) to option number `option`.
-pub(super) fn apply(config: &mut DriverConfig, option: u32, value: &JsValue) -> Result<(), JsValue> {
+pub(super) fn apply(
+    config: &mut DriverConfig,
+    option: u32,
+    value: &JsValue,
+) -> Result<(), JsValue> {
     let defaults = DriverConfig::new("");
     let was = defaults.session;
     let session = &mut config.session;
@@ -61,9 +65,7 @@ pub(super) fn apply(config: &mut DriverConfig, option: u32, value: &JsValue) -> 
                 _ => defaults.timer,
             }
         }
-        id::RECONNECT_DELAY => {
-            session.reconnect.delay = number().unwrap_or(was.reconnect.delay)
-        }
+        id::RECONNECT_DELAY => session.reconnect.delay = number().unwrap_or(was.reconnect.delay),
         id::RECONNECT_TIME_MODE => {
             session.reconnect.mode = match number() {
                 Some(1) => ReconnectTimeMode::Exponential,
@@ -76,8 +78,9 @@ pub(super) fn apply(config: &mut DriverConfig, option: u32, value: &JsValue) -> 
             session.reconnect.max_delay = number().unwrap_or(was.reconnect.max_delay)
         }
         id::MAX_RECONNECT_ATTEMPTS => {
-            session.reconnect.max_attempts = number()
-                .map_or(was.reconnect.max_attempts, |n| n.min(u64::from(u32::MAX)) as u32)
+            session.reconnect.max_attempts = number().map_or(was.reconnect.max_attempts, |n| {
+                n.min(u64::from(u32::MAX)) as u32
+            })
         }
         id::RECONNECT_JITTER => {
             session.reconnect.jitter = value.as_f64().unwrap_or(was.reconnect.jitter)
@@ -99,12 +102,11 @@ pub(super) fn apply(config: &mut DriverConfig, option: u32, value: &JsValue) -> 
             session.max_unconfirmed_bytes = size(was.max_unconfirmed_bytes)
         }
         id::MAX_DELIVERY_ATTEMPTS => {
-            session.max_delivery_attempts = number()
-                .map_or(was.max_delivery_attempts, |n| n.min(u64::from(u32::MAX)) as u32)
+            session.max_delivery_attempts = number().map_or(was.max_delivery_attempts, |n| {
+                n.min(u64::from(u32::MAX)) as u32
+            })
         }
-        id::MAX_HEADER_BYTES => {
-            session.limits.max_header_bytes = size(was.limits.max_header_bytes)
-        }
+        id::MAX_HEADER_BYTES => session.limits.max_header_bytes = size(was.limits.max_header_bytes),
         id::MAX_HEADERS => session.limits.max_headers = size(was.limits.max_headers),
         id::MAX_BODY_BYTES => session.limits.max_body_bytes = size(was.limits.max_body_bytes),
         id::MAX_BUFFERED_AMOUNT => session.max_buffered_bytes = size(was.max_buffered_bytes),
@@ -120,9 +122,7 @@ pub(super) fn apply(config: &mut DriverConfig, option: u32, value: &JsValue) -> 
         id::LOG_RAW_COMMUNICATION => config.debug.raw = flag(defaults.debug.raw),
         id::DEBUG => config.debug.enabled = flag(defaults.debug.enabled),
         id::REDACT_HEADERS => config.debug.redact_headers = list(&text()),
-        id::RECONNECT_ON_RESUME => {
-            config.reconnect_on_resume = flag(defaults.reconnect_on_resume)
-        }
+        id::RECONNECT_ON_RESUME => config.reconnect_on_resume = flag(defaults.reconnect_on_resume),
         id::PLATFORM => {
             if !matches!(config.socket, SocketKind::Factory(_)) {
                 config.socket = match text().as_str() {

@@ -164,9 +164,8 @@ impl ClientCore {
                 .publish_js(destination, &headers, body, length as usize, options);
         match published {
             Ok(accepted) => {
-                let waits = options.receipt
-                    || options.retain
-                    || accepted.outcome == SendOutcome::Queued;
+                let waits =
+                    options.receipt || options.retain || accepted.outcome == SendOutcome::Queued;
                 match waits {
                     true => accepted.ticket as f64,
                     false => wire::status::WRITTEN,

@@ -147,9 +147,11 @@ impl JsHandler {
                 limit.name(),
                 connection as f64,
             ),
-            Event::Receipt { id, ticket: t, frame } => {
-                self.frame(frame::RECEIPT, &frame, &id, ticket(t))
-            }
+            Event::Receipt {
+                id,
+                ticket: t,
+                frame,
+            } => self.frame(frame::RECEIPT, &frame, &id, ticket(t)),
             Event::ReceiptFailed {
                 id,
                 ticket: t,
@@ -173,9 +175,7 @@ impl JsHandler {
                 )
             }
             Event::Written { through } => self.event(event::WRITTEN, "", "", through as f64, 0.0),
-            Event::UnhandledReceipt(frame) => {
-                self.frame(frame::UNHANDLED_RECEIPT, &frame, "", 0.0)
-            }
+            Event::UnhandledReceipt(frame) => self.frame(frame::UNHANDLED_RECEIPT, &frame, "", 0.0),
             Event::UnhandledFrame(frame) => {
                 self.frame(frame::UNHANDLED_FRAME, &frame, frame.command.as_str(), 0.0)
             }
@@ -184,7 +184,13 @@ impl JsHandler {
                 if let ConnectFailure::Error(frame) = &failure {
                     self.frame(frame::CONNECT_ERROR, frame, "", 0.0);
                 }
-                self.event(event::CONNECT_FAILED, &failure_reason(&failure), "", 0.0, 0.0)
+                self.event(
+                    event::CONNECT_FAILED,
+                    &failure_reason(&failure),
+                    "",
+                    0.0,
+                    0.0,
+                )
             }
             Event::HeartbeatReceived => self.event(event::HEARTBEAT_RECEIVED, "", "", 0.0, 0.0),
             Event::HeartbeatLost { .. } => self.event(event::HEARTBEAT_LOST, "", "", 0.0, 0.0),

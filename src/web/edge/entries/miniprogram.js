@@ -9,9 +9,9 @@
 //
 // The runtimes have no TextEncoder/TextDecoder: the build injects text-polyfill.js for every use of
 // them (scripts/bundle.mjs), the platform's own taking precedence where it has them.
-import { imports, finish } from '../api.js';
+import { imports, finish } from '../load.js';
 
-export { Client, Frame, FrameImpl, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized } from '../api.js';
+export * from '../api.js';
 
 let pending = null;
 

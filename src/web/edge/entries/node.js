@@ -1,9 +1,9 @@
 // stomp-wasm for Node (CommonJS): the wasm is read and instantiated synchronously when the package
 // is required, so `Client` is usable at once; `init()` exists so that the browser code runs unchanged.
 // Node 20 has no global WebSocket: `globalThis.WebSocket = require('ws')` first (or webSocketFactory).
-import { imports, finish } from '../api.js';
+import { imports, finish } from '../load.js';
 
-export { Client, Frame, FrameImpl, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized } from '../api.js';
+export * from '../api.js';
 
 const fs = require('fs');
 const path = require('path');

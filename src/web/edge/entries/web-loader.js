@@ -2,7 +2,7 @@
 // Response, bytes or a compiled module. `defaultUrl()` says where the wasm is when init() is given
 // nothing: next to the module (import.meta.url) in the modern build; the ES2017 build cannot know.
 // Written as ES2017.
-import { imports, finish } from '../api.js';
+import { imports, finish } from '../load.js';
 
 async function load(source) {
   if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, imports());
