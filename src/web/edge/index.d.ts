@@ -166,14 +166,7 @@ export interface IPublishParams {
   /** This publish's delivery (default: the `delivery` option). */
   delivery?: "at-most-once" | "at-least-once";
 }
-// </events>];
-  reconnectFailed: [detail: { attempts: number }];
-  connectFailed: [detail: { reason: string; frame?: IFrame }];
-  receiptFailed: [detail: { receiptId: string; error: string }];
-  queueDiscarded: [detail: { frames: number }];
-  transactionsAborted: [ids: string[]];
-  subscriptionLost: [detail: { id: string; error: string }];
-}
+// </events>
 
 /** The detailed state (`client.connectionState`). */
 export type ConnectionState = 'inactive' | 'connecting' | 'connected' | 'disconnecting' | 'reconnecting' | 'failed';
