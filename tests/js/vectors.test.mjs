@@ -179,7 +179,8 @@ test('the Client reports every vector as the vector says, whatever the WebSocket
           await new Promise((resolve) => setImmediate(resolve));
         } else {
           // A RECEIPT for a publish sent now comes after every octet delivered before it.
-          await within(session.client.publish({ destination: '/barrier', body: '', receipt: true }), 2000, `${where}: the barrier receipt`);
+          // No content-length: the barrier must fit the vectors' smallest limits (2 headers).
+          await within(session.client.publish({ destination: '/barrier', body: '', receipt: true, skipContentLengthHeader: true }), 2000, `${where}: the barrier receipt`);
         }
         const got = session.events;
         const want = expected.events;

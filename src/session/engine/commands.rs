@@ -251,12 +251,12 @@ impl Session {
         for (name, value) in headers.iter().filter(|(name, _)| *name != "destination") {
             frame.headers.push(name, value);
         }
-        self.check_receivable(&frame)?;
         let ticket = self.next_ticket + 1;
         self.add_receipt_headers(&mut frame.headers, options, ticket);
-        self.claim_receipt(&frame.headers)?;
         let binary = options.binary || core::str::from_utf8(&frame.body).is_err();
         let skip_content_length = options.skip_content_length && !options.binary;
+        self.check_receivable(&frame, skip_content_length)?;
+        self.claim_receipt(&frame.headers)?;
         if skip_content_length && memchr::memchr(0, &frame.body).is_some() {
             return Err(crate::frame::EncodeError::NulInBodyWithoutContentLength.into());
         }
@@ -434,8 +434,8 @@ impl Session {
         ticket: Ticket,
         head: &mut Vec<u8>,
     ) -> Result<(), CommandError> {
-        let frame_headers = headers.len() + 2;
-        if frame_headers > self.config.limits.max_headers {
+        // As `check_receivable`: destination and content-length besides these.
+        if headers.len() + 2 > self.config.limits.max_headers {
             return Err(CommandError::TooLarge(Limit::Headers));
         }
         self.claim_receipt(headers)?;

@@ -8,10 +8,9 @@ impl Session {
         // Bytes not drained for an earlier transport must never reach this one before CONNECT.
         self.transmits.clear();
         // Before CONNECTED the version is unknown: an ERROR from a 1.0 broker is not escaped. The
-        // session sets the version on CONNECTED (`on_connected`); the parser does not guess it.
-        self.parser = Parser::with_limits(self.config.limits)
-            .lenient_before_version(true)
-            .follow_connected(false);
+        // parser itself switches to the version CONNECTED names, at the exact byte where it ends (the
+        // frames after it in the same message are read under that version): the session only reads it.
+        self.parser = Parser::with_limits(self.config.limits).lenient_before_version(true);
         self.version = None;
         self.heartbeat = NegotiatedHeartbeat::default();
         self.transport = Transport::Opening;
@@ -141,7 +140,6 @@ impl Session {
             self.failed_attempt(now, ConnectFailure::VersionNotOffered { version });
             return;
         };
-        self.parser.set_version(version);
         let (sx, sy) = frame
             .headers
             .get("heart-beat")

@@ -412,16 +412,21 @@ impl Session {
     }
 
     /// Refuses a SEND larger than this client accepts on receipt: the broker would make it a MESSAGE
-    /// (with a few headers more) that no client with these limits can read.
-    pub(super) fn check_receivable(&self, frame: &Frame) -> Result<(), CommandError> {
+    /// (with a few headers more) that no client with these limits can read. Counted as written:
+    /// the command line, each `name:value` line, `content-length` unless skipped, the blank line.
+    pub(super) fn check_receivable(
+        &self,
+        frame: &Frame,
+        skip_content_length: bool,
+    ) -> Result<(), CommandError> {
         let Limits {
             max_header_bytes,
             max_headers,
             max_body_bytes,
         } = self.config.limits;
-        // The command line, each header line, `content-length`, the blank line.
-        let head = frame.headers.text_len() + frame.headers.len() * 2 + 40;
-        if frame.headers.len() + 1 > max_headers {
+        let length_line = usize::from(!skip_content_length);
+        let head = 5 + frame.headers.text_len() + 2 * frame.headers.len() + length_line * 36 + 1;
+        if frame.headers.len() + length_line > max_headers {
             Err(CommandError::TooLarge(Limit::Headers))
         } else if head > max_header_bytes {
             Err(CommandError::TooLarge(Limit::HeaderBytes))
