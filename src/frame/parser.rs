@@ -503,6 +503,17 @@ impl Parser {
             Some(_) => NAMING_HEADERS.len(),
             None => 0,
         };
+        self.push_header(line, command, extra)
+    }
+
+    /// Reads header `line` (without its EOL) of a `command` frame into the headers, with room for
+    /// `extra` headers past the limits.
+    fn push_header(
+        &mut self,
+        line: &[u8],
+        command: Command,
+        extra: usize,
+    ) -> Result<(), ParseError> {
         let colon = memchr::memchr(b':', line).ok_or(ParseError::HeaderWithoutColon)?;
         if colon == 0 {
             return Err(ParseError::EmptyHeaderName);
@@ -527,7 +538,9 @@ impl Parser {
         // skipping.
         self.headers.reserve_within(
             line.len(),
-            (self.limits.max_header_bytes).saturating_add(extra * NAMING_LINE_MAX),
+            self.limits
+                .max_header_bytes
+                .saturating_add(extra * NAMING_LINE_MAX),
             self.limits.max_headers.saturating_add(extra),
         );
         let text = self.headers.buffer();
