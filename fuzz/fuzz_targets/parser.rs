@@ -46,7 +46,11 @@ fuzz_target!(|data: &[u8]| {
     let version = Version::ALL[usize::from(seed % 3)];
     let follow = mode & 1 != 0;
     let limits = if mode & 2 != 0 { SMALL } else { LIMITS };
-    let parser = |limits| Parser::with_limits(limits).version(version).follow_connected(follow);
+    let parser = |limits| {
+        Parser::with_limits(limits)
+            .version(version)
+            .follow_connected(follow)
+    };
     let chunks: Vec<&[u8]> = input.chunks(usize::from(seed / 3) + 1).collect();
     let (strict, strict_error) = parse(parser(limits), &chunks, bound(limits, false));
     for item in &strict {
@@ -62,7 +66,10 @@ fuzz_target!(|data: &[u8]| {
     match strict_error {
         Some(ParseError::LimitExceeded(limit)) => {
             if let Some(item) = skipping.get(strict.len()) {
-                assert!(matches!(item, Item::Skipped(s) if s.limit == limit), "{item:?}");
+                assert!(
+                    matches!(item, Item::Skipped(s) if s.limit == limit),
+                    "{item:?}"
+                );
             }
         }
         other => assert_eq!((skipping.len(), skipping_error), (strict.len(), other)),
