@@ -159,6 +159,32 @@ fn body_limit_is_enforced_before_buffering() {
 }
 
 #[wasm_bindgen_test]
+fn a_body_longer_than_4_gib_is_skipped_on_32_bits() {
+    // `usize` is 32 bits here: the length of a skipped body is counted in `u64`, and never stored.
+    const LENGTH: u64 = 5 << 30;
+    let limits = Limits {
+        max_body_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let mut parser = Parser::with_limits(limits).skip_oversized(true);
+    let head = format!("MESSAGE\nsubscription:s\nmessage-id:m\ncontent-length:{LENGTH}\n\n");
+    parser.push(head.as_bytes()).unwrap();
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..LENGTH / chunk.len() as u64 {
+        parser.push(&chunk).unwrap();
+        assert!(parser.buffered_bytes() < 64 * 1024);
+    }
+    assert_eq!(parser.next_item(), None);
+    parser.push(b"\0RECEIPT\nreceipt-id:1\n\n\0").unwrap();
+    let Some(Item::Skipped(skipped)) = parser.next_item() else {
+        panic!("not skipped")
+    };
+    assert_eq!(skipped.limit, Limit::BodyBytes);
+    assert_eq!(skipped.headers.get("message-id"), Some("m"));
+    assert!(matches!(parser.next_item(), Some(Item::Frame(f)) if f.command == Command::Receipt));
+}
+
+#[wasm_bindgen_test]
 fn version_1_2_escapes_header_octets_except_in_connect() {
     let headers = Headers::from([("key:name", "line1\nline2\r\\end:x")]);
     let mut wire = Vec::new();

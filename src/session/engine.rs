@@ -418,6 +418,11 @@ impl Session {
                     self.handle_frame(now, frame);
                 }
                 Some(Item::Heartbeat) => heartbeats += 1,
+                // Only with `Parser::skip_oversized`, which this parser does not turn on: the limit
+                // error, as before.
+                Some(Item::Skipped(skipped)) => {
+                    self.protocol_error(now, ParseError::LimitExceeded(skipped.limit));
+                }
                 None => break,
             }
         }

@@ -88,7 +88,7 @@
 //!     broker.push(&transmit.bytes).unwrap();
 //! }
 //! let commands: Vec<_> = std::iter::from_fn(|| broker.next_item())
-//!     .map(|item| match item { Item::Frame(f) => f.command, Item::Heartbeat => unreachable!() })
+//!     .map(|item| match item { Item::Frame(f) => f.command, _ => unreachable!() })
 //!     .collect();
 //! assert_eq!(commands, [Command::Subscribe, Command::Send]);
 //! assert_eq!(session.subscription_ids().collect::<Vec<_>>(), [id.as_str()]);

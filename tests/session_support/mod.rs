@@ -191,6 +191,9 @@ impl Harness {
                         self.frames.push(frame);
                         self.frame_times.push(now);
                     }
+                    Item::Skipped(skipped) => {
+                        panic!("t={now}: the broker's parser skipped {skipped:?}")
+                    }
                 }
             }
         }
