@@ -329,3 +329,59 @@ fn a_send_larger_than_the_client_can_receive_is_refused() {
         ))
     );
 }
+
+#[test]
+fn a_message_over_the_limits_is_reported_and_the_connection_goes_on() {
+    // Issue 20.7: a MESSAGE the client must refuse used to end the connection, and the broker
+    // redelivered it on the next one, for ever.
+    let mut h = Harness::new(session_support::config());
+    h.connected();
+    let sub = h
+        .session
+        .subscribe(
+            h.now,
+            "/queue/in",
+            &headers(&[("ack", "client-individual")]),
+            false,
+        )
+        .unwrap();
+    h.pump();
+    h.clear();
+    let mut oversized = stomp_wasm::frame::Frame::new(Command::Message);
+    for n in 0..200 {
+        oversized.headers.push(&format!("x-{n}"), "v");
+    }
+    oversized.headers.push("subscription", &sub);
+    oversized.headers.push("message-id", "m-big");
+    oversized.headers.push("ack", "7");
+    h.broker_send(oversized.body("payload"));
+    h.broker_message(&sub, "m-next", Some("8"));
+    assert_eq!(h.session.state(), State::Connected);
+    let events = h.events();
+    let Some(Event::MessageRefused {
+        connection,
+        limit,
+        frame,
+    }) = events.first().cloned()
+    else {
+        panic!("{events:?}");
+    };
+    assert_eq!(limit, stomp_wasm::frame::Limit::Headers);
+    assert_eq!(frame.headers.get("subscription"), Some(sub.as_str()));
+    assert_eq!(frame.headers.get("message-id"), Some("m-big"));
+    assert!(frame.body.is_empty());
+    assert!(matches!(&events[1], Event::Message { frame, .. } if frame.headers.get("message-id") == Some("m-next")));
+    // The application settles it: the ACK names it.
+    h.session
+        .ack(
+            h.now,
+            stomp_wasm::session::AckTarget::of(&frame, connection),
+            &Headers::new(),
+        )
+        .unwrap();
+    h.pump();
+    let acks = h.sent_frames();
+    assert_eq!(acks[0].command, Command::Ack);
+    assert_eq!(acks[0].headers.get("id"), Some("7"));
+    assert_eq!(h.opens.len(), 1, "no reconnect");
+}

@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 
 use crate::frame::{
     encode, numbered, push_decimal, Command, EncodeOptions, Frame, Headers, Item, ParseError,
-    Parser, Version, HEARTBEAT,
+    Parser, Skipped, Version, HEARTBEAT,
 };
 
 use super::backoff::Backoff;
@@ -173,7 +173,9 @@ impl Session {
     /// A new, inactive session.
     pub fn new(config: Config) -> Session {
         Session {
-            parser: Parser::with_limits(config.limits).lenient_before_version(true),
+            parser: Parser::with_limits(config.limits)
+                .lenient_before_version(true)
+                .skip_oversized(true),
             backoff: Backoff::new(config.reconnect.seed),
             config,
             state: State::Inactive,
@@ -418,10 +420,9 @@ impl Session {
                     self.handle_frame(now, frame);
                 }
                 Some(Item::Heartbeat) => heartbeats += 1,
-                // Only with `Parser::skip_oversized`, which this parser does not turn on: the limit
-                // error, as before.
                 Some(Item::Skipped(skipped)) => {
-                    self.protocol_error(now, ParseError::LimitExceeded(skipped.limit));
+                    framed = true;
+                    self.handle_oversized(now, skipped);
                 }
                 None => break,
             }

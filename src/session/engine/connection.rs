@@ -10,7 +10,11 @@ impl Session {
         // Before CONNECTED the version is unknown: an ERROR from a 1.0 broker is not escaped. The
         // parser itself switches to the version CONNECTED names, at the exact byte where it ends (the
         // frames after it in the same message are read under that version): the session only reads it.
-        self.parser = Parser::with_limits(self.config.limits).lenient_before_version(true);
+        // A frame over the limits is skipped (its bytes read, never stored) and reported as
+        // `Item::Skipped`: a MESSAGE the broker redelivers must not end every connection.
+        self.parser = Parser::with_limits(self.config.limits)
+            .lenient_before_version(true)
+            .skip_oversized(true);
         self.version = None;
         self.heartbeat = NegotiatedHeartbeat::default();
         self.transport = Transport::Opening;
@@ -125,6 +129,27 @@ impl Session {
             }
             _ => self.events.push_back(Event::UnhandledFrame(frame)),
         }
+    }
+
+    /// A frame over the client's limits, skipped by the parser: a MESSAGE is reported with the
+    /// headers that name it ([`Event::MessageRefused`]) and the connection goes on; any other frame
+    /// is a protocol error, as before.
+    pub(super) fn handle_oversized(&mut self, now: Millis, skipped: Skipped) {
+        let connected = matches!(self.state, State::Connected | State::Disconnecting);
+        if skipped.command == Command::Message && connected {
+            let frame = Frame {
+                command: Command::Message,
+                headers: skipped.headers,
+                body: Vec::new(),
+            };
+            self.events.push_back(Event::MessageRefused {
+                connection: self.connection,
+                limit: skipped.limit,
+                frame,
+            });
+            return;
+        }
+        self.protocol_error(now, ParseError::LimitExceeded(skipped.limit));
     }
 
     pub(super) fn on_connected(&mut self, now: Millis, frame: Frame) {
