@@ -370,7 +370,9 @@ fn a_message_over_the_limits_is_reported_and_the_connection_goes_on() {
     assert_eq!(frame.headers.get("subscription"), Some(sub.as_str()));
     assert_eq!(frame.headers.get("message-id"), Some("m-big"));
     assert!(frame.body.is_empty());
-    assert!(matches!(&events[1], Event::Message { frame, .. } if frame.headers.get("message-id") == Some("m-next")));
+    assert!(
+        matches!(&events[1], Event::Message { frame, .. } if frame.headers.get("message-id") == Some("m-next"))
+    );
     // The application settles it: the ACK names it.
     h.session
         .ack(
