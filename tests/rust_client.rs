@@ -348,7 +348,7 @@ async fn refusals_are_typed_errors() {
         Err(error @ Error::Command(CommandError::InvalidState { .. })) => {
             assert_eq!(
                 error.to_string(),
-                "send is not allowed while the client is inactive"
+                "There is no underlying STOMP connection: send is not allowed while the client is inactive"
             );
         }
         Err(other) => panic!("{other:?}"),

@@ -8,6 +8,8 @@ use stomp_wasm::frame::{
 };
 use wasm_bindgen_test::wasm_bindgen_test;
 
+mod defaults_support;
+
 /// Pushes `bytes` one octet at a time and drains everything the parser completed.
 fn parse_bytewise(parser: &mut Parser, bytes: &[u8]) -> Result<Vec<Item>, ParseError> {
     let mut items = Vec::new();
@@ -218,4 +220,27 @@ fn version_1_2_escapes_header_octets_except_in_connect() {
         wire, b"CONNECT\nlogin:a\\b:c\n\n\0",
         "CONNECT is never escaped"
     );
+}
+
+/// The driver's defaults (`DriverConfig::new`, what the wasm applies when an option is `undefined`)
+/// are the ones options.js shows (the session's are checked natively: `tests/option_defaults.rs`).
+#[wasm_bindgen_test]
+fn the_js_defaults_of_driver_options_are_the_drivers() {
+    use defaults_support::{expect_default, js_defaults, JsDefault::*};
+    let js = js_defaults();
+    let d = stomp_wasm::web::DriverConfig::new("");
+    expect_default(&js, "forceBinaryWSFrames", Bool(d.force_binary));
+    expect_default(&js, "splitLargeFrames", Bool(d.split_large_frames));
+    expect_default(&js, "maxWebSocketChunkSize", Number(d.max_chunk_size as f64));
+    expect_default(&js, "appendMissingNULLonIncoming", Bool(d.append_missing_nul));
+    expect_default(&js, "discardWebsocketOnCommFailure", Bool(d.discard_on_comm_failure));
+    expect_default(&js, "logRawCommunication", Bool(d.debug.raw));
+    expect_default(&js, "reconnectOnResume", Bool(d.reconnect_on_resume));
+    expect_default(&js, "appLifecycle", Bool(d.app_lifecycle));
+    let strategy = match d.timer {
+        stomp_wasm::web::TimerStrategy::Interval => "interval",
+        stomp_wasm::web::TimerStrategy::Worker => "worker",
+    };
+    expect_default(&js, "heartbeatStrategy", Text(strategy.into()));
+    assert!(d.session == stomp_wasm::session::Config::default(), "the driver starts from the session's defaults");
 }

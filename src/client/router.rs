@@ -174,10 +174,11 @@ impl Router {
                 }
             }
             Event::SendFailed { ticket, error, .. } => {
-                let sender = self
-                    .take_receipt(Some(ticket))
-                    .or_else(|| self.unwritten.try_borrow_mut().ok()?.remove(&ticket));
-                if let Some(sender) = sender {
+                // A publish that waited for its RECEIPT gets the receipt's error; one that waited
+                // to be written, `Discarded` when it was given up unwritten.
+                if let Some(sender) = self.take_receipt(Some(ticket)) {
+                    sender.send(Err(Error::Receipt(error)));
+                } else if let Some(sender) = self.take_unwritten(ticket) {
                     sender.send(Err(match error {
                         crate::session::ReceiptError::Discarded => Error::Discarded,
                         error => Error::Receipt(error),
@@ -224,6 +225,10 @@ impl Router {
                 }
             }
         }
+    }
+
+    fn take_unwritten(&self, ticket: Ticket) -> Option<Sender<PublishResult>> {
+        self.unwritten.try_borrow_mut().ok()?.remove(&ticket)
     }
 
     fn take_receipt(&self, ticket: Option<Ticket>) -> Option<Sender<PublishResult>> {
