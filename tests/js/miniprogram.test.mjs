@@ -178,8 +178,9 @@ const MADE_BY_ON_APP_SHOW = /^onAppShow|set in onAppShow( \(microtask\))?$/;
 /** The events recorded since the index `from`. */
 const since = (h, from) => Array.from(h.events).slice(from);
 
+/** As the README tells mini-program apps: pages subscribe whenever they load, and keep it (`keepSubscriptions`). */
 function clientOptions(extra = {}) {
-  return JSON.stringify({ brokerURL: BROKER, connectHeaders: LOGIN, debugLog: true, ...extra });
+  return JSON.stringify({ brokerURL: BROKER, connectHeaders: LOGIN, debugLog: true, keepSubscriptions: true, ...extra });
 }
 
 /**

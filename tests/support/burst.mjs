@@ -74,7 +74,7 @@ export async function burst({ Client, count = 20000, bodyBytes = 200, delivery, 
 
   // The consumer: its own connection, no heart-beats (the fault is the publisher's), auto ack. The queue
   // expires a minute after its consumer is gone, so that no burst stays in the broker.
-  const consumer = new Client({ brokerURL: url, connectHeaders: LOGIN, heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 200 });
+  const consumer = new Client({ brokerURL: url, connectHeaders: LOGIN, heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 200, keepSubscriptions: true });
   let consumerCloses = 0;
   consumer.on('webSocketClose', () => { consumerCloses += 1; });
   const subscribed = new Promise((resolve) => consumer.on('connect', resolve));

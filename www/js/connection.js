@@ -146,6 +146,8 @@ export async function createClient(config, { log = () => {} } = {}) {
     maxReconnectDelay: config.maxReconnectDelay,
     maxReconnectAttempts: config.maxReconnectAttempts,
     reconnectJitter: 0.2,
+    // The pages subscribe once, whenever they are ready: keep the subscriptions across reconnects.
+    keepSubscriptions: true,
     connectionTimeout: 10000,
     receiptTimeout: config.receiptTimeout,
     debug: config.debug ? (message) => console.debug('[stomp]', message) : undefined,
