@@ -219,7 +219,11 @@ impl Client {
     }
 
     fn deactivate_with(&self, force: bool) -> Deactivated {
-        let at_rest = matches!(self.state(), State::Inactive | State::Failed);
+        let at_rest = self
+            .inner
+            .driver
+            .with_session(|s| s.at_rest())
+            .unwrap_or(false);
         let receiver = (!at_rest).then(|| {
             let (sender, receiver) = oneshot();
             self.inner.router.add_waiter(sender);

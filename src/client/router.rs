@@ -214,7 +214,9 @@ impl Router {
                 self.broadcast(ClientEvent::Disconnected { confirmed });
             }
             Event::StateChanged { from, to } => {
-                if matches!(to, State::Inactive | State::Failed) {
+                // A deactivate ends in Inactive (a client that stopped reconnecting is Failed, and
+                // still active until deactivated).
+                if to == State::Inactive {
                     self.settle_waiters();
                 }
                 self.broadcast(ClientEvent::StateChanged { from, to });

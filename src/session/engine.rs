@@ -28,6 +28,7 @@ use super::timers::{Timer, TimerTable};
 mod app;
 mod commands;
 mod connection;
+mod incoming;
 mod outgoing;
 
 /// Options for [`Session::send`].
