@@ -107,13 +107,14 @@ impl Subscription {
     }
 
     /// How many messages wait here, not yet taken.
-    pub fn buffered(&self) -> usize {
+    // (Not `buffered`: `StreamExt::buffered` would hide it.)
+    pub fn backlog(&self) -> usize {
         self.queue.held().0
     }
 
     /// The bytes (bodies and header text) of the messages waiting here, as
     /// [`Config::subscription_buffer_bytes`](super::Config::subscription_buffer_bytes) counts them.
-    pub fn buffered_bytes(&self) -> usize {
+    pub fn backlog_bytes(&self) -> usize {
         self.queue.held().1
     }
 
@@ -212,7 +213,7 @@ impl core::fmt::Debug for Subscription {
         f.debug_struct("Subscription")
             .field("id", &self.id)
             .field("ack", &self.ack)
-            .field("buffered", &self.buffered())
+            .field("backlog", &self.backlog())
             .field("dropped", &self.dropped())
             .finish_non_exhaustive()
     }
