@@ -3,8 +3,8 @@
 //! `wasm-pack test --headless --chrome -- --test rust_client` (scripts/test-all runs it).
 //!
 //! Only the public API: `Client`, its streams and futures. Waits are for conditions (an event, a
-//! message, a future); the one timer is a guard that turns a hang into a failure naming what was
-//! awaited. The broker-side close goes through the control server scripts/test-all runs
+//! message, a future, or a subscription's backlog, looked at every 10 ms); the one timer is a guard
+//! that turns a hang into a failure naming what was awaited. The broker-side close goes through the control server scripts/test-all runs
 //! (`POST http://127.0.0.1:15680/close-all`), which closes every connection of the broker.
 #![cfg(target_arch = "wasm32")]
 

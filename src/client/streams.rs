@@ -30,8 +30,8 @@ use super::transaction::Transaction;
 /// ([`ClientEvent::SubscriptionLost`]). It holds a clone of its [`Client`].
 ///
 /// **Buffer.** Messages wait here until taken, up to
-/// [`Config::subscription_buffer_bytes`](super::Config::subscription_buffer_bytes) of them
-/// (bodies and headers):
+/// [`Config::subscription_buffer_bytes`](super::Config::subscription_buffer_bytes) (their bodies
+/// and headers counted; [`backlog`](Subscription::backlog) says how many wait):
 /// - `ack: auto` (the default): a message that does not fit is dropped and counted
 ///   ([`dropped`](Subscription::dropped)); the next message taken says how many were dropped
 ///   just before it ([`Message::missed_before`]), and
@@ -151,6 +151,9 @@ impl Subscription {
         if let Some(transaction) = give_back {
             // After the UNSUBSCRIBE: the broker applies the NACKs now, to a subscription that no
             // longer takes messages, so they go to another consumer (or wait in the queue).
+            // Committed even if the UNSUBSCRIBE was refused: aborted, the messages would stay
+            // unacknowledged all the same, and redelivered they at least show
+            // (`UnhandledMessage`).
             let _ = transaction.commit();
         }
         unsubscribed
