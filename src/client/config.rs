@@ -88,12 +88,28 @@ pub struct Config {
     pub app_lifecycle: bool,
     /// The debug log ([`ClientEvent::Debug`](super::ClientEvent::Debug)). Default: off.
     pub logging: Logging,
-    /// Most messages one [`Subscription`](super::Subscription) holds while nobody takes them; the
-    /// next ones are dropped (and counted) until it has been emptied. Default: 4096.
-    pub subscription_buffer: usize,
-    /// Most events one [`Events`](super::Events) stream holds; the next ones are dropped until it
-    /// has been emptied, then [`ClientEvent::Missed`](super::ClientEvent::Missed) says how many.
-    /// Default: 256.
+    /// Most bytes (bodies and header text) of the messages one
+    /// [`Subscription`](super::Subscription) holds while nobody takes them. Default: 4 MiB.
+    ///
+    /// - `ack: auto` (the default): a message that does not fit is dropped — the broker counts
+    ///   it delivered already — and the gap is in the stream: the next message taken says how
+    ///   many were dropped just before it ([`Message::missed_before`](super::Message::missed_before)),
+    ///   [`Subscription::dropped`](super::Subscription::dropped) counts them all, and
+    ///   [`ClientEvent::SubscriptionOverflow`](super::ClientEvent::SubscriptionOverflow) says
+    ///   that it began. Room made by the reader is used at once.
+    /// - `ack: client` or `client-individual`: nothing is ever dropped (a dropped message would be
+    ///   lost, or acknowledged unseen by the next cumulative ACK): the stream may hold more than
+    ///   this bound, and `SubscriptionOverflow` says so once per overflow (again only after the
+    ///   stream has been emptied). To bound it, have the broker stop sending: the SUBSCRIBE
+    ///   header `prefetch-count` (RabbitMQ; ActiveMQ's `activemq.prefetchSize`) caps the
+    ///   messages delivered and not yet acknowledged.
+    ///
+    /// A message bigger than the whole bound still gets through an empty stream. (This replaces
+    /// `subscription_buffer`, which counted messages: 4,096 of up to 16 MiB each.)
+    pub subscription_buffer_bytes: usize,
+    /// Most events one [`Events`](super::Events) stream holds; one that does not fit is dropped,
+    /// and a [`ClientEvent::Missed`](super::ClientEvent::Missed) stands where the dropped ones
+    /// were, saying how many. Default: 256.
     pub event_buffer: usize,
 }
 
@@ -371,7 +387,7 @@ impl Config {
             reconnect_on_resume: true,
             app_lifecycle: true,
             logging: Logging::default(),
-            subscription_buffer: 4096,
+            subscription_buffer_bytes: 4 * 1024 * 1024,
             event_buffer: 256,
         }
     }
@@ -425,8 +441,8 @@ impl Config {
         if self.disconnect_timeout.is_zero() {
             return bad("disconnect_timeout", "must not be zero");
         }
-        if self.subscription_buffer == 0 {
-            return bad("subscription_buffer", "must be at least 1");
+        if self.subscription_buffer_bytes == 0 {
+            return bad("subscription_buffer_bytes", "must be at least 1");
         }
         if self.event_buffer == 0 {
             return bad("event_buffer", "must be at least 1");
@@ -536,7 +552,7 @@ impl fmt::Debug for Config {
             .field("reconnect_on_resume", &self.reconnect_on_resume)
             .field("app_lifecycle", &self.app_lifecycle)
             .field("logging", &self.logging)
-            .field("subscription_buffer", &self.subscription_buffer)
+            .field("subscription_buffer_bytes", &self.subscription_buffer_bytes)
             .field("event_buffer", &self.event_buffer)
             .finish()
     }
@@ -629,7 +645,9 @@ mod tests {
             ("disconnect_timeout", |c| {
                 c.disconnect_timeout = Duration::ZERO
             }),
-            ("subscription_buffer", |c| c.subscription_buffer = 0),
+            ("subscription_buffer_bytes", |c| {
+                c.subscription_buffer_bytes = 0
+            }),
             ("event_buffer", |c| c.event_buffer = 0),
         ];
         for (field, spoil) in cases {

@@ -15,15 +15,69 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
+use crate::frame::Headers;
 use crate::session::{Event, State, Ticket};
 
-use super::channel::{Pushed, Queue, Sender};
+use super::channel::{Full, Queue, Sender};
 use super::error::Error;
 use super::event::ClientEvent;
 use super::message::{Message, Receipt};
 
 /// What a publish future gets.
 pub(crate) type PublishResult = Result<Option<Receipt>, Error>;
+
+/// How a subscription's messages are acknowledged: its SUBSCRIBE's `ack` header, read as the
+/// session reads it (only a missing header or `auto` is the broker's own acknowledgement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AckMode {
+    /// `auto`: nothing to acknowledge; what does not fit the buffer may be dropped.
+    Auto,
+    /// `client`: an ACK or NACK covers every message delivered before it.
+    Client,
+    /// `client-individual` (and a value the session does not know, acknowledgeable as it lets
+    /// it be): one message each.
+    ClientIndividual,
+}
+
+impl AckMode {
+    pub(crate) fn of(headers: &Headers) -> AckMode {
+        match headers.get("ack") {
+            None | Some("auto") => AckMode::Auto,
+            Some("client") => AckMode::Client,
+            Some(_) => AckMode::ClientIndividual,
+        }
+    }
+
+    /// Of the messages a subscription held when it ended (in order), those to NACK so that the
+    /// broker has them back at once: none for `auto`; of those the current connection delivered
+    /// (an earlier connection's are the broker's again already), each for `client-individual`, and
+    /// the last for `client` (its NACK covers every message delivered before it: STOMP 1.2, "NACK
+    /// applies … to all messages sent before and not yet ACK'ed or NACK'ed").
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn owed(self, held: Vec<Message>, current: u64) -> Vec<Message> {
+        let mut owed: Vec<Message> = match self {
+            AckMode::Auto => return Vec::new(),
+            AckMode::Client | AckMode::ClientIndividual => held
+                .into_iter()
+                .filter(|message| message.connection() == Some(current))
+                .collect(),
+        };
+        if self == AckMode::Client && owed.len() > 1 {
+            owed.drain(..owed.len() - 1);
+        }
+        owed
+    }
+
+    /// What the subscription's buffer does with a message that does not fit: one that needs an
+    /// acknowledgement is never dropped (it would be lost, or acknowledged unseen by a later
+    /// cumulative ACK).
+    fn when_full(self) -> Full {
+        match self {
+            AckMode::Auto => Full::Drop,
+            AckMode::Client | AckMode::ClientIndividual => Full::Keep,
+        }
+    }
+}
 
 pub(crate) struct Router {
     subscriptions: RefCell<BTreeMap<String, Rc<Queue<Message>>>>,
@@ -37,11 +91,14 @@ pub(crate) struct Router {
     /// `deactivate` futures.
     waiters: RefCell<Vec<Sender<()>>>,
     events: RefCell<Vec<Weak<Queue<ClientEvent>>>>,
+    /// Each subscription's bound, in bytes.
     subscription_buffer: Cell<usize>,
+    /// Each event stream's bound, in events.
     event_buffer: Cell<usize>,
 }
 
 impl Router {
+    /// `subscription_buffer`: bytes per subscription; `event_buffer`: events per stream.
     pub(crate) fn new(subscription_buffer: usize, event_buffer: usize) -> Router {
         Router {
             subscriptions: RefCell::default(),
@@ -68,12 +125,12 @@ impl Router {
     // ----- registrations (from the API, before the driver is called) -----
 
     /// A queue for subscription `id`; `None` if one is live under that id.
-    pub(crate) fn add_subscription(&self, id: &str) -> Option<Rc<Queue<Message>>> {
+    pub(crate) fn add_subscription(&self, id: &str, ack: AckMode) -> Option<Rc<Queue<Message>>> {
         let mut subscriptions = self.subscriptions.try_borrow_mut().ok()?;
         if subscriptions.contains_key(id) {
             return None;
         }
-        let queue = Rc::new(Queue::new(self.subscription_buffer.get()));
+        let queue = Rc::new(Queue::new(self.subscription_buffer.get(), ack.when_full()));
         subscriptions.insert(id.into(), queue.clone());
         Some(queue)
     }
@@ -124,7 +181,7 @@ impl Router {
     }
 
     pub(crate) fn add_events(&self) -> Rc<Queue<ClientEvent>> {
-        let queue = Rc::new(Queue::new(self.event_buffer.get()));
+        let queue = Rc::new(Queue::new(self.event_buffer.get(), Full::Drop));
         if let Ok(mut events) = self.events.try_borrow_mut() {
             events.retain(|weak| weak.strong_count() > 0);
             events.push(Rc::downgrade(&queue));
@@ -150,7 +207,9 @@ impl Router {
                 let Some(queue) = queue else {
                     return self.broadcast(ClientEvent::UnhandledMessage(frame));
                 };
-                if queue.push(Message::delivered(frame, connection)) == Pushed::GapStarted {
+                let message = Message::delivered(frame, connection);
+                let weight = message.weight();
+                if queue.push(message, weight).overflow_started() {
                     self.broadcast(ClientEvent::SubscriptionOverflow { id: subscription });
                 }
             }
@@ -272,9 +331,9 @@ impl Router {
         };
         let Some(last) = queues.pop() else { return };
         for queue in &queues {
-            queue.push(event.clone());
+            queue.push(event.clone(), 1);
         }
-        last.push(event);
+        last.push(event, 1);
     }
 }
 
@@ -340,12 +399,47 @@ mod tests {
         }
     }
 
+    /// What a subscription's reader takes now: each message's text, with how many were dropped
+    /// just before it; "end" at the end.
+    fn read(queue: &Queue<Message>) -> Vec<String> {
+        let mut read = Vec::new();
+        while let Some(next) = queue.try_take_item() {
+            match next {
+                Some((m, 0)) => read.push(m.text().unwrap_or("").into()),
+                Some((m, n)) => {
+                    read.push(alloc::format!("{} ({n} missed)", m.text().unwrap_or("")))
+                }
+                None => {
+                    read.push("end".into());
+                    break;
+                }
+            }
+        }
+        read
+    }
+
+    fn overflows(events: &Queue<ClientEvent>, id: &str) -> usize {
+        take(events)
+            .into_iter()
+            .filter(
+                |e| matches!(e, Next::Item(ClientEvent::SubscriptionOverflow { id: of }) if of == id),
+            )
+            .count()
+    }
+
+    /// `message(subscription, body)` weighs the body plus 15 bytes for "subscription:s" and its
+    /// line end (one-letter ids).
+    const HEAD: usize = 15;
+
     #[test]
     fn messages_go_to_their_subscription_and_strays_to_events() {
-        let router = Router::new(8, 8);
+        let router = Router::new(4096, 8);
         let events = router.add_events();
-        let chat = router.add_subscription("sub-0").unwrap();
-        assert!(router.add_subscription("sub-0").is_none(), "one per id");
+        let chat = router.add_subscription("sub-0", AckMode::Auto).unwrap();
+        assert!(
+            router.add_subscription("sub-0", AckMode::Auto).is_none(),
+            "one per id"
+        );
         router.route(message("sub-0", "a"));
         router.route(message("sub-9", "stray"));
         router.route(message("sub-0", "b"));
@@ -357,27 +451,143 @@ mod tests {
     }
 
     #[test]
-    fn a_full_subscription_drops_until_emptied_and_says_so_once() {
-        let router = Router::new(2, 8);
-        let events = router.add_events();
-        let queue = router.add_subscription("s").unwrap();
-        for body in ["1", "2", "3", "4"] {
+    fn the_ack_header_says_whether_messages_may_be_dropped() {
+        let of = |ack: Option<&str>| {
+            let mut headers = Headers::new();
+            if let Some(ack) = ack {
+                headers.push("ack", ack);
+            }
+            AckMode::of(&headers)
+        };
+        assert_eq!(of(None), AckMode::Auto);
+        assert_eq!(of(Some("auto")), AckMode::Auto);
+        assert_eq!(of(Some("client")), AckMode::Client);
+        assert_eq!(of(Some("client-individual")), AckMode::ClientIndividual);
+        // The session lets a message of an unknown mode be acknowledged: it is kept, one by one.
+        assert_eq!(of(Some("Client")), AckMode::ClientIndividual);
+        assert_eq!(AckMode::Auto.when_full(), Full::Drop);
+        assert_eq!(AckMode::Client.when_full(), Full::Keep);
+        assert_eq!(AckMode::ClientIndividual.when_full(), Full::Keep);
+    }
+
+    #[test]
+    fn the_bound_counts_the_bytes_of_bodies_and_headers() {
+        let router = Router::new(2 * (HEAD + 5) + 5, 8);
+        let queue = router.add_subscription("s", AckMode::Auto).unwrap();
+        for body in ["one..", "two..", "three"] {
             router.route(message("s", body));
         }
-        assert!(matches!(queue.try_take(), Some(Next::Item(_))));
-        // Room again, but the gap lasts until the reader has caught up: "5" would overtake it.
-        router.route(message("s", "5"));
-        assert_eq!(texts(&queue), ["2", "gap 3"]);
-        router.route(message("s", "6"));
-        assert_eq!(texts(&queue), ["6"]);
-        assert_eq!(queue.dropped(), 3);
-        let overflows = take(&events)
-            .into_iter()
-            .filter(
-                |e| matches!(e, Next::Item(ClientEvent::SubscriptionOverflow { id }) if id == "s"),
-            )
-            .count();
-        assert_eq!(overflows, 1);
+        assert_eq!(queue.held(), (2, 2 * (HEAD + 5)));
+        assert_eq!(queue.dropped(), 1, "the third does not fit");
+        assert_eq!(read(&queue), ["one..", "two.."]);
+        // A message heavier than the whole bound still gets through an empty stream, told what
+        // was dropped before it.
+        let big = "x".repeat(100);
+        router.route(message("s", &big));
+        assert_eq!(queue.held(), (1, HEAD + 100));
+        router.route(message("s", "later"));
+        assert_eq!(queue.dropped(), 2);
+        assert_eq!(read(&queue), [alloc::format!("{big} (1 missed)")]);
+        // Bytes, not messages: the bound that held one big message holds 20 empty ones.
+        let small = Router::new(20 * HEAD, 8);
+        let queue = small.add_subscription("s", AckMode::Auto).unwrap();
+        for _ in 0..50 {
+            small.route(message("s", ""));
+        }
+        assert_eq!(queue.held(), (20, 20 * HEAD));
+        assert_eq!(queue.dropped(), 30);
+    }
+
+    #[test]
+    fn an_auto_subscription_drops_what_does_not_fit_and_the_next_message_tells_how_many() {
+        let router = Router::new(2 * (HEAD + 5), 8);
+        let events = router.add_events();
+        let queue = router.add_subscription("s", AckMode::Auto).unwrap();
+        for n in 1..=6 {
+            router.route(message("s", &alloc::format!("msg-{n}")));
+        }
+        assert_eq!(queue.dropped(), 4);
+        assert_eq!(overflows(&events, "s"), 1, "once, when dropping began");
+        // Taking one makes room, used at once: msg-7 is kept (and msg-8 no longer fits).
+        assert!(matches!(queue.try_take_item(), Some(Some((m, 0))) if m.text() == Some("msg-1")));
+        router.route(message("s", "msg-7"));
+        router.route(message("s", "msg-8"));
+        assert_eq!(
+            overflows(&events, "s"),
+            0,
+            "the same overflow: not emptied since"
+        );
+        assert_eq!(read(&queue), ["msg-2", "msg-7 (4 missed)"]);
+        // Emptied (msg-8's gap is told by the next message): room for the next, and a new
+        // overflow is a new event.
+        router.route(message("s", "msg-9"));
+        assert_eq!(read(&queue), ["msg-9 (1 missed)"]);
+        for n in 10..=12 {
+            router.route(message("s", &alloc::format!("ms-{n}")));
+        }
+        assert_eq!(overflows(&events, "s"), 1);
+        assert_eq!(queue.dropped(), 6);
+    }
+
+    #[test]
+    fn a_subscription_that_acknowledges_never_drops_and_says_once_that_it_is_over() {
+        for ack in [AckMode::Client, AckMode::ClientIndividual] {
+            let router = Router::new(50 * (HEAD + 5), 8);
+            let events = router.add_events();
+            let queue = router.add_subscription("s", ack).unwrap();
+            // The issue's case: a bound of 50 messages, 200 unread.
+            for n in 1..=200 {
+                router.route(message("s", &alloc::format!("{n:05}")));
+            }
+            assert_eq!(queue.dropped(), 0, "{ack:?}");
+            assert_eq!(queue.held(), (200, 200 * (HEAD + 5)), "{ack:?}");
+            assert_eq!(overflows(&events, "s"), 1, "{ack:?}");
+            let all = read(&queue);
+            let expected: Vec<String> = (1..=200).map(|n| alloc::format!("{n:05}")).collect();
+            assert_eq!(
+                all, expected,
+                "{ack:?}: every one, in order, nothing missed"
+            );
+            // Emptied: the next overflow is reported again.
+            for n in 201..=260 {
+                router.route(message("s", &alloc::format!("{n:05}")));
+            }
+            assert_eq!(overflows(&events, "s"), 1, "{ack:?}");
+            assert_eq!(queue.held().0, 60, "{ack:?}");
+        }
+    }
+
+    #[test]
+    fn a_subscription_gives_back_what_it_held_of_the_current_connection() {
+        let held = |connections: &[u64]| -> Vec<Message> {
+            connections
+                .iter()
+                .enumerate()
+                .map(|(n, &connection)| {
+                    let frame = Frame::new(Command::Message)
+                        .header("subscription", "s")
+                        .header("ack", &alloc::format!("a-{n}"));
+                    Message::delivered(frame, connection)
+                })
+                .collect()
+        };
+        let acks = |messages: Vec<Message>| -> Vec<String> {
+            messages
+                .iter()
+                .map(|m| m.header("ack").unwrap_or("").into())
+                .collect()
+        };
+        // Two messages of connection 1 (ended: the broker has them back), three of connection 2.
+        let mixed = [1, 1, 2, 2, 2];
+        assert_eq!(acks(AckMode::Auto.owed(held(&mixed), 2)), [""; 0]);
+        assert_eq!(
+            acks(AckMode::ClientIndividual.owed(held(&mixed), 2)),
+            ["a-2", "a-3", "a-4"]
+        );
+        assert_eq!(acks(AckMode::Client.owed(held(&mixed), 2)), ["a-4"]);
+        // All of an ended connection: nothing to give back.
+        assert!(AckMode::Client.owed(held(&mixed), 3).is_empty());
+        assert!(AckMode::ClientIndividual.owed(Vec::new(), 2).is_empty());
     }
 
     #[test]
@@ -470,7 +680,7 @@ mod tests {
     #[test]
     fn a_disconnect_ends_every_subscription_and_settles_deactivate() {
         let router = Router::new(8, 8);
-        let queue = router.add_subscription("s").unwrap();
+        let queue = router.add_subscription("s", AckMode::Auto).unwrap();
         router.route(message("s", "last"));
         let (tx, rx) = oneshot();
         router.add_waiter(tx);
@@ -488,7 +698,7 @@ mod tests {
             "already forgotten"
         );
         // A new subscription under the same id is not the old one's to remove.
-        let again = router.add_subscription("s").unwrap();
+        let again = router.add_subscription("s", AckMode::Auto).unwrap();
         assert!(!router.remove_subscription("s", &queue));
         assert!(router.has_subscription("s"));
         assert!(router.remove_subscription("s", &again));
@@ -498,25 +708,31 @@ mod tests {
     fn a_full_event_stream_reports_what_it_missed_where_it_missed_it() {
         let router = Router::new(8, 2);
         let events = router.add_events();
+        let seen = |taken: Vec<Next<ClientEvent>>| -> Vec<u64> {
+            taken
+                .into_iter()
+                .map(|next| match next {
+                    Next::Item(ClientEvent::ReconnectFailed { attempts }) => attempts as u64,
+                    Next::Gap(n) => 100 + n,
+                    _ => 0,
+                })
+                .collect()
+        };
         for attempt in 1..=5 {
             router.route(Event::ReconnectFailed { attempts: attempt });
         }
-        let seen: Vec<_> = take(&events)
-            .into_iter()
-            .map(|next| match next {
-                Next::Item(ClientEvent::ReconnectFailed { attempts }) => attempts as usize,
-                Next::Gap(n) => 100 + n,
-                _ => 0,
-            })
-            .collect();
-        assert_eq!(seen, [1, 2, 103]);
+        assert!(matches!(events.try_take(), Some(Next::Item(_))));
+        // Room for one again: the next event is kept at once, behind the gap's marker.
+        router.route(Event::ReconnectFailed { attempts: 6 });
+        router.route(Event::ReconnectFailed { attempts: 7 });
+        assert_eq!(seen(take(&events)), [2, 103, 6, 101]);
     }
 
     #[test]
     fn dropping_the_router_ends_streams_and_futures() {
         let router = Router::new(8, 8);
         let events = router.add_events();
-        let queue = router.add_subscription("s").unwrap();
+        let queue = router.add_subscription("s", AckMode::Auto).unwrap();
         let (tx, rx) = oneshot();
         router.add_unwritten(1, tx);
         drop(router);
