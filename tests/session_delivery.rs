@@ -327,6 +327,7 @@ fn a_frame_the_broker_refuses_is_not_sent_again() {
         |e| matches!(e, Event::ReceiptFailed { id, error: ReceiptError::Error(_), .. } if id == "k-1")
     ));
     assert_eq!(h.session.retained(), (0, 0));
+    h.broker_close(1000);
     h.advance(1_000);
     h.clear();
     h.accept(Some("1.2"), Some("0,0"));

@@ -42,12 +42,15 @@ impl Session {
                         }
                     }
                 }
+                // The broker closes the connection after an ERROR that ends it (STOMP 1.2 says it
+                // must), and the session follows that close. Some ERRORs end nothing: RabbitMQ
+                // answers an ACK or NACK for a subscription it just ended with "Subscription not
+                // found" and keeps the connection. As stompjs, the session does not close it itself
+                // — unless it is leaving anyway (disconnecting: not confirmed).
                 self.events.push_back(Event::StompError(frame));
-                // The spec has the broker close after ERROR; do not wait for it.
-                self.close_transport(CloseReason::Normal);
-                match self.state {
-                    State::Disconnecting => self.finish_disconnect(now, false),
-                    _ => self.connection_lost(now),
+                if self.state == State::Disconnecting {
+                    self.close_transport(CloseReason::Normal);
+                    self.finish_disconnect(now, false);
                 }
             }
             _ => self.events.push_back(Event::UnhandledFrame(frame)),
