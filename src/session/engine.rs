@@ -140,6 +140,10 @@ pub struct Session {
     retained: Retained,
     /// The current (or last) connection's number: counts CONNECTEDs.
     connection: u64,
+    /// The broker sent an ERROR on the current connection.
+    error_seen: bool,
+    /// The connection that is ending was closed by the broker deliberately (see `handle_close`).
+    refused_close: bool,
     /// The version of the last CONNECTED: what frames made while reconnecting are checked against.
     last_version: Option<Version>,
     next_ticket: Ticket,
@@ -193,6 +197,8 @@ impl Session {
             queue: Outbox::default(),
             retained: Retained::default(),
             connection: 0,
+            error_seen: false,
+            refused_close: false,
             last_version: None,
             next_ticket: 0,
             buffered: 0,
@@ -460,7 +466,13 @@ impl Session {
         }
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(info)),
-            State::Connected => self.connection_lost(now),
+            State::Connected => {
+                // The broker closed it deliberately (a normal close, or after an ERROR): what it
+                // was given last may be what it refuses (see `end_connection`). A dropped
+                // connection (1006) or a lost heart-beat says nothing about the frames.
+                self.refused_close = info.clean || info.code == 1000 || self.error_seen;
+                self.connection_lost(now)
+            }
             // A normal close (1000) in answer to DISCONNECT confirms it as a RECEIPT would:
             // RabbitMQ's Web-STOMP (3.10) sends no RECEIPT for DISCONNECT, it closes with 1000
             // (measured). Its close may not be clean (Chromium says `wasClean: false` when the

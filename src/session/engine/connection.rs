@@ -231,7 +231,12 @@ impl Session {
                 .push_back(Event::TransactionsAborted(sorted(aborted)));
         }
         self.give_up(scoped, ReceiptError::ConnectionLost);
-        if was_connected {
+        // Counted against the oldest unconfirmed frame only when the broker closed the connection
+        // itself: RabbitMQ closes it (1000, no ERROR) on a SEND to a missing exchange, while a
+        // connection that drops (1006: a crash under load, the network) says nothing of the frames.
+        let refused = core::mem::take(&mut self.refused_close);
+        self.error_seen = false;
+        if was_connected && refused {
             let limit = self.config.max_delivery_attempts;
             if let Some(kept) = self.retained.note_lost_connection(limit) {
                 self.events.push_back(Event::SendFailed {

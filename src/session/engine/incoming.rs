@@ -47,6 +47,7 @@ impl Session {
                 // answers an ACK or NACK for a subscription it just ended with "Subscription not
                 // found" and keeps the connection. As stompjs, the session does not close it itself
                 // — unless it is leaving anyway (disconnecting: not confirmed).
+                self.error_seen = true;
                 self.events.push_back(Event::StompError(frame));
                 if self.state == State::Disconnecting {
                     self.close_transport(CloseReason::Normal);
