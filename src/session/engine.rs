@@ -180,7 +180,8 @@ impl Session {
         Session {
             parser: Parser::with_limits(config.limits)
                 .lenient_before_version(true)
-                .skip_oversized(true),
+                .skip_oversized(true)
+                .skip_only(Command::Message),
             backoff: Backoff::new(config.reconnect.seed),
             config,
             state: State::Inactive,

@@ -15,7 +15,8 @@ impl Session {
         // `Item::Skipped`: a MESSAGE the broker redelivers must not end every connection.
         self.parser = Parser::with_limits(self.config.limits)
             .lenient_before_version(true)
-            .skip_oversized(true);
+            .skip_oversized(true)
+            .skip_only(Command::Message);
         self.version = None;
         self.heartbeat = NegotiatedHeartbeat::default();
         self.transport = Transport::Opening;
