@@ -99,7 +99,8 @@ function expectedEvents(vector, messages, handshake) {
       if (item === 'heartbeat') continue;
       const kind = handshake && events.length === 0 && item.command === 'CONNECTED' ? 'connect' : KIND[item.command] ?? 'unhandledFrame';
       events.push(frameEvent(kind, { ...item, headers: firstWins(item.headers) }));
-      if (kind === 'stompError') return { events, ends: true };
+      // After an ERROR the broker closes the connection (the client leaves that to it, as stompjs).
+      if (kind === 'stompError') return { events, ends: true, brokerCloses: true };
     }
     if (error) {
       events.push(['webSocketError', error]);
@@ -174,6 +175,10 @@ test('the Client reports every vector as the vector says, whatever the WebSocket
         }
         if (expected.ends) {
           // A malformed stream or an ERROR ends the connection: everything before it was reported by then.
+          if (expected.brokerCloses) {
+            await new Promise((resolve) => setImmediate(resolve));
+            for (const connection of session.broker.connections) connection.close(1000, 'after ERROR');
+          }
           await within(session.closed, 2000, `${where}: the connection to end`);
         } else if (expected.partial) {
           // A frame (or a CRLF) cut short stays pending; nothing to wait for but the deliveries themselves.
