@@ -131,6 +131,8 @@ pub struct Session {
     server_headers: Headers,
     last_sent: Millis,
     last_received: Millis,
+    /// Set when a liveness check ran late (see `woke_late`): the broker has until then to be heard.
+    late_wake_grace: Option<Millis>,
     timers: TimerTable,
     subscriptions: Subscriptions,
     receipts: Receipts,
@@ -192,6 +194,7 @@ impl Session {
             server_headers: Headers::new(),
             last_sent: 0,
             last_received: 0,
+            late_wake_grace: None,
             timers: TimerTable::default(),
             subscriptions: Subscriptions::default(),
             receipts: Receipts::default(),
@@ -396,6 +399,7 @@ impl Session {
         }
         self.transport = Transport::Open;
         self.last_received = now;
+        self.late_wake_grace = None;
         let mut bytes = Vec::new();
         match self
             .connect_frame()
@@ -417,6 +421,7 @@ impl Session {
             return;
         }
         self.last_received = now;
+        self.late_wake_grace = None;
         let result = self.parser.push(bytes);
         let (mut heartbeats, mut framed) = (0, false);
         while self.transport == Transport::Open {
@@ -509,7 +514,9 @@ impl Session {
         }
         if self.state == State::Connected {
             if self.is_silent_past_tolerance(now) {
-                self.heartbeat_lost(now);
+                if !self.grant_late_wake_grace(now) {
+                    self.heartbeat_lost(now);
+                }
             } else if self.heartbeat_out_deadline().is_some_and(|d| d <= now) {
                 self.push_transmit(now, HEARTBEAT.to_vec(), false);
             }

@@ -372,9 +372,30 @@ impl Session {
         // A silence of s whole milliseconds is longer than the allowed x exactly when s > floor(x);
         // `as` rounds a non-negative float down (and saturates), as `floor` would (std only).
         let allowed = (interval as f64 * tolerance) as Millis;
-        Some(self.last_received.saturating_add(allowed).saturating_add(1))
+        let deadline = self.last_received.saturating_add(allowed).saturating_add(1);
+        Some(deadline.max(self.late_wake_grace.unwrap_or(0)))
+    }
+
+    /// Called when the liveness deadline has passed: when the check itself ran more than
+    /// [`LATE_WAKE_MS`] after it, the client, not the broker, was asleep (a throttled background tab,
+    /// a mini-program resumed, a stalled thread), and what the broker sent meanwhile may still wait
+    /// behind this timer in the event loop (Node runs due timers before reading sockets). The broker
+    /// then gets one more incoming interval from now; returns whether that grace was granted (once
+    /// per silence: a second late check finds it already spent).
+    pub(super) fn grant_late_wake_grace(&mut self, now: Millis) -> bool {
+        let Some(deadline) = self.heartbeat_in_deadline() else {
+            return false;
+        };
+        if self.late_wake_grace.is_some() || now.saturating_sub(deadline) < LATE_WAKE_MS {
+            return false;
+        }
+        self.late_wake_grace = Some(now.saturating_add(self.heartbeat.incoming));
+        true
     }
 }
+
+/// How late a liveness check may run before its verdict waits for the event loop to catch up.
+pub(super) const LATE_WAKE_MS: Millis = 100;
 
 pub(super) fn dropped() -> CloseInfo {
     CloseInfo {

@@ -188,7 +188,7 @@ export interface ClientOptionValues {
   heartbeatIncoming?: number;
   /** How often the client offers to send heart-beats, in ms; 0 turns them off. Default: 10000. */
   heartbeatOutgoing?: number;
-  /** Silence longer than the incoming interval times this closes the connection. Default: 2. */
+  /** Silence longer than the incoming interval times this closes the connection (a check that runs over 100 ms late, because the client itself was asleep, first gives the broker one more interval). Default: 2. */
   heartbeatToleranceMultiplier?: number;
   /** 'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`). Default: 'interval'. */
   heartbeatStrategy?: TickerStrategy | "interval" | "worker";
