@@ -9,7 +9,7 @@
 //
 // Where neither exists (Alipay, whose MyWebAssembly runs only in Workers; WeChat before 2.13.0), init()
 // loads the same engine compiled to JavaScript instead: engine.js next to this file (or `engine`, that
-// module, required by the app). It is a file of its own, loaded only then, so that what a WeChat or
+// module, which the app required itself). It is a file of its own, loaded only then, so that what a WeChat or
 // Douyin package ships does not grow.
 //
 // The runtimes have no TextEncoder/TextDecoder: the build injects text-polyfill.js for every use of
@@ -44,14 +44,14 @@ function jsEngine() {
       'stomp-wasm init: this runtime has neither WXWebAssembly (WeChat base library >= 2.13.0) nor ' +
       'TTWebAssembly (Douyin >= 2.34.0.0), and the engine without WebAssembly (engine.js, next to ' +
       "stomp-wasm's index.js) could not be loaded: " + ((error && (error.errMsg || error.message)) || String(error)) +
-      ". Require it yourself and pass it: init({ engine: require('stomp-wasm/engine.js') })");
+      ". Require stomp-wasm's engine.js in your app and pass it: init({ engine })");
   }
-  throw new Error("stomp-wasm init: no require() here to load engine.js: pass init({ engine: require('stomp-wasm/engine.js') })");
+  throw new Error("stomp-wasm init: no require here to load engine.js: require stomp-wasm's engine.js in your app and pass it: init({ engine })");
 }
 
 function instantiateJs(engine) {
   if (!engine || typeof engine.instantiate !== 'function') {
-    throw new TypeError("stomp-wasm init: engine must be the module engine.js (require('stomp-wasm/engine.js')), got " + String(engine));
+    throw new TypeError("stomp-wasm init: engine must be stomp-wasm's engine.js module (what requiring it returns), got " + String(engine));
   }
   return engine.instantiate(imports());
 }
