@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Client as StompClient } from '@stomp/stompjs';
 import { inboundCase, outboundCase } from './lib/harness.mjs';
+import { NOWASM_CASES } from './lib/nowasm-cases.mjs';
 
 const [pkgDir, mode, env, out] = process.argv.slice(2);
 if (!out || !['jitless', 'node'].includes(env)) {
@@ -30,13 +31,6 @@ const clients = env === 'jitless' ? { js: JsClient, stompjs: StompClient } : { w
 const [a, b] = Object.keys(clients);
 const quick = mode.startsWith('quick');
 const options = { now: () => performance.now(), gc: globalThis.gc, runs: quick ? 5 : 7, warmup: 2 };
-
-export const NOWASM_CASES = [
-  { kind: 'inbound', bodyBytes: 1024, chunking: 'frame', data: 'binary' },
-  { kind: 'inbound', bodyBytes: 1024, chunking: 'frame', data: 'text' },
-  { kind: 'inbound', bodyBytes: 64, chunking: 'batch10', data: 'binary' },
-  { kind: 'outbound', bodyBytes: 1024, binary: false },
-];
 
 const rows = [];
 for (const c of NOWASM_CASES) {

@@ -1,0 +1,9 @@
+// The cases of the no-wasm benchmarks (bench/nowasm.mjs in Node, bench/hermes.mjs under Hermes): inbound
+// 1 KiB (one frame per message; binary and text WebSocket messages) and 64 B (ten frames per message),
+// outbound 1 KiB text bodies.
+export const NOWASM_CASES = [
+  { kind: 'inbound', bodyBytes: 1024, chunking: 'frame', data: 'binary' },
+  { kind: 'inbound', bodyBytes: 1024, chunking: 'frame', data: 'text' },
+  { kind: 'inbound', bodyBytes: 64, chunking: 'batch10', data: 'binary' },
+  { kind: 'outbound', bodyBytes: 1024, binary: false },
+];
