@@ -3,7 +3,7 @@
 // bench/nowasm.mjs, with the harness of the main tables (lib/harness.mjs), bundled as Metro would
 // (tests/support/hermes.mjs: esbuild, then the Babel transforms React Native's preset applies for Hermes).
 // Both clients get the package's UTF-8 TextEncoder/TextDecoder (Hermes 0.12 has none; stompjs needs one
-// there too). 3 timed runs after 1 warm-up per case (an interpreter is slow; each run is ~6 MiB of frames).
+// there too). Runs and frames per run as lib/nowasm-cases.mjs's INTERPRETED.
 //   node bench/hermes.mjs PKG_DIR full|quick OUT.json      writes { env: 'hermes', rows }
 import { writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';

@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Client as StompClient } from '@stomp/stompjs';
 import { inboundCase, outboundCase } from './lib/harness.mjs';
-import { NOWASM_CASES } from './lib/nowasm-cases.mjs';
+import { INTERPRETED, NOWASM_CASES } from './lib/nowasm-cases.mjs';
 
 const [pkgDir, mode, env, out] = process.argv.slice(2);
 if (!out || !['jitless', 'node'].includes(env)) {
@@ -30,7 +30,9 @@ const { Client: JsClient } = require(resolve(pkgDir, 'js/stomp_wasm.js'));
 const clients = env === 'jitless' ? { js: JsClient, stompjs: StompClient } : { wasm: require(resolve(pkgDir, 'node/stomp_wasm.js')).Client, js: JsClient };
 const [a, b] = Object.keys(clients);
 const quick = mode.startsWith('quick');
-const options = { now: () => performance.now(), gc: globalThis.gc, runs: quick ? 5 : 7, warmup: 2 };
+const options = env === 'jitless'
+  ? { now: () => performance.now(), gc: globalThis.gc, ...INTERPRETED, runs: quick ? 3 : INTERPRETED.runs }
+  : { now: () => performance.now(), gc: globalThis.gc, runs: quick ? 5 : 7, warmup: 2 };
 
 const rows = [];
 for (const c of NOWASM_CASES) {

@@ -72,7 +72,7 @@ const report = {
     'Size: gzip level 9 and brotli quality 11 (Node zlib); minified = esbuild --minify of the JS (what a bundler does). Size by part: from a copy of the wasm with its name section (same code section).',
     'Without WebAssembly: the package\'s js build (pkg/js: the same engine compiled to JavaScript by wasm2js) with the harness of the inbound and outbound tables; ' +
       'under Hermes 0.12 (hermes -O, as bundled by Metro; both clients on the package\'s UTF-8 TextEncoder/TextDecoder) and under node --jitless (no WebAssembly, no JIT: everything interpreted) against stompjs, ' +
-      'and in normal Node against the wasm build (pkg/node); ratio = first / second. Hermes: 3 timed runs after 1 warm-up.',
+      'and in normal Node against the wasm build (pkg/node); ratio = first / second. Interpreted (Hermes, --jitless): a quarter of the frames per run, 1 warm-up and 5 timed runs.',
     'Memory: Node with --expose-gc, one 1 KiB frame per WebSocket message, the event loop turning every 100 messages; ' +
       'wasm = the module\'s linear memory (it never shrinks; flat = no growth between 10% and the end of the run).',
   ],
@@ -100,7 +100,7 @@ if (only.has('nowasm')) {
   const jitless = child(['--jitless', '--expose-gc'], 'nowasm.mjs', [pkg, mode, 'jitless']);
   say('without WebAssembly: normal Node, the wasm build against the js build');
   const node = child(['--expose-gc'], 'nowasm.mjs', [pkg, mode, 'node']);
-  say('without WebAssembly: Hermes (React Native), ours (js) against stompjs (about 6 minutes)');
+  say('without WebAssembly: Hermes (React Native), ours (js) against stompjs');
   const hermes = child([], 'hermes.mjs', [pkg, mode]);
   report.nowasm = { rows: [...hermes.rows, ...jitless.rows, ...node.rows] };
 }

@@ -8,10 +8,10 @@ import '../../tests/hermes/react-native.js';
 import { Client as Ours } from 'stomp-wasm';
 import { Client as StompClient } from '@stomp/stompjs';
 import { inboundCase, outboundCase } from '../lib/harness.mjs';
-import { NOWASM_CASES } from '../lib/nowasm-cases.mjs';
+import { INTERPRETED, NOWASM_CASES } from '../lib/nowasm-cases.mjs';
 
 const clients = { js: Ours, stompjs: StompClient };
-const options = { now: realNow, gc: typeof gc === 'function' ? gc : undefined, runs: 3, warmup: 1 };
+const options = { now: realNow, gc: typeof gc === 'function' ? gc : undefined, ...INTERPRETED };
 
 async function main() {
   const rows = [];
