@@ -248,8 +248,8 @@ export interface ClientOptionValues {
   redactHeaders?: string[];
   /** Reconnect at once when the page becomes visible or the network comes back. Default: true. */
   reconnectOnResume?: boolean;
-  /** Socket API: 'browser' (the global WebSocket) or a mini-program's; by default the global WebSocket if there is one, else the first of `wx`, `tt`, `uni` found. */
-  platform?: "browser" | "wx" | "uni" | "tt";
+  /** Socket API: 'browser' (the global WebSocket) or a mini-program's (`my`: Alipay); by default the global WebSocket if there is one, else the first of `wx`, `tt`, `my`, `uni` found. */
+  platform?: "browser" | "wx" | "uni" | "tt" | "my";
   /** Connect headers also sent on a mini-program socket's handshake (`Authorization` always is). Default: []. */
   handshakeHeaders?: string[];
   /** Mini-programs: wait while the app is hidden, reconnect at once when it is shown. Default: true. */
@@ -328,7 +328,7 @@ export interface ClientOptionProperties {
   logRawCommunication: boolean;
   redactHeaders: string[];
   reconnectOnResume: boolean;
-  platform: "browser" | "wx" | "uni" | "tt" | undefined;
+  platform: "browser" | "wx" | "uni" | "tt" | "my" | undefined;
   handshakeHeaders: string[];
   appLifecycle: boolean;
   debug: debugFnType;
