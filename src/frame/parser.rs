@@ -11,6 +11,9 @@
 //! ([`Parser::take_heartbeats`]). With [`Parser::skip_oversized`], a frame over a limit is read to its
 //! end without being stored (its body never, of its head only the headers that name it), so a peer that
 //! sends one does not end the stream.
+//!
+//! One file of ~700 lines on purpose: the states and the byte loops that move between them are one
+//! machine, and splitting it would spread each state's invariants over several files.
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;

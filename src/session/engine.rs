@@ -1,5 +1,9 @@
 //! [`Session`]: the protocol engine. Inputs (`handle_*`), commands, and outputs (`poll_*`); time is
 //! passed in. Every rule of STOMP that depends on state is decided here and nowhere else.
+//!
+//! This file holds the state (every field, documented once) and the inputs and outputs; the rules
+//! live in `engine/` by what they handle (connection, incoming, outgoing, commands, app), which is
+//! why it is a little over 500 lines.
 
 use alloc::borrow::ToOwned;
 use alloc::collections::VecDeque;
