@@ -13,6 +13,7 @@ pub mod driver;
 #[cfg(feature = "js")]
 mod edge;
 mod hooks;
+pub(crate) mod random;
 mod timer;
 pub mod transport;
 

@@ -47,22 +47,6 @@ fn error(error: DriverError) -> JsValue {
     JsValue::from_str(&concat(&[error.code(), "\0", &error.message()]))
 }
 
-/// Eight random hex digits and a dash, from `Math.random`.
-fn random_prefix() -> String {
-    let mut value = (js_sys::Math::random() * 4_294_967_296.0) as u32;
-    let mut prefix = String::with_capacity(9);
-    for _ in 0..8 {
-        let digit = (value >> 28) as u8;
-        prefix.push(char::from(match digit {
-            0..=9 => b'0' + digit,
-            _ => b'a' + digit - 10,
-        }));
-        value <<= 4;
-    }
-    prefix.push('-');
-    prefix
-}
-
 /// `flags` of `publish` (wire.js `PUBLISH`).
 fn send_options(flags: u32) -> SendOptions {
     use wire::publish::*;
@@ -86,7 +70,7 @@ impl ClientCore {
         // `beforeConnect`, as with stompjs) and runs the user's `beforeConnect`.
         config.before_connect = true;
         // Receipts and at-least-once `dedup-id`s unique among clients (not a secret).
-        config.session.id_prefix = random_prefix();
+        config.session.id_prefix = crate::web::random::id_prefix();
         ClientCore {
             driver: Driver::new(config, handler.clone()),
             handler,
