@@ -1,0 +1,70 @@
+//! Session defects found by the invariants of `tests/session_check/` (the proptest and the fuzz
+//! target), each reduced to a minimal script. Each test fails until its defect is fixed; the
+//! generators avoid the input that triggers it meanwhile (see the flags in
+//! `tests/session_check/mod.rs`), so that they can find other ones.
+
+mod session_support;
+
+use session_support::{headers, Harness};
+use stomp_wasm::session::{Event, ReceiptError, SendOptions};
+
+const AT_LEAST_ONCE: SendOptions = SendOptions {
+    receipt: true,
+    binary: false,
+    skip_content_length: false,
+    retain: true,
+};
+
+/// docs/delivery.md §4: "never carries a `transaction` header onto another connection". An
+/// at-least-once SEND in a transaction is written, kept for its RECEIPT (`retained`), and when the
+/// connection ends before the RECEIPT it is written again on the next connection — with its
+/// `transaction` header, naming a transaction the broker aborted with the old connection (or, if
+/// the application began one of the same id since, a different one).
+///
+/// Found by the proptest: Connect, (accepted), Begin, Send { retain, tx }, DropConnection,
+/// ReconnectNow, (accepted).
+#[test]
+fn an_at_least_once_send_in_a_transaction_never_reaches_another_connection() {
+    let mut h = Harness::new(session_support::config());
+    h.connected();
+    let tx = h.session.begin(h.now, None, &headers(&[])).unwrap();
+    let accepted = h
+        .session
+        .send(
+            h.now,
+            "/queue/a",
+            &headers(&[("transaction", &tx)]),
+            b"in tx".to_vec(),
+            AT_LEAST_ONCE,
+        )
+        .expect("accepted");
+    h.pump();
+    h.clear();
+    h.session.drop_connection(h.now);
+    h.pump();
+    h.advance(1_000);
+    h.accept(Some("1.2"), Some("0,0"));
+    let carried: Vec<_> = h
+        .sent_frames()
+        .into_iter()
+        .filter(|f| f.headers.get("transaction").is_some())
+        .collect();
+    assert!(
+        carried.is_empty(),
+        "frames of {tx} written on connection 2: {carried:?}"
+    );
+    // What §4 asks for instead: the publish is given up with its transaction, once.
+    let failed: Vec<_> = h
+        .log
+        .iter()
+        .filter(|e| matches!(e, Event::SendFailed { ticket, .. } if *ticket == accepted.ticket))
+        .collect();
+    assert_eq!(
+        failed,
+        [&Event::SendFailed {
+            ticket: accepted.ticket,
+            receipt: Some(format!("r-{}", accepted.ticket)),
+            error: ReceiptError::TransactionEnded(tx.clone()),
+        }]
+    );
+}
