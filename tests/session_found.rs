@@ -6,7 +6,8 @@
 mod session_support;
 
 use session_support::{headers, Harness};
-use stomp_wasm::session::{Event, ReceiptError, SendOptions};
+use stomp_wasm::frame::{Command, Headers};
+use stomp_wasm::session::{Event, ReceiptError, SendOptions, State};
 
 const AT_LEAST_ONCE: SendOptions = SendOptions {
     receipt: true,
@@ -66,5 +67,56 @@ fn an_at_least_once_send_in_a_transaction_never_reaches_another_connection() {
             receipt: Some(format!("r-{}", accepted.ticket)),
             error: ReceiptError::TransactionEnded(tx.clone()),
         }]
+    );
+}
+
+/// docs/delivery.md §2 and §6: `Written` means the frame was handed to the transport, and a
+/// graceful disconnect writes what it accepted. A SEND held back by backpressure when `disconnect`
+/// is called is flushed before the DISCONNECT; if the DISCONNECT cannot be written in the
+/// negotiated version (a disconnect header with CR under 1.1), `write_disconnect` closes and
+/// `finish_disconnect` ends the disconnect — and when a `connect` was made meanwhile (remembered
+/// while disconnecting), `start_attempt` clears the transmits not yet polled: the SEND written a
+/// moment before is dropped, and `Written` still reports it.
+///
+/// Found reading `flush_queue` against the checker's rule "a publish settled by `Written` has
+/// reached the broker".
+#[test]
+fn a_send_flushed_before_an_unwritable_disconnect_is_not_dropped_when_a_connect_waits() {
+    let mut h = Harness::with(|c| c.max_buffered_bytes = 1_000);
+    h.connect_with("1.1", "0,0");
+    h.session.handle_buffered(h.now, Some(10_000));
+    let accepted = h
+        .session
+        .send(
+            h.now,
+            "/queue/a",
+            &Headers::new(),
+            b"accepted".to_vec(),
+            SendOptions::default(),
+        )
+        .expect("accepted");
+    let mut config = h.session.config().clone();
+    config.disconnect_headers = headers(&[("x-note", "a\rb")]);
+    h.session.set_config(config);
+    h.session.disconnect(h.now, false).unwrap();
+    h.session.connect(h.now).unwrap();
+    h.pump();
+    h.clear();
+    // The transport drains: the SEND goes out, then the DISCONNECT fails to encode.
+    h.session.handle_buffered(h.now, Some(0));
+    h.pump();
+    assert_eq!(
+        h.session.state(),
+        State::Connecting,
+        "the remembered connect"
+    );
+    let written = h.events().contains(&Event::Written {
+        through: accepted.ticket,
+    });
+    let sent = h.sent_commands();
+    assert!(
+        !written || sent.contains(&Command::Send),
+        "Written {{ through: {} }} reported, and the broker read {sent:?}",
+        accepted.ticket
     );
 }
