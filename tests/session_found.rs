@@ -120,3 +120,45 @@ fn a_send_flushed_before_an_unwritable_disconnect_is_not_dropped_when_a_connect_
         accepted.ticket
     );
 }
+
+/// docs/delivery.md §1 and `Config::max_buffered_bytes`: frames wait for the transport to drain,
+/// and a driver reports the transport's buffered amount whenever `wants_buffered()` is true. When
+/// `set_config` raises `max_buffered_bytes` while frames wait only because the bytes handed out
+/// reached the old bound (no report found the transport congested), `blocked()` turns false and so
+/// does `wants_buffered()`, with the frames still waiting: no report comes, nothing flushes them,
+/// and every later publish queues behind them, until the connection ends or a disconnect. The JS
+/// package reaches it with `client.maxBufferedAmount = …` while frames are held back
+/// (`Driver::configure` → `Session::set_config`).
+///
+/// Found reading `blocked()`/`wants_buffered()` against the liveness rule the checker now holds:
+/// "connected with frames waiting ⇒ `wants_buffered()`".
+#[test]
+fn raising_the_backpressure_bound_never_strands_the_frames_waiting() {
+    let mut h = Harness::with(|c| c.max_buffered_bytes = 100);
+    h.connected();
+    let publish = |h: &mut Harness| {
+        h.session
+            .send(
+                h.now,
+                "/queue/a",
+                &Headers::new(),
+                vec![b'x'; 60],
+                SendOptions::default(),
+            )
+            .expect("accepted")
+    };
+    publish(&mut h);
+    publish(&mut h);
+    assert_eq!(h.session.queued().0, 1, "the second waits behind the first");
+    assert!(h.session.wants_buffered());
+    let mut config = h.session.config().clone();
+    config.max_buffered_bytes = 10_000;
+    h.session.set_config(config);
+    publish(&mut h);
+    h.pump();
+    let waiting = h.session.queued().0;
+    assert!(
+        waiting == 0 || h.session.wants_buffered(),
+        "{waiting} frames wait, and wants_buffered() is false: no report will release them"
+    );
+}

@@ -40,6 +40,12 @@ pub const SEQ: &str = "x-seq";
 /// drops a connection after one would stop at that defect. Turn on when it is fixed.
 pub const AT_LEAST_ONCE_IN_TRANSACTIONS: bool = false;
 
+/// Raising `max_buffered_bytes` while frames wait leaves them stranded, with `wants_buffered()`
+/// false (`tests/session_found.rs`, `raising_the_backpressure_bound_never_strands_the_frames_waiting`).
+/// While true, the driver reports the transport empty after changing the bound, as a driver
+/// working around it would; set to false when it is fixed.
+pub const REPORT_AFTER_BUFFER_BOUND_CHANGE: bool = true;
+
 /// How a publish asks for a RECEIPT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ask {
@@ -573,6 +579,15 @@ impl Driver {
         if state == State::Inactive {
             assert!(!self.session.wants_active());
         }
+        // Liveness: frames that wait on an open connection wait for a report the session asks for.
+        let (waiting, _) = self.session.queued();
+        if matches!(state, State::Connected | State::Disconnecting) && waiting > 0 {
+            assert!(
+                self.session.wants_buffered(),
+                "{waiting} frames wait on the connection and wants_buffered() is false: \
+                 no report will release them"
+            );
+        }
     }
 
     /// Advances the clock to `target`, firing every deadline on the way at its time. Stops early
@@ -944,6 +959,9 @@ impl Driver {
                     Change::QueueWhileDisconnected(on) => config.queue_while_disconnected = on,
                 }
                 self.session.set_config(config);
+                if REPORT_AFTER_BUFFER_BOUND_CHANGE && matches!(change, Change::MaxBuffered(_)) {
+                    self.session.handle_buffered(now, Some(0));
+                }
             }
             Op::Open => {
                 if let Some(transport) = self.transport.as_mut().filter(|t| !t.open) {
