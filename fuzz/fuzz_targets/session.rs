@@ -12,7 +12,9 @@
 //! MESSAGE ends a connection, one transport, nothing before CONNECTED but CONNECT, no deadline in
 //! the past; and, for a third of the inputs, that running it again gives the same events.
 //!
-//! Reproduce a finding with `SESSION_CHECK_TRACE=1 cargo +nightly fuzz run session <file>`.
+//! Reproduce a finding with `SESSION_CHECK_TRACE=1 cargo +nightly fuzz run session <file>`; see
+//! how often each rule was exercised with `SESSION_CHECK_STATS=1 … session corpus/session --
+//! -runs=0`.
 #![no_main]
 
 #[path = "../../tests/session_check/mod.rs"]
@@ -198,7 +200,15 @@ fuzz_target!(|data: &[u8]| {
     while !input.is_empty() && ops.len() < 400 {
         ops.push(op(&mut input));
     }
-    let log = Driver::run_driver(config.clone(), &ops, auto_accept).log;
+    let driver = Driver::run_driver(config.clone(), &ops, auto_accept);
+    if std::env::var_os("SESSION_CHECK_STATS").is_some() {
+        // How often each rule met something that could break it (replay a corpus with
+        // `-runs=0` and add these up).
+        for (rule, count) in driver.counts() {
+            eprintln!("STATS\t{rule}\t{count}");
+        }
+    }
+    let log = driver.log;
     if data.len() % 3 == 0 {
         let again = Driver::run_driver(config, &ops, auto_accept).log;
         assert!(log == again, "the same inputs gave different events");

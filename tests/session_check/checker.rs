@@ -90,8 +90,11 @@ impl Kind {
 #[derive(Debug)]
 struct Issued {
     kind: Kind,
-    /// The connection it was issued on, if connected then.
+    /// The connection it belongs to (a frame that must not reach another): ACK, NACK,
+    /// UNSUBSCRIBE, BEGIN, COMMIT, ABORT, a transactional SEND, and a SUBSCRIBE made while connected.
     scope: Option<u64>,
+    /// The connection it was issued on, if connected then.
+    issued_on: Option<u64>,
     /// The connections the broker read it on.
     read_on: Vec<u64>,
 }
@@ -208,6 +211,7 @@ impl Checker {
         let issued = Issued {
             kind,
             scope,
+            issued_on: scope,
             read_on,
         };
         assert!(self.commands.insert(seq, issued).is_none());
@@ -284,6 +288,9 @@ impl Checker {
         });
         let scope = tx.as_ref().map(|_| session.connection());
         self.issued(seq, Kind::Send { ticket, tx }, scope);
+        if let Some(issued) = self.commands.get_mut(&seq) {
+            issued.issued_on = (state == State::Connected).then(|| session.connection());
+        }
         let settled = u32::from(receipt.is_none() && outcome == SendOutcome::Sent);
         self.asked(receipt.clone(), Some(ticket));
         let publish = Publish {
@@ -423,8 +430,8 @@ impl Checker {
             );
             conn.last_seq = seq;
             bump(&mut self.counts, "frame in issue order");
-            if issued.scope.is_some_and(|s| s != k) {
-                bump(&mut self.counts, "frame issued on an earlier connection");
+            if issued.issued_on.is_some_and(|j| j < k) {
+                bump(&mut self.counts, "SEND issued on an earlier connection");
             }
             let scoped = match &issued.kind {
                 Kind::Send { tx, .. } => tx.is_some(),
