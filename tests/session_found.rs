@@ -6,8 +6,8 @@
 mod session_support;
 
 use session_support::{headers, Harness};
-use stomp_wasm::frame::{Command, Headers};
-use stomp_wasm::session::{Event, ReceiptError, SendOptions, State};
+use stomp_wasm::frame::{Command, Headers, Item, Parser};
+use stomp_wasm::session::{Action, Event, ReceiptError, SendOptions, State};
 
 const AT_LEAST_ONCE: SendOptions = SendOptions {
     receipt: true,
@@ -160,5 +160,71 @@ fn raising_the_backpressure_bound_never_strands_the_frames_waiting() {
     assert!(
         waiting == 0 || h.session.wants_buffered(),
         "{waiting} frames wait, and wants_buffered() is false: no report will release them"
+    );
+}
+
+/// The call contract (`src/session/mod.rs`) lets a driver drain the outputs "in any order", and the
+/// web driver (`src/web/driver/drive.rs`, `collect_outputs`) takes the actions first: on
+/// `Action::Close` it lets the transport go, and the transmits left are never sent. So the frames
+/// the session writes in the same step as it closes the transport are lost, although `Written`
+/// reports them (their Promise resolves). Steps that do this: a flush that writes frames held back
+/// by backpressure and then cannot write the DISCONNECT (below: a graceful disconnect with a
+/// disconnect header 1.1 cannot carry), and a CONNECTED followed by an ERROR in one transport
+/// message (the restored SUBSCRIBEs and the queued SENDs are written, reported, then the
+/// transport closes).
+///
+/// Found by driving the session in the web driver's order against the checker's rule "a publish
+/// settled by `Written` has reached the broker" (the shared driver drains transmits first).
+#[test]
+fn frames_reported_written_are_not_lost_by_a_driver_that_takes_actions_first() {
+    let mut h = Harness::with(|c| c.max_buffered_bytes = 1_000);
+    h.connect_with("1.1", "0,0");
+    h.session.handle_buffered(h.now, Some(10_000));
+    let accepted = h
+        .session
+        .send(
+            h.now,
+            "/queue/a",
+            &Headers::new(),
+            b"accepted".to_vec(),
+            SendOptions::default(),
+        )
+        .expect("accepted");
+    let mut config = h.session.config().clone();
+    config.disconnect_headers = headers(&[("x-note", "a\rb")]);
+    h.session.set_config(config);
+    h.session.disconnect(h.now, false).unwrap();
+    h.pump();
+    h.clear();
+    // The transport drains; the driver collects as the web driver does: actions, then the
+    // transmits of the transport it still has.
+    h.session.handle_buffered(h.now, Some(0));
+    let mut open = true;
+    while let Some(action) = h.session.poll_action() {
+        if matches!(action, Action::Close(_)) {
+            open = false;
+        }
+    }
+    let mut broker = Parser::new().follow_connected(false);
+    while let Some(transmit) = h.session.poll_transmit() {
+        if open {
+            broker.push(&transmit.bytes).unwrap();
+        }
+    }
+    let sent: Vec<Command> = std::iter::from_fn(|| broker.next_item())
+        .filter_map(|item| match item {
+            Item::Frame(frame) => Some(frame.command),
+            _ => None,
+        })
+        .collect();
+    let written = std::iter::from_fn(|| h.session.poll_event()).any(|e| {
+        e == Event::Written {
+            through: accepted.ticket,
+        }
+    });
+    assert!(
+        !written || sent.contains(&Command::Send),
+        "Written {{ through: {} }} reported; the transport was closed first and received {sent:?}",
+        accepted.ticket
     );
 }
