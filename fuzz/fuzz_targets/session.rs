@@ -163,7 +163,7 @@ fn op(input: &mut Input) -> Op {
         },
         24 | 25 => Op::Message {
             pick: input.usize(),
-            known: input.u8() % 8 != 0,
+            known: !input.u8().is_multiple_of(8),
             ack: input.u8(),
             body: input.usize(),
             oversize: match input.u8() % 8 {
@@ -176,7 +176,7 @@ fn op(input: &mut Input) -> Op {
         },
         26 | 27 => Op::Receipt {
             pick: input.usize(),
-            stray: input.u8() % 8 == 0,
+            stray: input.u8().is_multiple_of(8),
             chunk: input.u8() % 17,
         },
         28 => Op::Error {
@@ -209,7 +209,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let log = driver.log;
-    if data.len() % 3 == 0 {
+    if data.len().is_multiple_of(3) {
         let again = Driver::run_driver(config, &ops, auto_accept).log;
         assert!(log == again, "the same inputs gave different events");
     }

@@ -21,7 +21,7 @@ use stomp_wasm::session::{
 };
 
 pub use checker::Checker;
-use checker::{Delivered, Kind};
+use checker::Kind;
 
 /// The client's receive limits in every run: small, so that the broker's oversized MESSAGEs are
 /// cheap to make.
@@ -395,10 +395,14 @@ impl Driver {
         &self.check.counts
     }
 
-    /// Runs `ops` then [`finish`](Driver::finish); returns the driver.
+    /// Runs `ops` then [`finish`](Driver::finish) (`auto_accept`: see the field); returns the
+    /// driver.
     pub fn run_driver(config: Config, ops: &[Op], auto_accept: bool) -> Driver {
         let mut driver = Driver::new(config);
         driver.auto_accept = auto_accept;
+        if driver.trace {
+            eprintln!("{:?}", driver.session.config());
+        }
         for op in ops {
             driver.step(op);
         }
@@ -408,15 +412,7 @@ impl Driver {
 
     /// Runs `ops` then [`finish`](Driver::finish); returns the event log.
     pub fn run(config: Config, ops: &[Op]) -> Vec<Event> {
-        let mut driver = Driver::new(config);
-        if driver.trace {
-            eprintln!("{:?}", driver.session.config());
-        }
-        for op in ops {
-            driver.step(op);
-        }
-        driver.finish();
-        driver.log
+        Driver::run_driver(config, ops, false).log
     }
 
     // ----- the driver's duty: drain every output, check what it sees -----
@@ -1190,6 +1186,3 @@ impl Driver {
         self.check.all_settled();
     }
 }
-
-/// A delivered message, for the tests' own use.
-pub type Message = Delivered;
