@@ -1,7 +1,5 @@
 //! Session defects found by the invariants of `tests/session_check/` (the proptest and the fuzz
-//! target), each reduced to a minimal script. Each test fails until its defect is fixed; the
-//! generators avoid the input that triggers it meanwhile (see the flags in
-//! `tests/session_check/mod.rs`), so that they can find other ones.
+//! target), each reduced to a minimal script, kept as regression tests now that they are fixed.
 
 mod session_support;
 
@@ -163,20 +161,19 @@ fn raising_the_backpressure_bound_never_strands_the_frames_waiting() {
     );
 }
 
-/// The call contract (`src/session/mod.rs`) lets a driver drain the outputs "in any order", and the
-/// web driver (`src/web/driver/drive.rs`, `collect_outputs`) takes the actions first: on
-/// `Action::Close` it lets the transport go, and the transmits left are never sent. So the frames
-/// the session writes in the same step as it closes the transport are lost, although `Written`
-/// reports them (their Promise resolves). Steps that do this: a flush that writes frames held back
-/// by backpressure and then cannot write the DISCONNECT (below: a graceful disconnect with a
-/// disconnect header 1.1 cannot carry), and a CONNECTED followed by an ERROR in one transport
-/// message (the restored SUBSCRIBEs and the queued SENDs are written, reported, then the
-/// transport closes).
+/// The call contract (`src/session/mod.rs`) said the outputs could be drained "in any order", and
+/// the web driver (`src/web/driver/drive.rs`, `collect_outputs`) took the actions first: on
+/// `Action::Close` it let the transport go, and the transmits left were never sent, although
+/// `Written` reported them. Steps that do this: a flush that writes frames held back by
+/// backpressure and then cannot write the DISCONNECT (below: a disconnect header 1.1 cannot carry),
+/// and a CONNECTED followed by an ERROR in one transport message. The contract is now "transmits
+/// before actions" (both drivers follow it): every frame reported written is polled before the
+/// `Close` that ends its transport.
 ///
-/// Found by driving the session in the web driver's order against the checker's rule "a publish
-/// settled by `Written` has reached the broker" (the shared driver drains transmits first).
+/// Found by driving the session in the web driver's old order against the checker's rule "a
+/// publish settled by `Written` has reached the broker".
 #[test]
-fn frames_reported_written_are_not_lost_by_a_driver_that_takes_actions_first() {
+fn frames_reported_written_are_polled_before_the_close_of_their_transport() {
     let mut h = Harness::with(|c| c.max_buffered_bytes = 1_000);
     h.connect_with("1.1", "0,0");
     h.session.handle_buffered(h.now, Some(10_000));
@@ -196,21 +193,18 @@ fn frames_reported_written_are_not_lost_by_a_driver_that_takes_actions_first() {
     h.session.disconnect(h.now, false).unwrap();
     h.pump();
     h.clear();
-    // The transport drains; the driver collects as the web driver does: actions, then the
-    // transmits of the transport it still has.
+    // The transport drains; the driver collects in the contract's order: the transmits (to the
+    // transport it has), then the actions.
     h.session.handle_buffered(h.now, Some(0));
-    let mut open = true;
-    while let Some(action) = h.session.poll_action() {
-        if matches!(action, Action::Close(_)) {
-            open = false;
-        }
-    }
     let mut broker = Parser::new().follow_connected(false);
     while let Some(transmit) = h.session.poll_transmit() {
-        if open {
-            broker.push(&transmit.bytes).unwrap();
-        }
+        broker.push(&transmit.bytes).unwrap();
     }
+    let actions: Vec<Action> = std::iter::from_fn(|| h.session.poll_action()).collect();
+    assert!(
+        matches!(actions.as_slice(), [Action::Close(_)]),
+        "{actions:?}"
+    );
     let sent: Vec<Command> = std::iter::from_fn(|| broker.next_item())
         .filter_map(|item| match item {
             Item::Frame(frame) => Some(frame.command),
@@ -223,8 +217,8 @@ fn frames_reported_written_are_not_lost_by_a_driver_that_takes_actions_first() {
         }
     });
     assert!(
-        !written || sent.contains(&Command::Send),
-        "Written {{ through: {} }} reported; the transport was closed first and received {sent:?}",
+        written && sent == [Command::Send],
+        "Written {{ through: {} }}: {written}; the transport received {sent:?} before its Close",
         accepted.ticket
     );
 }

@@ -34,18 +34,6 @@ pub const LIMITS: Limits = Limits {
 /// The header every command carries: its issue number (1, 2, …).
 pub const SEQ: &str = "x-seq";
 
-/// Generate at-least-once SENDs inside transactions. Off while the session re-sends them on the
-/// next connection with their `transaction` header (`tests/session_found.rs`,
-/// `an_at_least_once_send_in_a_transaction_never_reaches_another_connection`): on, every run that
-/// drops a connection after one would stop at that defect. Turn on when it is fixed.
-pub const AT_LEAST_ONCE_IN_TRANSACTIONS: bool = false;
-
-/// Raising `max_buffered_bytes` while frames wait leaves them stranded, with `wants_buffered()`
-/// false (`tests/session_found.rs`, `raising_the_backpressure_bound_never_strands_the_frames_waiting`).
-/// While true, the driver reports the transport empty after changing the bound, as a driver
-/// working around it would; set to false when it is fixed.
-pub const REPORT_AFTER_BUFFER_BOUND_CHANGE: bool = true;
-
 /// How a publish asks for a RECEIPT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ask {
@@ -775,8 +763,7 @@ impl Driver {
             } => {
                 let seq = self.check.next_seq();
                 let own = self.receipt(*receipt == Ask::Header);
-                let tx = *tx && (AT_LEAST_ONCE_IN_TRANSACTIONS || !retain);
-                let (headers, tx) = self.headers(seq, &own, tx);
+                let (headers, tx) = self.headers(seq, &own, *tx);
                 let body = match bytes {
                     true => vec![0xff; *body],
                     false => vec![b'x'; *body],
@@ -955,9 +942,6 @@ impl Driver {
                     Change::QueueWhileDisconnected(on) => config.queue_while_disconnected = on,
                 }
                 self.session.set_config(config);
-                if REPORT_AFTER_BUFFER_BOUND_CHANGE && matches!(change, Change::MaxBuffered(_)) {
-                    self.session.handle_buffered(now, Some(0));
-                }
             }
             Op::Open => {
                 if let Some(transport) = self.transport.as_mut().filter(|t| !t.open) {
