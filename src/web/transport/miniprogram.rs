@@ -9,7 +9,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use core::cell::{Cell, RefCell};
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -59,8 +59,8 @@ impl Platform {
 
     /// The platform's API object, if it has `connectSocket`.
     pub(crate) fn api(self) -> Option<JsValue> {
-        let api = Reflect::get(&js_sys::global(), &JsValue::from_str(self.global_name())).ok()?;
-        let connect = Reflect::get(&api, &"connectSocket".into()).ok()?;
+        let api = crate::web::get(&crate::web::global(), self.global_name()).ok()?;
+        let connect = crate::web::get(&api, "connectSocket").ok()?;
         connect.is_function().then_some(api)
     }
 }
@@ -101,7 +101,7 @@ impl InFlight {
 
 /// The platform's `errMsg`, else a description of the value.
 fn err_msg(value: &JsValue) -> String {
-    Reflect::get(value, &"errMsg".into())
+    crate::web::get(value, "errMsg")
         .ok()
         .and_then(|m| m.as_string())
         .unwrap_or_else(|| crate::web::debug::describe_js(value))
@@ -127,15 +127,15 @@ impl MiniProgramSocket {
         })?;
         let handlers = Handlers::new(sink);
         let options = Object::new();
-        Reflect::set(&options, &"url".into(), &url.into())?;
+        crate::web::set(&options, "url", &url.into())?;
         let protocol_list: Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
-        Reflect::set(&options, &"protocols".into(), &protocol_list)?;
+        crate::web::set(&options, "protocols", &protocol_list)?;
         if !handshake.is_empty() {
             let header = Object::new();
             for (name, value) in handshake.iter() {
-                Reflect::set(&header, &name.into(), &value.into())?;
+                crate::web::set(&header, name, &value.into())?;
             }
-            Reflect::set(&options, &"header".into(), &header)?;
+            crate::web::set(&options, "header", &header)?;
         }
         // A callback makes uni return a SocketTask rather than a Promise; `fail` is enough (and no
         // `new Function`: WeChat forbids code generation).
@@ -147,7 +147,7 @@ impl MiniProgramSocket {
                 suspended,
             })
         });
-        Reflect::set(&options, &"fail".into(), &fail)?;
+        crate::web::set(&options, "fail", &fail)?;
         let task = call_method(&api, "connectSocket", Some(&options))?;
         if !task.is_object() {
             return Err(js_sys::TypeError::new(&concat(&[
@@ -198,9 +198,9 @@ impl MiniProgramSocket {
 
     fn send_data(&self, data: &JsValue, size: f64) -> Result<(), JsValue> {
         let options = Object::new();
-        Reflect::set(&options, &"data".into(), data)?;
-        Reflect::set(&options, &"success".into(), &self.on_send_done)?;
-        Reflect::set(&options, &"fail".into(), &self.on_send_failed)?;
+        crate::web::set(&options, "data", data)?;
+        crate::web::set(&options, "success", &self.on_send_done)?;
+        crate::web::set(&options, "fail", &self.on_send_failed)?;
         self.in_flight.sent(size);
         let sent = call_method(&self.task, "send", Some(&options)).map(drop);
         if sent.is_err() {
@@ -235,8 +235,8 @@ impl Transport for MiniProgramSocket {
         }
         self.handlers.detach();
         let options = Object::new();
-        let _ = Reflect::set(&options, &"code".into(), &1000.into());
-        let _ = Reflect::set(&options, &"reason".into(), &"client closed".into());
+        let _ = crate::web::set(&options, "code", &1000.into());
+        let _ = crate::web::set(&options, "reason", &"client closed".into());
         let _ = call_method(&self.task, "close", Some(&options));
     }
 
