@@ -260,21 +260,24 @@ impl ClientCore {
 
     /// The detailed state: `inactive`, `connecting`, `connected`, `disconnecting`, `reconnecting`,
     /// `failed`.
-    pub fn state(&self) -> String {
-        self.driver.state().as_str().into()
+    /// (A JS string made here: a returned `String` would be read back through memory by the glue.)
+    pub fn state(&self) -> JsValue {
+        JsValue::from_str(self.driver.state().as_str())
     }
 
     /// The negotiated version while connected.
-    pub fn version(&self) -> Option<String> {
-        self.driver.version().map(|v| v.as_str().into())
+    pub fn version(&self) -> JsValue {
+        self.driver
+            .version()
+            .map_or(JsValue::UNDEFINED, |v| JsValue::from_str(v.as_str()))
     }
 
     /// The CONNECTED frame's headers, as JSON.
     #[wasm_bindgen(js_name = serverHeaders)]
-    pub fn server_headers(&self) -> String {
+    pub fn server_headers(&self) -> JsValue {
         let mut out = String::new();
         pack(&self.driver.server_headers(), &mut out);
-        out
+        JsValue::from_str(&out)
     }
 
     /// The platform socket while one is open.
