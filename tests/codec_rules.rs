@@ -1457,3 +1457,28 @@ fn lenient_before_version_keeps_undefined_escapes_until_the_version_is_known() {
     parser.push(bytes).unwrap();
     assert_eq!(parser.pending(), 1, "lenient again after a reset");
 }
+
+#[test]
+fn skip_only_skips_that_command_and_fails_on_the_others_at_once() {
+    use stomp_wasm::frame::{Limit, Limits};
+    let limits = Limits {
+        max_body_bytes: 4,
+        ..Limits::default()
+    };
+    // A MESSAGE over the limit is skipped.
+    let mut parser = Parser::with_limits(limits)
+        .skip_oversized(true)
+        .skip_only(Command::Message);
+    parser
+        .push(b"MESSAGE\nsubscription:0\ncontent-length:9\n\n123456789\0")
+        .unwrap();
+    assert!(matches!(parser.next_item(), Some(Item::Skipped(s)) if s.limit == Limit::BodyBytes));
+    // A SEND over it fails as soon as its content-length says so, before its body arrives.
+    let mut parser = Parser::with_limits(limits)
+        .skip_oversized(true)
+        .skip_only(Command::Message);
+    assert_eq!(
+        parser.push(b"SEND\ncontent-length:9\n\n"),
+        Err(ParseError::LimitExceeded(Limit::BodyBytes))
+    );
+}

@@ -16,10 +16,16 @@ fn the_js_defaults_are_the_sessions() {
     for (name, value) in [
         ("heartbeatIncoming", n(c.heartbeat_incoming)),
         ("heartbeatOutgoing", n(c.heartbeat_outgoing)),
-        ("heartbeatToleranceMultiplier", Number(c.heartbeat_tolerance)),
+        (
+            "heartbeatToleranceMultiplier",
+            Number(c.heartbeat_tolerance),
+        ),
         ("reconnectDelay", n(c.reconnect.delay)),
         ("maxReconnectDelay", n(c.reconnect.max_delay)),
-        ("maxReconnectAttempts", n(u64::from(c.reconnect.max_attempts))),
+        (
+            "maxReconnectAttempts",
+            n(u64::from(c.reconnect.max_attempts)),
+        ),
         ("reconnectJitter", Number(c.reconnect.jitter)),
         ("connectionTimeout", n(c.connection_timeout)),
         ("receiptTimeout", n(c.receipt_timeout)),

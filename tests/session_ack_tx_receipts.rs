@@ -657,6 +657,8 @@ fn error_naming_a_receipt_fails_that_receipt_and_the_rest_are_lost() {
         .header("receipt-id", "r-2")
         .header("message", "no such queue");
     h.broker_send(error.clone());
+    // The broker closes after an ERROR that ends the connection; the session follows it.
+    h.broker_close(1000);
     let events = h.events_but_states();
     assert_eq!(
         &events[..4],
@@ -667,7 +669,7 @@ fn error_naming_a_receipt_fails_that_receipt_and_the_rest_are_lost() {
                 error: ReceiptError::Error(error.clone())
             },
             Event::StompError(error),
-            session_support::closed_by_client(),
+            Event::TransportClosed(session_support::close_info(1000)),
             Event::ReceiptFailed {
                 ticket: Some(1),
                 id: "r-1".into(),

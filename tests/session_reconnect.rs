@@ -44,7 +44,7 @@ fn open_times(h: &Harness) -> Vec<u64> {
 }
 
 #[test]
-fn error_after_connected_reports_stomp_error_closes_and_reconnects() {
+fn error_after_connected_is_reported_and_the_brokers_close_reconnects() {
     let mut h = harness(policy(ReconnectTimeMode::Linear, 0.0));
     h.connected();
     h.session
@@ -55,12 +55,15 @@ fn error_after_connected_reports_stomp_error_closes_and_reconnects() {
     h.advance(50);
     let error = Frame::new(Command::Error).header("message", "resource deleted");
     h.broker_send(error.clone());
-    assert_eq!(h.actions(), [Action::Close(CloseReason::Normal)]);
+    // As stompjs: the ERROR is reported, the connection is the broker's to close.
+    assert!(h.actions().is_empty());
+    assert_eq!(h.events(), [Event::StompError(error)]);
+    assert_eq!(h.session.state(), State::Connected);
+    h.broker_close(1000);
     assert_eq!(
         h.events(),
         [
-            Event::StompError(error),
-            session_support::closed_by_client(),
+            Event::TransportClosed(session_support::close_info(1000)),
             Event::StateChanged {
                 from: State::Connected,
                 to: State::Reconnecting

@@ -231,9 +231,21 @@ fn the_js_defaults_of_driver_options_are_the_drivers() {
     let d = stomp_wasm::web::DriverConfig::new("");
     expect_default(&js, "forceBinaryWSFrames", Bool(d.force_binary));
     expect_default(&js, "splitLargeFrames", Bool(d.split_large_frames));
-    expect_default(&js, "maxWebSocketChunkSize", Number(d.max_chunk_size as f64));
-    expect_default(&js, "appendMissingNULLonIncoming", Bool(d.append_missing_nul));
-    expect_default(&js, "discardWebsocketOnCommFailure", Bool(d.discard_on_comm_failure));
+    expect_default(
+        &js,
+        "maxWebSocketChunkSize",
+        Number(d.max_chunk_size as f64),
+    );
+    expect_default(
+        &js,
+        "appendMissingNULLonIncoming",
+        Bool(d.append_missing_nul),
+    );
+    expect_default(
+        &js,
+        "discardWebsocketOnCommFailure",
+        Bool(d.discard_on_comm_failure),
+    );
     expect_default(&js, "logRawCommunication", Bool(d.debug.raw));
     expect_default(&js, "reconnectOnResume", Bool(d.reconnect_on_resume));
     expect_default(&js, "appLifecycle", Bool(d.app_lifecycle));
@@ -242,5 +254,8 @@ fn the_js_defaults_of_driver_options_are_the_drivers() {
         stomp_wasm::web::TimerStrategy::Worker => "worker",
     };
     expect_default(&js, "heartbeatStrategy", Text(strategy.into()));
-    assert!(d.session == stomp_wasm::session::Config::default(), "the driver starts from the session's defaults");
+    assert!(
+        d.session == stomp_wasm::session::Config::default(),
+        "the driver starts from the session's defaults"
+    );
 }

@@ -339,6 +339,50 @@ function loopTable(report, push) {
   push('');
 }
 
+/** The build without WebAssembly: its size against stompjs, its speed interpreted and against the wasm build. */
+function noWasmTables(report, push) {
+  const z = report.size?.nowasm;
+  const rows = report.nowasm?.rows ?? [];
+  if (!z && !rows.length) return;
+  push('**Without WebAssembly** (`stomp-wasm/js`, what React Native gets: the same engine compiled to JavaScript by wasm2js, with the same glue and Client; also what `require(\'stomp-wasm\')` loads under `node --jitless` and Alipay\'s main thread).', '');
+  if (z) {
+    const row = (label, x, bold) => push(`| ${label} | ${kb(x.raw)} | ${bold ? `**${kb(x.gz)}**` : kb(x.gz)} | ${bold ? `**${kb(x.br)}**` : kb(x.br)} |`);
+    push('| file | raw | gzip | brotli |', '|---|--:|--:|--:|');
+    row('engine (pkg/js/engine.js, minified)', z.engine);
+    row('glue + JS edge (pkg/js/stomp_wasm.js), as shipped', z.js);
+    row('glue + JS edge, minified', z.js_min);
+    row('**total**, as a bundler leaves it (minified)', z.total_min, true);
+    if (report.size.stompjs_min) row('@stomp/stompjs bundles/stomp.umd.min.js', report.size.stompjs_min);
+    if (report.size.stompjs_min) {
+      push('', `The build without WebAssembly is ${ratio(z.total_min.gz / report.size.stompjs_min.gz)} stompjs's size gzipped (${ratio(z.total_min.br / report.size.stompjs_min.br)} brotli), and ${ratio(z.total_min.gz / (report.size.browser_total_min?.gz ?? NaN))} the wasm build's (wasm + JS).`);
+    }
+    push('');
+  }
+  if (rows.length) {
+    const label = (r) => `${r.kind} ${SIZE_NAMES[r.body_bytes] ?? r.body_bytes}, ${r.data}${r.kind === 'inbound' ? `, ${CHUNK_NAMES[r.chunking] ?? r.chunking}` : ''}`;
+    const keys = [...new Set(rows.map(label))];
+    const envs = [
+      ['hermes', 'Hermes: ours (js)', 'Hermes: stompjs', 'ours / stompjs'],
+      ['jitless', '--jitless: ours (js)', '--jitless: stompjs', 'ours / stompjs'],
+      ['node', 'Node: wasm', 'Node: js', 'wasm / js'],
+    ].filter(([env]) => rows.some((r) => r.env === env));
+    push(
+      'Frames/s, median of the timed runs. Hermes: React Native\'s engine (hermes-engine-cli 0.12, `-O` bytecode as in a release app, interpreted), both clients on the package\'s UTF-8 TextEncoder/TextDecoder (Hermes 0.12 has none; stompjs needs one there too), bundled as Metro would (bench/hermes.mjs); ' +
+        '`node --jitless`: no WebAssembly and no JIT, both clients interpreted by V8 (the closest Node gets to iOS, where apps may not JIT); normal Node: what a runtime without WebAssembly loses.',
+      '',
+    );
+    push(`| case | ${envs.map(([, a, b, r]) => `${a} | ${b} | ${r}`).join(' | ')} |`, `|---|${envs.map(() => '--:|--:|--:|').join('')}`);
+    for (const k of keys) {
+      const cells = envs.map(([env]) => {
+        const r = rows.find((x) => x.env === env && label(x) === k);
+        return r ? `${fps(r.a_fps)} | ${fps(r.b_fps)} | **${ratio(r.ratio)}**` : '— | — | —';
+      });
+      push(`| ${k} | ${cells.join(' | ')} |`);
+    }
+    push('');
+  }
+}
+
 export function markdown(report) {
   const lines = [];
   const push = (...l) => lines.push(...l);
@@ -350,6 +394,7 @@ export function markdown(report) {
   deliveryTable(report, push);
   loopTable(report, push);
   sizeTables(report, push);
+  noWasmTables(report, push);
   const m = report.memory;
   if (m) {
     const n = m.ours?.messages ?? m.stompjs?.messages;

@@ -100,10 +100,12 @@ pub enum ClientEvent {
         /// Why its SUBSCRIBE cannot be written.
         error: EncodeError,
     },
-    /// A [`Subscription`](super::Subscription) is full
-    /// ([`Config::subscription_buffer`](super::Config::subscription_buffer)): its next messages are
-    /// dropped until it has been emptied ([`Subscription::dropped`](super::Subscription::dropped)
-    /// counts them). Once per gap.
+    /// A [`Subscription`](super::Subscription) went over its bound
+    /// ([`Config::subscription_buffer_bytes`](super::Config::subscription_buffer_bytes)): its
+    /// reader is behind. An `ack: auto` one drops what does not fit (each message taken says how
+    /// many were dropped just before it, [`Message::missed_before`](super::Message::missed_before));
+    /// one with `ack: client` or `client-individual` drops nothing and holds more. Once per
+    /// overflow: again only after the stream has been emptied.
     SubscriptionOverflow {
         /// The subscription id.
         id: String,

@@ -18,7 +18,7 @@ use super::error::Error;
 use super::futures::{Deactivated, Published};
 use super::message::Message;
 use super::publish::Publish;
-use super::router::Router;
+use super::router::{AckMode, Router};
 use super::streams::{Events, Subscription};
 use super::transaction::Transaction;
 
@@ -162,7 +162,10 @@ impl Client {
         let seed = random_u64();
         let mut prefix = hex(random_u64());
         prefix.push('-');
-        let router = Rc::new(Router::new(config.subscription_buffer, config.event_buffer));
+        let router = Rc::new(Router::new(
+            config.subscription_buffer_bytes,
+            config.event_buffer,
+        ));
         let driver = Driver::new(driver_config(&config, seed, &prefix), router.clone());
         Ok(Client {
             inner: Rc::new(Inner {
@@ -184,7 +187,7 @@ impl Client {
             .configure(driver_config(&config, self.inner.seed, &self.inner.prefix))?;
         self.inner
             .router
-            .set_buffers(config.subscription_buffer, config.event_buffer);
+            .set_buffers(config.subscription_buffer_bytes, config.event_buffer);
         if let Ok(mut slot) = self.inner.config.try_borrow_mut() {
             *slot = config;
         }
@@ -219,7 +222,11 @@ impl Client {
     }
 
     fn deactivate_with(&self, force: bool) -> Deactivated {
-        let at_rest = matches!(self.state(), State::Inactive | State::Failed);
+        let at_rest = self
+            .inner
+            .driver
+            .with_session(|s| s.at_rest())
+            .unwrap_or(false);
         let receiver = (!at_rest).then(|| {
             let (sender, receiver) = oneshot();
             self.inner.router.add_waiter(sender);
@@ -250,14 +257,15 @@ impl Client {
         // The session makes the id (or refuses a duplicate); a MESSAGE for it can only come from a
         // socket event, which the driver hands over after this call returns.
         let id = self.inner.driver.subscribe(destination, headers, false)?;
+        let ack = AckMode::of(headers);
         let queue = self
             .inner
             .router
-            .add_subscription(&id)
+            .add_subscription(&id, ack)
             .ok_or(Error::Command(
                 crate::session::CommandError::DuplicateSubscription(id.clone()),
             ))?;
-        Ok(Subscription::new(self.clone(), id, queue))
+        Ok(Subscription::new(self.clone(), id, queue, ack))
     }
 
     /// Publishes a message. It is written now when connected, else queued (bounded by

@@ -142,9 +142,10 @@ pub struct Config {
     /// Most bytes (header text plus body) of at-least-once frames kept until their RECEIPT, written
     /// or waiting: an at-least-once publish beyond it is refused.
     pub max_unconfirmed_bytes: usize,
-    /// An at-least-once frame that was the oldest unconfirmed one when its connection ended without
-    /// its RECEIPT this many times in a row is given up ([`ReceiptError::GivenUp`]): the broker is
-    /// refusing it. 0 never gives up.
+    /// An at-least-once frame that was the oldest unconfirmed one when the broker closed its
+    /// connection (a normal close, or after an ERROR; not a dropped connection) without its RECEIPT
+    /// this many times in a row is given up ([`ReceiptError::GivenUp`]): the broker is refusing it.
+    /// 0 never gives up.
     ///
     /// [`ReceiptError::GivenUp`]: super::ReceiptError::GivenUp
     pub max_delivery_attempts: u32,

@@ -1,5 +1,9 @@
 //! [`Session`]: the protocol engine. Inputs (`handle_*`), commands, and outputs (`poll_*`); time is
 //! passed in. Every rule of STOMP that depends on state is decided here and nowhere else.
+//!
+//! This file holds the state (every field, documented once) and the inputs and outputs; the rules
+//! live in `engine/` by what they handle (connection, incoming, outgoing, commands, app), which is
+//! why it is a little over 500 lines.
 
 use alloc::borrow::ToOwned;
 use alloc::collections::VecDeque;
@@ -28,6 +32,7 @@ use super::timers::{Timer, TimerTable};
 mod app;
 mod commands;
 mod connection;
+mod incoming;
 mod outgoing;
 
 /// Options for [`Session::send`].
@@ -130,6 +135,8 @@ pub struct Session {
     server_headers: Headers,
     last_sent: Millis,
     last_received: Millis,
+    /// Set when a liveness check ran late (see `woke_late`): the broker has until then to be heard.
+    late_wake_grace: Option<Millis>,
     timers: TimerTable,
     subscriptions: Subscriptions,
     receipts: Receipts,
@@ -139,6 +146,10 @@ pub struct Session {
     retained: Retained,
     /// The current (or last) connection's number: counts CONNECTEDs.
     connection: u64,
+    /// The broker sent an ERROR on the current connection.
+    error_seen: bool,
+    /// The connection that is ending was closed by the broker deliberately (see `handle_close`).
+    refused_close: bool,
     /// The version of the last CONNECTED: what frames made while reconnecting are checked against.
     last_version: Option<Version>,
     next_ticket: Ticket,
@@ -175,7 +186,8 @@ impl Session {
         Session {
             parser: Parser::with_limits(config.limits)
                 .lenient_before_version(true)
-                .skip_oversized(true),
+                .skip_oversized(true)
+                .skip_only(Command::Message),
             backoff: Backoff::new(config.reconnect.seed),
             config,
             state: State::Inactive,
@@ -186,12 +198,15 @@ impl Session {
             server_headers: Headers::new(),
             last_sent: 0,
             last_received: 0,
+            late_wake_grace: None,
             timers: TimerTable::default(),
             subscriptions: Subscriptions::default(),
             receipts: Receipts::default(),
             queue: Outbox::default(),
             retained: Retained::default(),
             connection: 0,
+            error_seen: false,
+            refused_close: false,
             last_version: None,
             next_ticket: 0,
             buffered: 0,
@@ -388,6 +403,7 @@ impl Session {
         }
         self.transport = Transport::Open;
         self.last_received = now;
+        self.late_wake_grace = None;
         let mut bytes = Vec::new();
         match self
             .connect_frame()
@@ -409,6 +425,7 @@ impl Session {
             return;
         }
         self.last_received = now;
+        self.late_wake_grace = None;
         let result = self.parser.push(bytes);
         let (mut heartbeats, mut framed) = (0, false);
         while self.transport == Transport::Open {
@@ -459,7 +476,13 @@ impl Session {
         }
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(info)),
-            State::Connected => self.connection_lost(now),
+            State::Connected => {
+                // The broker closed it deliberately (a normal close, or after an ERROR): what it
+                // was given last may be what it refuses (see `end_connection`). A dropped
+                // connection (1006) or a lost heart-beat says nothing about the frames.
+                self.refused_close = info.clean || info.code == 1000 || self.error_seen;
+                self.connection_lost(now)
+            }
             // A normal close (1000) in answer to DISCONNECT confirms it as a RECEIPT would:
             // RabbitMQ's Web-STOMP (3.10) sends no RECEIPT for DISCONNECT, it closes with 1000
             // (measured). Its close may not be clean (Chromium says `wasClean: false` when the
@@ -495,7 +518,9 @@ impl Session {
         }
         if self.state == State::Connected {
             if self.is_silent_past_tolerance(now) {
-                self.heartbeat_lost(now);
+                if !self.grant_late_wake_grace(now) {
+                    self.heartbeat_lost(now);
+                }
             } else if self.heartbeat_out_deadline().is_some_and(|d| d <= now) {
                 self.push_transmit(now, HEARTBEAT.to_vec(), false);
             }

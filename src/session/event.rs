@@ -100,7 +100,9 @@ pub enum Event {
     UnhandledReceipt(Frame),
     /// A frame a client should never receive (a client command from the broker).
     UnhandledFrame(Frame),
-    /// ERROR after CONNECTED. The session closes the transport and reconnects per policy.
+    /// ERROR after CONNECTED. The broker closes the connection after one that ends it, and the
+    /// session then reconnects per policy; it does not close it itself (as stompjs: some ERRORs, such
+    /// as RabbitMQ's "Subscription not found", end nothing).
     StompError(Frame),
     /// A connect attempt failed (it counts toward `max_attempts`).
     ConnectFailed(ConnectFailure),

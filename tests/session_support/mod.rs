@@ -279,6 +279,14 @@ impl Harness {
         self.now = target;
     }
 
+    /// The timer fires only at `at`, late (a throttled tab, a stalled thread): one `handle_timeout`.
+    pub fn wake_late(&mut self, at: Millis) {
+        assert!(at >= self.now, "the clock does not go back");
+        self.now = at;
+        self.session.handle_timeout(at);
+        self.pump();
+    }
+
     // ----- commands -----
 
     /// `connect` (it must succeed).

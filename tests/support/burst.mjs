@@ -3,7 +3,7 @@
 // consumes the queue. Measures what reached the consumer (distinct messages, duplicates), how the
 // publishes settled, whether the producer's connection died, and whether RabbitMQ logged its
 // `{unexpected_message,resume}` crash meanwhile (the 3.10.8 Web-STOMP fault under a flood with
-// heart-beats on; shared/notes/rabbitmq.md).
+// heart-beats on; see the README, "Beyond one broker").
 //
 //   node tests/support/burst.mjs [--count 20000] [--body 200] [--delivery at-least-once] [--await]
 // prints one JSON line with the measurement. `lost.test.mjs` calls `burst()` itself.

@@ -344,15 +344,18 @@ async function frameLimit(env, option, value, limit, under, over) {
       expect(watch.count('webSocketError') === 0, `no error within ${option}: ${watch.summary()}`);
       outcome.push(`${size} accepted`);
     } else {
-      await until(() => watch.count('webSocketError') + watch.count('unhandledMessage') > 0, 10000, 'the error or the frame');
-      expect(watch.count('webSocketError') === 1, `a frame over ${option} is refused, not received: ${watch.summary()}`);
-      const [error] = watch.all('webSocketError')[0];
-      await watch.next('webSocketClose');
-      const text = String(error && error.message || error);
+      await until(() => watch.count('messageRefused') + watch.count('unhandledMessage') > 0, 10000, 'the refusal or the frame');
+      expect(watch.count('messageRefused') === 1 && watch.count('unhandledMessage') === 0,
+        `a frame over ${option} is refused, not received: ${watch.summary()}`);
+      const [{ error, message }] = watch.all('messageRefused')[0];
+      const text = String(error);
+      expect(message.headers['message-id'] === 'over-limit', `the refused message keeps its headers`);
       outcome.push(`${size} refused ("${text}")`);
+      await roundTrip(c);
+      expect(watch.count('webSocketClose') === 0 && watch.count('webSocketError') === 0, `the connection stays up: ${watch.summary()}`);
       await shutdown(c);
       expectNoFaults();
-      expect(new RegExp(`\\b${option}\\b`).test(text), `the error names the option ${option}: "${text}"`);
+      expect(new RegExp(`\\b${option}\\b`).test(text), `the refusal names the option ${option}: "${text}"`);
       break;
     }
     await shutdown(c);
@@ -360,7 +363,7 @@ async function frameLimit(env, option, value, limit, under, over) {
   return { outcome: `${option}: ${value} → ${outcome.join(', ')}` };
 }
 
-/** maxBodyBytes: 1000 → a 1000-byte body is received, 1001 bytes is a protocol error naming it. */
+/** maxBodyBytes: 1000 → a 1000-byte body is received, 1001 bytes is skipped and reported (`messageRefused`) naming it. */
 export const maxBodyBytes = (env) => frameLimit(env, 'maxBodyBytes', 1000, 'body', 1000, 1001);
 /** maxHeaders: 10 → 10 headers received, 11 refused. */
 export const maxHeaders = (env) => frameLimit(env, 'maxHeaders', 10, 'headers', 10, 11);

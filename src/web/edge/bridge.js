@@ -6,6 +6,7 @@
 import { EVENT, FRAME } from './wire.js';
 import { Frame, makeFrame } from './frames.js';
 import { settleWritten, settleFailed, settleReceipt } from './publish.js';
+import { connectionEnded } from './connect.js';
 
 const COMMANDS = ['MESSAGE', 'MESSAGE', 'CONNECTED', 'RECEIPT', 'RECEIPT', 'ERROR', 'ERROR', '', 'MESSAGE'];
 
@@ -99,7 +100,7 @@ export function onEvent(client, kind, a, b, n, m, x) {
       break;
     }
     case EVENT.SOCKET_CLOSED: {
-      client._connectionEnded();
+      connectionEnded(client);
       let event = client._core.takeSocketEvent();
       if (event === undefined) event = { type: 'close', code: n, reason: a, wasClean: b === '1' };
       client._emit('webSocketClose', [event]);

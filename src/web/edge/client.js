@@ -17,6 +17,7 @@ import { ActivationState } from './enums.js';
 import { LIFECYCLE } from './wire.js';
 import { publish } from './publish.js';
 import { onEvent, onFrame, toError } from './bridge.js';
+import { connected, connectWindow, beforeConnect, describeError } from './connect.js';
 
 let ClientCore = null;
 
@@ -35,17 +36,6 @@ for (let i = 0; i < EXTRA_EVENTS.length; i++) EVENTS[EXTRA_EVENTS[i]] = null;
 const IN_JS = {};
 for (let i = 0; i < JS_ONLY.length; i++) IN_JS[JS_ONLY[i]] = 1;
 
-function describeError(error) {
-  if (error && typeof error === 'object' && typeof error.message === 'string') {
-    return (error.name ? error.name + ': ' : '') + error.message;
-  }
-  try {
-    return String(error);
-  } catch (e) {
-    return '(an exception that cannot be shown)';
-  }
-}
-
 function isObject(value) {
   return value !== null && (typeof value === 'object' || typeof value === 'function');
 }
@@ -53,10 +43,6 @@ function isObject(value) {
 function requireString(value, what) {
   if (typeof value !== 'string') throw typeError(what + ' must be a string, not ' + (value === null ? 'null' : typeof value));
   return value;
-}
-
-function isThenable(value) {
-  return value !== null && typeof value === 'object' && typeof value.then === 'function';
 }
 
 export class Client {
@@ -205,7 +191,7 @@ export class Client {
     if (typeof callback !== 'function') throw typeError("subscribe(): 'callback' must be a function");
     if (headers !== undefined && headers !== null && !isObject(headers)) throw typeError("subscribe(): 'headers' must be an object");
     const packed = packHeaders(headers, 'headers');
-    const window = this._connectWindow();
+    const window = connectWindow(this);
     let id;
     if (window === 'ended') {
       // The async onConnect of a connection that has ended: the next onConnect makes it again.
@@ -466,48 +452,14 @@ export class Client {
     return results;
   }
 
-  /**
-   * CONNECTED on connection `n`: the connect callbacks run; subscriptions they make — while they run,
-   * and while the Promises they return are pending — belong to this connection.
-   */
+  /** CONNECTED on connection `n` (connect.js). */
   _connected(frame, n) {
-    this._connection = n;
-    this._asyncConnect = null;
-    this._inConnect++;
-    let results;
-    try {
-      results = this._emit('connect', [frame]);
-    } finally {
-      this._inConnect--;
-    }
-    const window = { connection: n, pending: 0, ended: false };
-    const done = function () {
-      window.pending--;
-    };
-    for (let i = 0; i < results.length; i++) {
-      if (isThenable(results[i])) {
-        window.pending++;
-        try {
-          results[i].then(done, done);
-        } catch (e) {
-          window.pending--;
-        }
-      }
-    }
-    if (window.pending > 0) this._asyncConnect = window;
+    connected(this, frame, n);
   }
 
-  /** 'open' while a subscription made now belongs to the current connection; 'ended' when made by an async onConnect whose connection is gone; else ''. */
-  _connectWindow() {
-    if (this._inConnect > 0) return 'open';
-    const window = this._asyncConnect;
-    if (window === null || window.pending <= 0) return '';
-    return window.ended ? 'ended' : 'open';
-  }
-
-  /** The socket closed: an async onConnect still running belongs to a connection that has ended. */
-  _connectionEnded() {
-    if (this._asyncConnect !== null) this._asyncConnect.ended = true;
+  /** Before each connection attempt (connect.js). */
+  _beforeConnect(generation) {
+    beforeConnect(this, generation);
   }
 
   /** Publishes were given up: the `queueDiscarded` event; said once on the console if nobody listens. */
@@ -525,52 +477,6 @@ export class Client {
     const waiters = this._waiters;
     this._waiters = [];
     for (let i = 0; i < waiters.length; i++) waiters[i]();
-  }
-
-  /**
-   * Before each connection attempt: `connectHeaders` is read again (stompjs reads it at connect time,
-   * and users change it in `beforeConnect`), then the user's `beforeConnect` runs, maybe async; and
-   * `brokerURL` is read after it (stompjs reads it then too).
-   */
-  _beforeConnect(generation) {
-    this._generation = generation;
-    const client = this;
-    const done = function (error) {
-      if (client._generation !== generation) return;
-      let message = error === undefined ? undefined : describeError(error);
-      if (message === undefined) {
-        try {
-          client._do('set', client, OPTION_ID.connectHeaders, packHeaders(client._option('connectHeaders'), 'connectHeaders'));
-        } catch (e) {
-          message = describeError(e);
-        }
-      }
-      client._core.beforeConnectDone(client, generation, message);
-    };
-    const hook = this._values.beforeConnect;
-    if (typeof hook !== 'function') {
-      done(undefined);
-      return;
-    }
-    let result;
-    try {
-      result = hook.call(undefined, this);
-    } catch (error) {
-      done(error === undefined ? new Error('beforeConnect threw undefined') : error);
-      return;
-    }
-    if (isThenable(result)) {
-      result.then(
-        function () {
-          done(undefined);
-        },
-        function (error) {
-          done(error === undefined ? new Error('beforeConnect rejected') : error);
-        },
-      );
-    } else {
-      done(undefined);
-    }
   }
 }
 

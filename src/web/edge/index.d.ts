@@ -188,7 +188,7 @@ export interface ClientOptionValues {
   heartbeatIncoming?: number;
   /** How often the client offers to send heart-beats, in ms; 0 turns them off. Default: 10000. */
   heartbeatOutgoing?: number;
-  /** Silence longer than the incoming interval times this closes the connection. Default: 2. */
+  /** Silence longer than the incoming interval times this closes the connection (a check that runs over 100 ms late, because the client itself was asleep, first gives the broker one more interval). Default: 2. */
   heartbeatToleranceMultiplier?: number;
   /** 'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`). Default: 'interval'. */
   heartbeatStrategy?: TickerStrategy | "interval" | "worker";
@@ -248,8 +248,8 @@ export interface ClientOptionValues {
   redactHeaders?: string[];
   /** Reconnect at once when the page becomes visible or the network comes back. Default: true. */
   reconnectOnResume?: boolean;
-  /** Socket API: 'browser' (the global WebSocket) or a mini-program's; by default the global WebSocket if there is one, else the first of `wx`, `tt`, `uni` found. */
-  platform?: "browser" | "wx" | "uni" | "tt";
+  /** Socket API: 'browser' (the global WebSocket) or a mini-program's (`my`: Alipay); by default the global WebSocket if there is one, else the first of `wx`, `tt`, `my`, `uni` found. */
+  platform?: "browser" | "wx" | "uni" | "tt" | "my";
   /** Connect headers also sent on a mini-program socket's handshake (`Authorization` always is). Default: []. */
   handshakeHeaders?: string[];
   /** Mini-programs: wait while the app is hidden, reconnect at once when it is shown. Default: true. */
@@ -328,7 +328,7 @@ export interface ClientOptionProperties {
   logRawCommunication: boolean;
   redactHeaders: string[];
   reconnectOnResume: boolean;
-  platform: "browser" | "wx" | "uni" | "tt" | undefined;
+  platform: "browser" | "wx" | "uni" | "tt" | "my" | undefined;
   handshakeHeaders: string[];
   appLifecycle: boolean;
   debug: debugFnType;

@@ -2,9 +2,10 @@
 // (`client.reconnectDelay = 0`): ONE table that drives parsing, the properties, the TypeScript
 // declarations, the package README and the option numbers wasm knows (scripts/gen-options.mjs writes
 // index.d.ts and the README from it and each option's OPTION_DOCS entry, and option_ids.rs from its
-// rows; build-pkg and a test check that they match). Each value is checked and converted here, in JS, before anything reaches
-// wasm: a bad value is a TypeError naming the option, and user code (a getter, a Proxy) runs before
-// the client is touched.
+// rows; build-pkg, which `make test` runs, checks with --check that they match). The defaults shown
+// here are the Rust config's (`tests/option_defaults.rs` and `tests/wasm_node.rs` compare them). Each
+// value is checked and converted here, in JS, before anything reaches wasm: a bad value is a TypeError
+// naming the option, and user code (a getter, a Proxy) runs before the client is touched.
 //
 // Written as ES2017 (no optional chaining, no class fields): it ships as is to mini-programs and to
 // webpack 4.
@@ -65,7 +66,7 @@ export const OPTIONS = [
   ['logRawCommunication', 'bool', false],
   ['redactHeaders', 'strings', []],
   ['reconnectOnResume', 'bool', true],
-  ['platform', 'enum:browser|wx|uni|tt', undefined],
+  ['platform', 'enum:browser|wx|uni|tt|my', undefined],
   ['handshakeHeaders', 'strings', []],
   ['appLifecycle', 'bool', true],
   ['debug', 'fn', undefined],
@@ -85,7 +86,7 @@ export const OPTION_DOCS = {
   stompVersions: ['Versions | string[]', "Versions offered, newest first by default: `['1.2', '1.1', '1.0']`."],
   heartbeatIncoming: ['number', 'How often the broker should send heart-beats, in ms; 0 turns them off.'],
   heartbeatOutgoing: ['number', 'How often the client offers to send heart-beats, in ms; 0 turns them off.'],
-  heartbeatToleranceMultiplier: ['number', 'Silence longer than the incoming interval times this closes the connection.'],
+  heartbeatToleranceMultiplier: ['number', 'Silence longer than the incoming interval times this closes the connection (a check that runs over 100 ms late, because the client itself was asleep, first gives the broker one more interval).'],
   heartbeatStrategy: ['TickerStrategy | "interval" | "worker"', "'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`)."],
   reconnectDelay: ['number', 'Milliseconds before reconnecting; 0 never reconnects.'],
   reconnectTimeMode: ['ReconnectionTimeMode', '`ReconnectionTimeMode.EXPONENTIAL` doubles the delay after each failed attempt, up to `maxReconnectDelay`.'],
@@ -115,7 +116,7 @@ export const OPTION_DOCS = {
   logRawCommunication: ['boolean', 'Show frames through `debug` as stompjs does with it: the whole frame text, body and NUL included (credentials stay hidden).'],
   redactHeaders: ['string[]', 'Header names whose values `debug` never shows, beyond `passcode` and `Authorization`.'],
   reconnectOnResume: ['boolean', 'Reconnect at once when the page becomes visible or the network comes back.'],
-  platform: ['"browser" | "wx" | "uni" | "tt"', "Socket API: 'browser' (the global WebSocket) or a mini-program's; by default the global WebSocket if there is one, else the first of `wx`, `tt`, `uni` found."],
+  platform: ['"browser" | "wx" | "uni" | "tt" | "my"', "Socket API: 'browser' (the global WebSocket) or a mini-program's (`my`: Alipay); by default the global WebSocket if there is one, else the first of `wx`, `tt`, `my`, `uni` found."],
   handshakeHeaders: ['string[]', 'Connect headers also sent on a mini-program socket\'s handshake (`Authorization` always is).'],
   appLifecycle: ['boolean', 'Mini-programs: wait while the app is hidden, reconnect at once when it is shown.'],
   debug: ['debugFnType', 'Receives log lines. `passcode`, `Authorization` and `redactHeaders` never reach it.'],

@@ -5,6 +5,11 @@
 import { imports, finish } from '../load.js';
 
 async function load(source) {
+  if (typeof WebAssembly !== 'object' || WebAssembly === null) {
+    throw new Error(
+      'stomp-wasm init: this browser has no WebAssembly (turned off by a policy, a JIT-less or lockdown mode, or too old): ' +
+      "import 'stomp-wasm/js' instead, the same client on the engine compiled to JavaScript");
+  }
   if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, imports());
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.instantiate(source, imports());
   const response = await (source instanceof Response ? source : fetch(source));
