@@ -634,11 +634,11 @@ describe('delivery: at-least-once and backpressure (issue #14)', () => {
       connections += 1;
       return broker.factory();
     };
-    const client = new Client({ webSocketFactory: factory, reconnectDelay: 50, heartbeatIncoming: 0, heartbeatOutgoing: 0, delivery: 'at-least-once' });
+    const client = new Client({ webSocketFactory: factory, reconnectDelay: 50, heartbeatIncoming: 0, heartbeatOutgoing: 0, delivery: 'at-least-once', keepSubscriptions: true });
     const watch = new Watch(client);
     client.activate();
     await watch.next('connect');
-    client.subscribe('/queue/in', () => {});
+    client.subscribe('/queue/in', () => {}); // kept across reconnects (keepSubscriptions)
     const first = client.publish({ destination: '/queue/out', body: 'one' });
     await until(() => broker.frames.some((f) => f.command === 'SEND'), 2000, 'the first SEND');
     broker.connections[0].close(1006, 'dropped');

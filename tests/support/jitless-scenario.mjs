@@ -88,6 +88,7 @@ async function main() {
       heartbeatIncoming: 1000,
       heartbeatOutgoing: 1000,
       reconnectDelay: 200,
+      keepSubscriptions: true, // subscriptions made while connected are restored after a reconnect
     });
     client.onConnect = (frame) => events.push(`connect ${frame.headers.version}`);
     client.onHeartbeatReceived = () => events.push('heartbeatReceived');
