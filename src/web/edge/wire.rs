@@ -45,6 +45,13 @@ pub(super) mod lifecycle {
     pub(crate) const DEACTIVATE_FORCE: u32 = 2;
     pub(crate) const FORCE_DISCONNECT: u32 = 3;
     pub(crate) const RECONNECT_NOW: u32 = 4;
+    pub(crate) const SUBSCRIBE: u32 = 5;
+    pub(crate) const UNSUBSCRIBE: u32 = 6;
+    pub(crate) const ACK: u32 = 7;
+    pub(crate) const NACK: u32 = 8;
+    pub(crate) const BEGIN: u32 = 9;
+    pub(crate) const COMMIT: u32 = 10;
+    pub(crate) const ABORT: u32 = 11;
 }
 
 /// wire.js `PUBLISH`.
