@@ -123,7 +123,7 @@ impl ClientCore {
     }
 
     /// Every command but `publish`, one entry point (each export costs wasm and a glue method):
-    /// wire.js `LIFECYCLE` operations, with `a`–`d` and `n` as each reads them (see there). Returns
+    /// wire.js `COMMAND` operations, with `a`–`d` and `n` as each reads them (see there). Returns
     /// the id for SUBSCRIBE (the session makes `sub-N` unless the headers name one) and BEGIN,
     /// undefined for the others; or null when refused, with the error left for
     /// [`take_error`](ClientCore::take_error): a value, not a `Result`, which the glue would read
@@ -139,7 +139,7 @@ impl ClientCore {
         d: &str,
         n: f64,
     ) -> JsValue {
-        use wire::lifecycle::*;
+        use wire::command::*;
         self.bind(target);
         let done = |()| JsValue::UNDEFINED;
         let result = match op {

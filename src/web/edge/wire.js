@@ -48,7 +48,7 @@ export const FRAME = {
  * `ClientCore.command` operations (one entry point: each export costs wasm and a glue method), the
  * lifecycle ones and the frame commands; what each reads of `a`, `b`, `c`, `d` (strings) and `n`.
  */
-export const LIFECYCLE = {
+export const COMMAND = {
   ACTIVATE: 0,
   DEACTIVATE: 1,
   DEACTIVATE_FORCE: 2,
