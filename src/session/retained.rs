@@ -89,12 +89,19 @@ impl Retained {
     /// Takes out the frames sent in a transaction (a `transaction` header), oldest first: a
     /// transaction ends with its connection, so they are never sent again on another.
     pub(crate) fn take_transactional(&mut self) -> Vec<Kept> {
-        let receipts: Vec<String> = self
-            .in_order()
-            .filter(|kept| kept.frame.headers.get("transaction").is_some())
-            .map(|kept| kept.receipt.clone())
-            .collect();
-        receipts.iter().filter_map(|r| self.remove(r)).collect()
+        let in_tx = |kept: &Kept| kept.frame.headers.get("transaction").is_some();
+        let mut taken = Vec::new();
+        if self.in_order().any(in_tx) {
+            // Rare (at-least-once inside a transaction): rebuilt, keeping the order.
+            for kept in self.take_all() {
+                if in_tx(&kept) {
+                    taken.push(kept);
+                } else {
+                    self.push(kept);
+                }
+            }
+        }
+        taken
     }
 
     /// Gives every retained frame up; returns them, oldest first.
