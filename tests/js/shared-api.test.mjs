@@ -176,3 +176,18 @@ for (const mode of ['worker', 'leader']) {
     await tabs.stop();
   });
 }
+
+test('a page whose Content-Security-Policy forbids workers falls back to a leader tab, and says so through debug', async () => {
+  const tabs = await Tabs.start();
+  try {
+    const page = await tabs.open(tabOptions(), '/tab-no-workers.html');
+    await page.evaluate(() => T.client.activate());
+    await waitIn(page, () => T.connected());
+    const seen = await page.evaluate(() => ({ mode: T.client.sharing.mode, said: T.log.filter((l) => l.startsWith('shared mode: the SharedWorker failed to start')) }));
+    assert.equal(seen.mode, 'leader');
+    assert.equal(seen.said.length, 1, 'debug says the SharedWorker failed and what the tab does instead');
+    await page.evaluate(() => T.client.deactivate());
+  } finally {
+    await tabs.stop();
+  }
+});

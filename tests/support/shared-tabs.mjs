@@ -10,13 +10,15 @@ import { serveRepository } from './static-server.mjs';
 export const BROKER_URL = process.env.SHARED_BROKER_URL || 'ws://127.0.0.1:15674/ws';
 export const VHOST = 'shared-test';
 
-const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>tab</title>
+const page = (head = '') => `<!doctype html><html><head><meta charset="utf-8"><title>tab</title>${head}
 <script>
 window.__faults = [];
 addEventListener('error', (e) => __faults.push('uncaught: ' + (e.error && e.error.stack || e.message)));
 addEventListener('unhandledrejection', (e) => __faults.push('unhandled rejection: ' + (e.reason && e.reason.stack || e.reason)));
 </script>
 <script type="module" src="/tests/support/shared-tab.js"></script></head><body>tab</body></html>`;
+/** A page whose Content-Security-Policy allows no worker (a SharedWorker cannot start there). */
+const NO_WORKERS = `<meta http-equiv="Content-Security-Policy" content="worker-src 'none'">`;
 
 /** The options every test tab starts with (its own vhost: the tests count its connections). */
 export function tabOptions(extra = {}) {
@@ -32,7 +34,7 @@ export class Tabs {
   /** `withoutSharedWorker`: every page loses `SharedWorker` before its scripts run (leader mode). */
   static async start({ withoutSharedWorker = false } = {}) {
     const tabs = new Tabs();
-    tabs.server = await serveRepository({ '/tab.html': PAGE });
+    tabs.server = await serveRepository({ '/tab.html': page(), '/tab-no-workers.html': page(NO_WORKERS) });
     tabs.origin = `http://127.0.0.1:${tabs.server.address().port}`;
     tabs.profile = mkdtempSync(join(tmpdir(), 'stomp-wasm-shared-'));
     tabs.context = await launchChromiumContext(tabs.profile);
@@ -41,12 +43,12 @@ export class Tabs {
     return tabs;
   }
 
-  /** A new tab, its Client started with `options` (not activated). */
-  async open(options) {
+  /** A new tab, its Client started with `options` (not activated); `path`: another test page. */
+  async open(options, path = '/tab.html') {
     const page = await this.context.newPage();
     page.errors = [];
     page.on('pageerror', (e) => page.errors.push(e.message));
-    await page.goto(`${this.origin}/tab.html`);
+    await page.goto(`${this.origin}${path}`);
     await page.waitForFunction(() => window.__tabReady === true);
     await page.evaluate((o) => window.T.start(o).then(() => undefined), options);
     this.pages.push(page);
