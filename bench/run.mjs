@@ -6,8 +6,9 @@
 // bench/results/latest.md, and prints the markdown table. Benchmarks print ratios; they assert no
 // times (a run fails only if a client drops or alters messages).
 //   node bench/run.mjs --pkg DIR [--named-wasm FILE] [--quick] [--readme] [--only PARTS]
-// PARTS: size,node,chromium,memory (where) and inbound,outbound,subscriptions,receipts,delivery (what,
-// in Node and Chromium); default all. --quick: 1 KiB and 256 KiB (and 64 B ×10), 5 runs, 200,000 messages for
+// PARTS: size,node,chromium,memory,shared (where; shared: 10 Chromium tabs sharing one connection
+// against a connection each, on the test broker) and inbound,outbound,subscriptions,receipts,delivery
+// (what, in Node and Chromium); default all. --quick: 1 KiB and 256 KiB (and 64 B ×10), 5 runs, 200,000 messages for
 // memory; writes results/quick.*.tmp. --readme: also copies the table into README.md's Performance
 // section (between the bench markers).
 
@@ -27,7 +28,7 @@ const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name)
 const quick = flag('--quick');
 const pkg = resolve(value('--pkg', join(root, 'pkg')));
 const namedWasm = value('--named-wasm', null);
-const only = new Set(value('--only', 'size,node,chromium,memory').split(','));
+const only = new Set(value('--only', 'size,node,chromium,memory,shared').split(','));
 const CASES = ['inbound', 'outbound', 'subscriptions', 'receipts', 'delivery'];
 const cases = CASES.filter((c) => only.has(c));
 // Naming only cases means: in both environments.
@@ -68,6 +69,8 @@ const report = {
       'into a fake socket that answers every SEND carrying a receipt with a RECEIPT (on the next macrotask, one per WebSocket message); ' +
       'timed from the first publish to the last Promise settled; messages/s, medians; ratio = mode / at-most-once.',
     'Size: gzip level 9 and brotli quality 11 (Node zlib); minified = esbuild --minify of the JS (what a bundler does). Size by part: from a copy of the wasm with its name section (same code section).',
+    'Shared mode: 10 tabs of one Chromium context subscribed to one topic on RabbitMQ, sharing one connection (stomp-wasm/shared, SharedWorker) or with a connection each; ' +
+      'a Node publisher (no heart-beats) sends N messages of 100 B; messages/s to every tab = N / time from the first publish to the last tab\'s last message; medians; broker connections and consumers from rabbitmqctl.',
     'Memory: Node with --expose-gc, one 1 KiB frame per WebSocket message, the event loop turning every 100 messages; ' +
       'wasm = the module\'s linear memory (it never shrinks; flat = no growth between 10% and the end of the run).',
   ],
@@ -88,6 +91,15 @@ if (only.has('chromium')) {
   chromiumRun = child([], 'browser.mjs', [pkg, mode]);
 }
 for (const part of CASES) report[part] = [...(nodeRun?.[part] ?? []), ...(chromiumRun?.[part] ?? [])];
+if (only.has('shared')) {
+  // Needs the test broker (scripts/broker start) and rabbitmqctl (root): said in the table when missing.
+  say('shared mode: 10 tabs sharing one connection vs a connection each (RabbitMQ)');
+  try {
+    report.shared = child([], 'shared.mjs', [pkg, mode]);
+  } catch (error) {
+    report.shared = { skipped: `${error.message} (is the test broker running? scripts/broker start)` };
+  }
+}
 if (only.has('memory')) {
   const messages = quick ? 200000 : 1000000;
   report.memory = {};

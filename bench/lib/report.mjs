@@ -319,6 +319,29 @@ function sizeTables(report, push) {
   }
 }
 
+/** Shared mode (issue 24): 10 tabs sharing one connection against 10 tabs with a connection each. */
+function sharedTable(report, push) {
+  const r = report.shared;
+  if (!r) return;
+  if (r.skipped) {
+    push(`**Shared mode** (10 tabs): not measured: ${r.skipped}`, '');
+    return;
+  }
+  const tabsConns = (m) => (m.connections === null ? '?' : `${m.connections - 1}`);
+  push(
+    `**Shared mode** (\`stomp-wasm/shared\`): ${r.tabs} tabs of one headless Chromium ${r.version ?? ''} context, each subscribed (auto ack) to one topic on RabbitMQ (loopback); ` +
+      `a Node publisher sends ${count(r.messages)} messages of ${r.bodyBytes} B; timed from the first publish to the last tab's last message, median of ${r.runs} runs. ` +
+      'Connections and subscriptions as RabbitMQ lists them (the publisher\'s connection not counted).',
+    '',
+  );
+  push('| tabs use | messages/s to every tab | deliveries/s (all tabs) | broker connections | broker subscriptions (consumers) |', '|---|--:|--:|--:|--:|');
+  const s = r.modes.separate;
+  const sh = r.modes.shared;
+  push(`| a connection each (the package's Client per tab) | ${count(s.median)} | ${count(s.deliveries)} | ${tabsConns(s)} | ${s.consumers ?? '?'} |`);
+  push(`| one shared connection (SharedWorker) | ${count(sh.median)} (**${ratio(sh.median / s.median)}**) | ${count(sh.deliveries)} | ${tabsConns(sh)} | ${sh.consumers ?? '?'} |`);
+  push('');
+}
+
 export function markdown(report) {
   const lines = [];
   const push = (...l) => lines.push(...l);
@@ -328,6 +351,7 @@ export function markdown(report) {
   subscriptionsTable(report, push);
   receiptsTable(report, push);
   deliveryTable(report, push);
+  sharedTable(report, push);
   sizeTables(report, push);
   const m = report.memory;
   if (m) {

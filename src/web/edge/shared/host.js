@@ -99,8 +99,10 @@ export class Host {
       host._onMessage(L, msg);
     };
     this._updateDebug();
-    link.send(this._snapshot());
-    if (hello.note) this._debug(hello.note);
+    // What the tab may know before it is active (mode, tabs): `i` says the state is not for it yet.
+    const info = this._snapshot();
+    info.i = 1;
+    link.send(info);
     return L;
   }
 

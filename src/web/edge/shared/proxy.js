@@ -593,19 +593,19 @@ export class Client {
       case 'm':
         this._message(msg);
         break;
-      case 'st':
+      case 'st': {
+        const changed = msg.n !== this._host.n || msg.m !== this._host.m;
         this._host.m = msg.m;
+        this._host.n = msg.n;
         this._host.c = msg.c;
         if (msg.h) {
           this._host.h = msg.h;
           this._host.v = msg.v;
         }
-        if (msg.n !== this._host.n) {
-          this._host.n = msg.n;
-          this._emit('sharing', [{ mode: msg.m, tabs: msg.n }]);
-        }
-        if (this._active || this._deacts.size) this._setState(msg.s);
+        if (changed) this._emit('sharing', [{ mode: msg.m, tabs: msg.n }]);
+        if (!msg.i && (this._active || this._deacts.size)) this._setState(msg.s);
         break;
+      }
       case 'ev':
         this._event(msg);
         break;

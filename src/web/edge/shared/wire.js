@@ -28,7 +28,7 @@ export const OPS = {
   bcd: '{g, e}: the tab ran beforeConnect for attempt g (e: its error)',
   bye: 'the tab is leaving (pagehide)',
   // host → tab
-  st: '{s, v, h, c, n, m}: state, version, server headers, connection number, tabs, mode',
+  st: '{s, v, h, c, n, m, i}: state, version, server headers, connection number, tabs, mode (i: information only, before the tab is active)',
   ev: '{e, a, c}: an event of the real client, its arguments',
   m: '{s, f, t, c}: a MESSAGE for subscription s (t: token to ack it)',
   set: '{n, ok, v|e}: a publish settled',
