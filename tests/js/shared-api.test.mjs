@@ -57,7 +57,7 @@ for (const mode of ['worker', 'leader']) {
       assert.equal(s.version, '1.2');
       assert.match(s.server, /^RabbitMQ/);
       assert.equal(s.state, 0, 'ActivationState.ACTIVE');
-      assert.equal(s.webSocket, null);
+      assert.equal(s.webSocket, undefined);
     }
     await waitIn(b, () => T.client.sharing.tabs === 2);
     assert.equal((await connections(VHOST)).length, 1);

@@ -3,7 +3,7 @@
 // found through `new SharedWorker(new URL('./shared-worker.js', import.meta.url), …)`) and its wasm.
 // The built page is opened in two tabs of one Chromium context: each round-trips a message through
 // RabbitMQ and is told that the connection runs in the SharedWorker, shared by 2 tabs. And the types:
-// the block type-checks under tsc strict (moduleResolution bundler). Needs pkg/ and the broker.
+// the block type-checks under tsc strict (moduleResolution bundler and node16). Needs pkg/ and the broker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -96,7 +96,7 @@ webpack({
   for (const l of lines) assert.ok(l.includes('received 你好 👋'));
 });
 
-test('TypeScript: the README shared-mode block type-checks (strict, moduleResolution bundler)', { timeout: 120000 }, () => {
+test('TypeScript 7 and 5.9: the README shared-mode block type-checks (strict, moduleResolution bundler and node16)', { timeout: 120000 }, () => {
   const dir = join(app, 'ts-shared');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'main.ts'), `${readmeBlock('quickstart-shared')}
@@ -104,12 +104,14 @@ const sharing: { mode: 'worker' | 'leader' | 'tab'; tabs: number } | null = clie
 console.log(sharing);
 export {};
 `);
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'] },
-    files: ['main.ts'],
-  }));
-  for (const tsc of ['typescript', 'typescript5']) {
-    const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', tsc, 'bin', 'tsc'), '-p', dir], { cwd: app, encoding: 'utf8' });
-    assert.equal(run.status, 0, `${tsc}: tsc failed:\n${run.stdout}\n${run.stderr}`);
+  for (const [module, moduleResolution] of [['ESNext', 'bundler'], ['node16', 'node16']]) {
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, target: 'ES2022', module, moduleResolution, lib: ['ES2022', 'DOM'] },
+      files: ['main.ts'],
+    }));
+    for (const tsc of ['typescript', 'typescript5']) {
+      const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', tsc, 'bin', 'tsc'), '-p', dir], { cwd: app, encoding: 'utf8' });
+      assert.equal(run.status, 0, `${tsc} (${moduleResolution}): tsc failed:\n${run.stdout}\n${run.stderr}`);
+    }
   }
 });

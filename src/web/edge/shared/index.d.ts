@@ -47,8 +47,8 @@ export declare class Client extends TabClient {
   off<K extends keyof SharedClientEventMap>(name: K, listener: (...args: SharedClientEventMap[K]) => void): boolean;
   /** `{mode, tabs}` once activated: where the connection runs and how many tabs use it. */
   readonly sharing: { mode: ShareMode; tabs: number } | null;
-  /** Always null: the socket is in the SharedWorker or the leader tab. */
-  readonly webSocket: null;
+  /** Always undefined: the socket is in the SharedWorker or the leader tab. */
+  readonly webSocket: undefined;
   shareMode: 'auto' | ShareMode;
   shareName: string;
   sharedWorkerURL: string | null;

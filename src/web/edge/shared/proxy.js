@@ -9,7 +9,7 @@
 //
 // Differences from the package's `Client` (README, "One connection for every tab"): a refusal only the
 // shared client can know (a full queue) rejects the Promise instead of throwing; `webSocketFactory` is
-// refused; `webSocket` is null; `message.ack()` returns whether the ack was sent to the shared client.
+// refused; `webSocket` is undefined; `message.ack()` returns whether the ack was sent to the shared client.
 // Written as ES2017 like the rest of the edge.
 
 import { Frame, ActivationState } from '../entries/web.js';
@@ -454,9 +454,9 @@ export class Client {
     return this.connected && this._host.h ? Object.assign({}, this._host.h) : {};
   }
 
-  /** The socket is in the shared client's context: never here. */
+  /** The socket is in the shared client's context: never here (undefined, as with no socket open). */
   get webSocket() {
-    return null;
+    return undefined;
   }
 
   /** Heart-beats run outside this page in worker mode (and in the leader's Worker timer in leader mode). */
