@@ -195,7 +195,7 @@ export class Client {
     else this._updateActivation();
     LIVE.add(this);
     const key = configKey(this._share.name, hostOptions(this._values));
-    if (this._link && key !== this._key) this._detach();
+    if (this._joined && key !== this._key) this._detach();
     if (!this._joined) {
       this._key = key;
       this._joined = join(this, key, this._share);
@@ -222,6 +222,9 @@ export class Client {
       const wasConnected = client._state === 'connected';
       client._active = false;
       if (!client._link) {
+        // No host yet (a leader being elected): what waited for a connection is given up, as the
+        // package's deactivate() gives it up while not connected.
+        client._giveUp('publish(): the frame was discarded before it was written (deactivate() before the shared connection was reached)');
         client._cleared();
         client._setState('inactive');
         resolve();
@@ -682,6 +685,19 @@ export class Client {
       if (!msg.last && d.wasConnected && !d.force) this._emit('disconnect', [new Frame('RECEIPT', {}, '', null)]);
     }
     d.resolve();
+  }
+
+  /** Rejects every publish not yet handed to a host. */
+  _giveUp(why) {
+    const unsent = [];
+    this._pending.forEach(function (entry) {
+      if (entry.sent === null) unsent.push(entry);
+    });
+    for (let i = 0; i < unsent.length; i++) {
+      this._pending.delete(unsent[i].n);
+      unsent[i].reject(new Error(why));
+    }
+    if (unsent.length) this._emit('queueDiscarded', [{ frames: unsent.length }]);
   }
 
   /** What a deactivated client forgets (as the package's: subscriptions, watchers, transactions). */
