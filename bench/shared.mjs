@@ -78,7 +78,7 @@ export async function benchShared(pkgDir, quick) {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
   });
   const pub = await publisher(pkgDir);
-  const result = { version: browser.version(), tabs: TABS, messages, bodyBytes: body.length, runs, modes: {} };
+  const result = { version: browser.version(), date: new Date().toISOString(), tabs: TABS, messages, bodyBytes: body.length, runs, modes: {} };
   try {
     for (const mode of ['separate', 'shared']) {
       const context = await browser.newContext();
@@ -107,9 +107,12 @@ export async function benchShared(pkgDir, quick) {
         // Each tab says when its last message is in (no polling while the messages flow).
         await Promise.all(pages.map((p) => p.evaluate(() => tab.done)));
         await poll(300); // room for an extra one to show
-        const counts = await Promise.all(pages.map((p) => p.evaluate(() => ({ got: tab.got, lastAt: tab.lastAt, bad: tab.bad }))));
+        const counts = await Promise.all(pages.map((p) => p.evaluate(() => ({ got: tab.got, lastAt: tab.lastAt, bad: tab.bad, closes: tab.closes, connects: tab.connects }))));
         const missing = counts.filter((c) => c.got !== n || c.bad);
-        if (missing.length) throw new Error(`${mode}: ${missing.length} tab(s) got ${counts.map((c) => c.got).join('/')} of ${n} (or altered ones)`);
+        if (missing.length) {
+          const closes = counts.map((c, i) => (c.closes.length ? `tab ${i}: socket closed ${c.closes.join(', ')}` : '')).filter(Boolean);
+          throw new Error(`${mode}: ${missing.length} tab(s) got ${counts.map((c) => c.got).join('/')} of ${n} (or altered ones)${closes.length ? `; ${closes.join('; ')}` : ''}`);
+        }
         if (r >= 0) rates.push(n / ((Math.max(...counts.map((c) => c.lastAt)) - started) / 1000));
       }
       const sorted = rates.slice().sort((a, b) => a - b);

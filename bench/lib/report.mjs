@@ -331,7 +331,8 @@ function sharedTable(report, push) {
   push(
     `**Shared mode** (\`stomp-wasm/shared\`): ${r.tabs} tabs of one headless Chromium ${r.version ?? ''} context, each subscribed (auto ack) to one topic on RabbitMQ (loopback); ` +
       `a Node publisher sends ${count(r.messages)} messages of ${r.bodyBytes} B; timed from the first publish to the last tab's last message, median of ${r.runs} runs. ` +
-      'Connections and subscriptions as RabbitMQ lists them (the publisher\'s connection not counted).',
+      'Connections and subscriptions as RabbitMQ lists them (the publisher\'s connection not counted).' +
+      (r.date && r.date.slice(0, 10) !== report.date.slice(0, 10) ? ` Measured on ${r.date.slice(0, 10)}, in a run of this part alone (\`bench/run --only shared\`).` : ''),
     '',
   );
   push('| tabs use | messages/s to every tab | deliveries/s (all tabs) | broker connections | broker subscriptions (consumers) |', '|---|--:|--:|--:|--:|');

@@ -14,7 +14,16 @@ before(async () => {
   assert.deepEqual(left, [], `no connection of an earlier run is left in vhost ${VHOST}`);
 });
 
+// Every browser this file starts, stopped at its end even when a test failed half-way.
+const browsers = [];
+async function start(options) {
+  const tabs = await Tabs.start(options);
+  browsers.push(tabs);
+  return tabs;
+}
+
 after(async () => {
+  for (const tabs of browsers) await tabs.stop();
   await deleteQueues(VHOST, RUN).catch(() => {});
 });
 
@@ -25,7 +34,7 @@ for (const mode of ['worker', 'leader']) {
   const run = `${RUN}.${mode}`;
 
   test(`${mode}: two tabs share one connection; options are checked in the tab`, async () => {
-    tabs = await Tabs.start({ withoutSharedWorker: mode === 'leader' });
+    tabs = await start({ withoutSharedWorker: mode === 'leader' });
     a = await tabs.open(tabOptions());
     b = await tabs.open(tabOptions());
     const refused = await a.evaluate(() => {
@@ -178,7 +187,7 @@ for (const mode of ['worker', 'leader']) {
 }
 
 test('a page whose Content-Security-Policy forbids workers falls back to a leader tab, and says so through debug', async () => {
-  const tabs = await Tabs.start();
+  const tabs = await start();
   try {
     const page = await tabs.open(tabOptions(), '/tab-no-workers.html');
     await page.evaluate(() => T.client.activate());

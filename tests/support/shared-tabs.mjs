@@ -60,7 +60,10 @@ export class Tabs {
     await page.close();
   }
 
+  /** Closes the browser and the server (once; again is nothing). */
   async stop() {
+    if (this.stopped) return;
+    this.stopped = true;
     await this.context?.close().catch(() => {});
     this.server?.close();
     if (this.profile) rmSync(this.profile, { recursive: true, force: true });
