@@ -23,6 +23,9 @@ import { ping } from '../support/ws-peer.mjs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'target', 'e2e');
 const BROKER_URL = process.env.E2E_BROKER_URL || 'ws://127.0.0.1:15674/ws';
+// E2E_VHOST: the demo's virtual host (with a CONTROL_URL whose /close-all closes that vhost's
+// connections only, the test can run beside other suites on a shared broker).
+const VHOST = process.env.E2E_VHOST || '';
 
 const HELLO = '你好 👋';
 const REPLY = '您好！我是客服小林，有什么可以帮您？😊';
@@ -42,6 +45,7 @@ before(async () => {
     port: 0,
     config: {
       brokerURL: BROKER_URL,
+      vhost: VHOST,
       login: 'guest',
       passcode: 'guest',
       reconnectDelay: 2000, // with the client's 20 % jitter: 1.6–2 s of "reconnecting in N s"
