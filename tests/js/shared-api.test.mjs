@@ -200,3 +200,24 @@ test('a page whose Content-Security-Policy forbids workers falls back to a leade
     await tabs.stop();
   }
 });
+
+test('tabs with different configurations are not merged: one connection per configuration', async () => {
+  const tabs = await start();
+  try {
+    const a = await tabs.open(tabOptions());
+    const b = await tabs.open(tabOptions({ heartbeatOutgoing: 5000 }));
+    const c = await tabs.open(tabOptions());
+    for (const page of [a, b, c]) await page.evaluate(() => T.client.activate());
+    for (const page of [a, b, c]) await waitIn(page, () => T.connected());
+    await waitIn(a, () => T.client.sharing.tabs === 2);
+    const sharing = await Promise.all([a, b, c].map((p) => p.evaluate(() => T.client.sharing.tabs)));
+    assert.deepEqual(sharing, [2, 1, 2], 'a and c share; b, configured otherwise, has its own');
+    const sessions = await Promise.all([a, b, c].map((p) => p.evaluate(() => T.client.serverHeaders.session)));
+    assert.equal(sessions[0], sessions[2]);
+    assert.notEqual(sessions[0], sessions[1]);
+    assert.equal((await connections(VHOST)).length, 2);
+    for (const page of [a, b, c]) await page.evaluate(() => T.client.deactivate());
+  } finally {
+    await tabs.stop();
+  }
+});
