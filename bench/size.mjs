@@ -1,7 +1,8 @@
 // Shipped size: what a page downloads (the wasm + pkg/web/stomp_wasm.js, the one-file ESM build: glue
 // and JS edge), raw, gzip -9 and brotli (quality 11), as shipped and with the JS minified by esbuild
 // (--minify, as any bundler does); what a mini-program ships (pkg/miniprogram: stomp_wasm_bg.wasm.br as
-// built, and index.js); @stomp/stompjs's bundles/stomp.umd.min.js beside them. With a copy of the wasm
+// built, and index.js); the build without WebAssembly (pkg/js: stomp_wasm.js + engine.js, what React
+// Native bundles); @stomp/stompjs's bundles/stomp.umd.min.js beside them. With a copy of the wasm
 // that has its name section (bench/named-wasm.mjs), also the size by part: which part of the client
 // the shipped module's bytes are for.
 //   node bench/size.mjs PKG_DIR [NAMED.wasm] [OUT.json]
@@ -94,6 +95,14 @@ export function measure(pkgDir, namedWasm) {
       js_min: compressed(minified(join(mp, 'index.js'), 'cjs')),
     };
     result.miniprogram.shipped = (result.miniprogram.wasm_br_file ?? 0) + result.miniprogram.js.raw;
+  }
+  const js = join(pkgDir, 'js');
+  if (existsSync(join(js, 'engine.js'))) {
+    const engine = compressed(readFileSync(join(js, 'engine.js')));
+    const client = compressed(readFileSync(join(js, 'stomp_wasm.js')));
+    const clientMin = compressed(minified(join(js, 'stomp_wasm.js'), 'cjs'));
+    // One file as a bundler (Metro, webpack) would make it: engine and client minified together.
+    result.nowasm = { engine, js: client, js_min: clientMin, total: add(engine, client), total_min: add(engine, clientMin) };
   }
   if (namedWasm && existsSync(namedWasm)) result.parts = parts(join(web, 'stomp_wasm_bg.wasm'), namedWasm);
   return result;

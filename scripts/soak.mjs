@@ -93,6 +93,8 @@ async function main() {
     heartbeatIncoming: 1000,
     heartbeatOutgoing: 1000,
     reconnectDelay: 500,
+    // The consumer subscribes once connected; its subscription outlives every kill.
+    keepSubscriptions: true,
   };
   const producer = new Client({ ...common, delivery: 'at-least-once' });
   const consumer = new Client(common);

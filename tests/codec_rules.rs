@@ -1,9 +1,10 @@
 //! The codec's rules, one test each: the push parser over any chunking, bodies, headers and escapes per
-//! version, limits and bounded memory, version switching on CONNECTED, and the encoder's refusals.
+//! version, limits and bounded memory, frames over the limits skipped, version switching on CONNECTED,
+//! and the encoder's refusals.
 
 use stomp_wasm::frame::{
     encode, Command, EncodeError, EncodeOptions, Frame, Headers, Item, Limit, Limits, ParseError,
-    Parser, Version,
+    Parser, Skipped, Version, NAMING_HEADERS,
 };
 
 /// Pushes every chunk (stopping at the first error) and drains every item.
@@ -95,6 +96,7 @@ fn many_frames_and_heartbeats_in_one_chunk_come_out_in_order() {
         .map(|item| match item {
             Item::Heartbeat => "hb".to_owned(),
             Item::Frame(f) => f.headers.get("receipt-id").unwrap_or_default().to_owned(),
+            Item::Skipped(s) => panic!("skipped {s:?} without skip_oversized"),
         })
         .collect();
     assert_eq!(kinds, ["hb", "1", "hb", "hb", "2"]);
@@ -577,6 +579,486 @@ fn parser_is_linear_in_chunking() {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Skipping frames over the limits (`Parser::skip_oversized`)
+
+const SMALL: Limits = Limits {
+    max_header_bytes: 64,
+    max_headers: 3,
+    max_body_bytes: 8,
+};
+
+/// A frame that always parses, to show the stream goes on after a skipped one.
+const NEXT: &[u8] = b"RECEIPT\nreceipt-id:next\n\n\0\n";
+
+fn skipper(limits: Limits) -> Parser {
+    Parser::with_limits(limits).skip_oversized(true)
+}
+
+/// `bytes` through `make()` whole, one byte at a time, and in chunks of 2, 3, 7, 64 and 4096 octets:
+/// every way gives the same items and error, which it returns.
+fn every_chunking(make: impl Fn() -> Parser, bytes: &[u8]) -> (Vec<Item>, Option<ParseError>) {
+    let whole = run(&mut make(), &[bytes]);
+    for size in [1, 2, 3, 7, 64, 4096] {
+        let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
+        assert_eq!(run(&mut make(), &chunks), whole, "chunks of {size}");
+    }
+    whole
+}
+
+/// Headers as `(name, value)` pairs.
+type Pairs<'a> = &'a [(&'a str, &'a str)];
+
+fn skipped(command: Command, headers: Pairs, limit: Limit) -> Item {
+    Item::Skipped(Skipped {
+        command,
+        headers: headers.iter().copied().collect(),
+        limit,
+    })
+}
+
+fn next_frame() -> [Item; 2] {
+    [
+        Item::Frame(Frame::new(Command::Receipt).header("receipt-id", "next")),
+        Item::Heartbeat,
+    ]
+}
+
+#[test]
+fn skipping_is_off_by_default() {
+    let bytes = [&b"MESSAGE\n\n123456789\0"[..], NEXT].concat();
+    for mut parser in [
+        Parser::with_limits(SMALL),
+        skipper(SMALL).skip_oversized(false),
+    ] {
+        let (got, error) = run(&mut parser, &[&bytes]);
+        assert_eq!(
+            (got, error),
+            (vec![], Some(ParseError::LimitExceeded(Limit::BodyBytes)))
+        );
+    }
+}
+
+#[test]
+fn a_frame_over_each_limit_is_skipped_and_the_next_frame_parses() {
+    let long_line = format!("x:{}\n", "a".repeat(100));
+    let cases: [(Vec<u8>, Pairs, Limit); 4] = [
+        (
+            // The head passes 64 octets on the long line; what follows it is read for names only.
+            [
+                "MESSAGE\nsubscription:s\n",
+                &long_line,
+                "y:z\nmessage-id:m\n\nbody\0",
+            ]
+            .concat()
+            .into_bytes(),
+            &[("subscription", "s"), ("message-id", "m")],
+            Limit::HeaderBytes,
+        ),
+        (
+            b"MESSAGE\na:1\nb:2\nc:3\nd:4\nsubscription:s\nack:k\n\n\0".to_vec(),
+            &[
+                ("a", "1"),
+                ("b", "2"),
+                ("c", "3"),
+                ("subscription", "s"),
+                ("ack", "k"),
+            ],
+            Limit::Headers,
+        ),
+        (
+            // Counted, with NULs in it: the body is skipped by its length.
+            b"MESSAGE\nsubscription:s\ncontent-length:12\n\n12345\0\0x89ab\0".to_vec(),
+            &[("subscription", "s"), ("content-length", "12")],
+            Limit::BodyBytes,
+        ),
+        (
+            b"MESSAGE\nsubscription:s\n\n123456789\0".to_vec(),
+            &[("subscription", "s")],
+            Limit::BodyBytes,
+        ),
+    ];
+    for (frame, headers, limit) in cases {
+        let bytes = [&frame[..], NEXT].concat();
+        let (got, error) = every_chunking(|| skipper(SMALL), &bytes);
+        assert_eq!(error, None, "{limit:?}");
+        let mut expected = vec![skipped(Command::Message, headers, limit)];
+        expected.extend(next_frame());
+        assert_eq!(got, expected);
+        // Without skipping, the same bytes fail on that limit.
+        assert_eq!(
+            error_with(Parser::with_limits(SMALL), &bytes),
+            ParseError::LimitExceeded(limit)
+        );
+    }
+}
+
+/// The naming headers, as written (escaped under 1.1 and 1.2), and as read back.
+const NAMING: [(&str, &str, &str); 7] = [
+    ("subscription", "sub-0", "sub-0"),
+    ("message-id", "T_1@@session\\c7", "T_1@@session:7"),
+    ("ack", "a\\\\1", "a\\1"),
+    ("receipt-id", "r-1", "r-1"),
+    ("destination", "/queue/a\\nb", "/queue/a\nb"),
+    ("content-length", "3", "3"),
+    ("content-type", "text/plain", "text/plain"),
+];
+
+fn naming_lines() -> String {
+    NAMING
+        .iter()
+        .map(|(name, raw, _)| format!("{name}:{raw}\n"))
+        .collect()
+}
+
+fn naming_read() -> Vec<(&'static str, &'static str)> {
+    NAMING
+        .iter()
+        .map(|&(name, _, value)| (name, value))
+        .collect()
+}
+
+#[test]
+fn naming_headers_after_200_others_are_kept() {
+    assert_eq!(
+        NAMING_HEADERS.to_vec(),
+        NAMING.map(|(name, _, _)| name).to_vec()
+    );
+    let others: String = (0..200).map(|i| format!("h{i}:v{i}\n")).collect();
+    let bytes = ["MESSAGE\n", &others, &naming_lines(), "\na\0b\0"]
+        .concat()
+        .into_bytes();
+    let bytes = [&bytes[..], NEXT].concat();
+    let (got, error) = every_chunking(Parser::new, &bytes);
+    assert_eq!(
+        error,
+        Some(ParseError::LimitExceeded(Limit::Headers)),
+        "off by default"
+    );
+    assert!(got.is_empty());
+
+    let (got, error) = every_chunking(|| Parser::new().skip_oversized(true), &bytes);
+    assert_eq!(error, None);
+    let kept: Vec<(String, String)> = (0..128)
+        .map(|i| (format!("h{i}"), format!("v{i}")))
+        .collect();
+    let mut headers: Vec<(&str, &str)> =
+        kept.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    headers.extend(naming_read());
+    let mut expected = vec![skipped(Command::Message, &headers, Limit::Headers)];
+    expected.extend(next_frame());
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn naming_headers_after_a_head_over_its_bytes_are_kept() {
+    // 10 KiB of head before them, default limits (8 KiB): none of the others is kept past the limit.
+    let big = format!("big:{}\n", "x".repeat(10 * 1024));
+    let bytes = [
+        "MESSAGE\nfirst:1\n",
+        &big,
+        "after:2\n",
+        &naming_lines(),
+        "\na\0b\0",
+    ]
+    .concat()
+    .into_bytes();
+    let bytes = [&bytes[..], NEXT].concat();
+    let (got, error) = every_chunking(|| Parser::new().skip_oversized(true), &bytes);
+    assert_eq!(error, None);
+    let mut headers = vec![("first", "1")];
+    headers.extend(naming_read());
+    let mut expected = vec![skipped(Command::Message, &headers, Limit::HeaderBytes)];
+    expected.extend(next_frame());
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn only_the_first_of_a_naming_header_counts_and_only_up_to_1_kib() {
+    let limits = Limits {
+        max_headers: 1,
+        ..Limits::DEFAULT
+    };
+    let bytes = [
+        "MESSAGE\nmessage-id:1\nx:y\nmessage-id:2\n".to_owned(),
+        // The first subscription is too long to keep, so none is (the second is not the frame's).
+        format!("subscription:{}\nsubscription:short\n", "s".repeat(1100)),
+        // 1024 octets of line is kept (its CR is not counted); 1025 is not.
+        format!("ack:{}\r\n", "a".repeat(1020)),
+        format!("destination:{}\n", "d".repeat(1013)),
+        "\n\0".to_owned(),
+    ]
+    .concat()
+    .into_bytes();
+    let (got, error) = every_chunking(|| skipper(limits), &bytes);
+    assert_eq!(error, None);
+    let ack = "a".repeat(1020);
+    assert_eq!(
+        got,
+        [skipped(
+            Command::Message,
+            &[("message-id", "1"), ("ack", &ack)],
+            Limit::Headers
+        )]
+    );
+}
+
+#[test]
+fn what_cannot_be_skipped_is_still_an_error() {
+    let many: String = (0..4).map(|i| format!("h{i}:v\n")).collect();
+    let cases: [(String, ParseError); 8] = [
+        // The command line itself is over the head limit: there is no frame to name.
+        (
+            "a".repeat(100),
+            ParseError::LimitExceeded(Limit::HeaderBytes),
+        ),
+        (
+            format!("MESSAGE{}\n\n\0", "x".repeat(100)),
+            ParseError::LimitExceeded(Limit::HeaderBytes),
+        ),
+        // A content-length too long to read: the end of the frame cannot be found.
+        (
+            format!("MESSAGE\n{many}content-length:{}1\n\n1\0", "0".repeat(1010)),
+            ParseError::LimitExceeded(Limit::Headers),
+        ),
+        (
+            format!("MESSAGE\n{many}content-length:x\n\n\0"),
+            ParseError::InvalidContentLength,
+        ),
+        (
+            format!("MESSAGE\n{many}content-length:1\n\n12\0"),
+            ParseError::MissingNul,
+        ),
+        (
+            format!("MESSAGE\n{many}subscription:a\\qb\n\n\0"),
+            ParseError::InvalidEscape,
+        ),
+        (
+            format!("MESSAGE\n{many}ack\n\n\0"),
+            ParseError::HeaderWithoutColon,
+        ),
+        (
+            format!("MESSAGE\n{many}x:a\rb\n\n\0"),
+            ParseError::BareCarriageReturn,
+        ),
+    ];
+    for (bytes, expected) in cases {
+        let (got, error) = every_chunking(|| skipper(SMALL), bytes.as_bytes());
+        assert_eq!((got, error), (vec![], Some(expected)), "{bytes:?}");
+    }
+}
+
+#[test]
+fn lines_past_a_limit_that_are_not_kept_are_not_read() {
+    // Malformed as they are, they would be errors in a frame within the limits.
+    let bytes = b"MESSAGE\na:1\nb:2\nc:3\nno colon\n\xff\xfe:x\nk:bad\\q\n:v\nack:1\n\n\0";
+    let (got, error) = every_chunking(|| skipper(SMALL), bytes);
+    assert_eq!(error, None);
+    assert_eq!(
+        got,
+        [skipped(
+            Command::Message,
+            &[("a", "1"), ("b", "2"), ("c", "3"), ("ack", "1")],
+            Limit::Headers
+        )]
+    );
+}
+
+#[test]
+fn lines_past_a_limit_are_read_as_far_as_a_naming_header_can_go() {
+    // A bare CR is an error in the first 1026 octets of a line (a naming header of 1024, its CR, and
+    // one octet to tell it is longer); after that it is not seen, however the line was cut. The long
+    // line crosses the 8 KiB head limit, so that line-by-line the skip starts with most of it read.
+    let line = |at: usize| format!("x:{}\r{}\n", "a".repeat(at - 2), "a".repeat(9000 - at));
+    for (at, error) in [
+        (1024, Some(ParseError::BareCarriageReturn)),
+        (1026, None),
+        (2000, None),
+    ] {
+        let bytes = ["MESSAGE\n", &line(at), "\n\0"].concat().into_bytes();
+        let (got, got_error) = every_chunking(|| Parser::new().skip_oversized(true), &bytes);
+        assert_eq!(got_error, error, "CR at {at}");
+        assert_eq!(got.len(), usize::from(error.is_none()));
+    }
+}
+
+#[test]
+fn naming_headers_follow_the_version_rules() {
+    let limits = Limits {
+        max_headers: 0,
+        ..Limits::DEFAULT
+    };
+    let bytes = b"MESSAGE\nsubscription: s\\c1 \nack:a\\rb\n\n\0";
+    let read = |version| every_chunking(|| skipper(limits).version(version), bytes);
+    // 1.0: no escapes, values trimmed.
+    assert_eq!(
+        read(V10),
+        (
+            vec![skipped(
+                Command::Message,
+                &[("subscription", "s\\c1"), ("ack", "a\\rb")],
+                Limit::Headers
+            )],
+            None
+        )
+    );
+    assert_eq!(
+        read(V12).0,
+        [skipped(
+            Command::Message,
+            &[("subscription", " s:1 "), ("ack", "a\rb")],
+            Limit::Headers
+        )]
+    );
+    assert_eq!(read(V11), (vec![], Some(ParseError::InvalidEscape)));
+}
+
+#[test]
+fn every_prefix_of_a_skipped_frame_is_partial() {
+    let bytes =
+        b"MESSAGE\r\na:1\r\nb:2\r\nc:3\r\nd:4\r\nack:x\r\ncontent-length:9\r\n\r\n1234\x005678\0";
+    for end in 0..bytes.len() {
+        let mut parser = skipper(SMALL);
+        parser.push(&bytes[..end]).unwrap();
+        assert_eq!(parser.next_item(), None, "prefix of {end} octets");
+        assert_eq!(parser.in_frame(), end > 0);
+        parser.push(&bytes[end..]).unwrap();
+        assert!(matches!(parser.next_item(), Some(Item::Skipped(s)) if s.limit == Limit::Headers));
+        assert!(!parser.in_frame());
+    }
+}
+
+#[test]
+fn a_skipped_connected_switches_no_version_and_reset_ends_a_skip() {
+    let limits = Limits {
+        max_headers: 0,
+        ..Limits::DEFAULT
+    };
+    let mut parser = skipper(limits);
+    parser.push(b"CONNECTED\nversion:1.0\n\n\0").unwrap();
+    assert!(
+        matches!(parser.next_item(), Some(Item::Skipped(s)) if s.command == Command::Connected)
+    );
+    assert_eq!(parser.current_version(), V12);
+
+    let mut parser = skipper(SMALL);
+    parser.push(b"MESSAGE\n\n123456789").unwrap();
+    assert!(parser.in_frame());
+    parser.reset();
+    parser.push(b"SEND\n\nabc\0").unwrap();
+    assert_eq!(
+        parser.next_item(),
+        Some(Item::Frame(Frame::new(Command::Send).body("abc")))
+    );
+}
+
+/// What [`Parser::buffered_bytes`] may reach while a frame is skipped.
+fn skip_memory_bound(limits: Limits) -> usize {
+    2 * limits.max_header_bytes + 12 * limits.max_headers + 8278
+}
+
+/// Pushes `chunks` (an iterator, so that a gigabyte need not exist at once) into `parser`, checking
+/// after each push that it holds no more than `bound`; returns the items.
+fn push_bounded<'a>(
+    parser: &mut Parser,
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+    bound: usize,
+) -> Vec<Item> {
+    let mut max_held = 0;
+    for chunk in chunks {
+        parser.push(chunk).unwrap();
+        max_held = max_held.max(parser.buffered_bytes());
+    }
+    assert!(max_held <= bound, "held {max_held} octets, bound {bound}");
+    std::iter::from_fn(|| parser.next_item()).collect()
+}
+
+#[test]
+fn a_gigabyte_body_is_skipped_within_the_limits() {
+    const GIB: usize = 1 << 30;
+    let limits = Limits {
+        max_body_bytes: 64 * 1024,
+        ..Limits::DEFAULT
+    };
+    assert!(skip_memory_bound(limits) <= memory_bound(limits));
+    let chunk = vec![b'x'; 64 * 1024];
+    let body = || std::iter::repeat_n(&chunk[..], GIB / chunk.len());
+    let head = format!("MESSAGE\nsubscription:s\ncontent-length:{GIB}\n\n");
+    for head in [head.as_str(), "MESSAGE\nsubscription:s\n\n"] {
+        let mut parser = skipper(limits);
+        let stream = std::iter::once(head.as_bytes())
+            .chain(body())
+            .chain([&b"\0"[..], NEXT]);
+        let got = push_bounded(&mut parser, stream, memory_bound(limits));
+        assert!(matches!(&got[0], Item::Skipped(s) if s.limit == Limit::BodyBytes));
+        assert_eq!(got[1..], next_frame());
+    }
+}
+
+#[test]
+fn a_head_of_megabytes_is_skipped_within_the_limits() {
+    let limits = Limits {
+        max_body_bytes: 64 * 1024,
+        ..Limits::DEFAULT
+    };
+    let many = "a:b\n".repeat(300_000);
+    let long = format!("long:{}\n", "x".repeat(5 << 20));
+    let naming = naming_lines();
+    for others in [&many, &long] {
+        let bytes = ["MESSAGE\n", others, &naming, "\na\0b\0"]
+            .concat()
+            .into_bytes();
+        let bytes = [&bytes[..], NEXT].concat();
+        for size in [7, 64 * 1024] {
+            let got = push_bounded(
+                &mut skipper(limits),
+                bytes.chunks(size),
+                memory_bound(limits),
+            );
+            let Item::Skipped(skipped) = &got[0] else {
+                panic!("not skipped: {:?}", got[0])
+            };
+            assert_eq!(skipped.headers.get("content-length"), Some("3"));
+            assert_eq!(got[1..], next_frame());
+        }
+    }
+}
+
+#[test]
+fn memory_while_skipping_stays_bounded_under_tiny_limits() {
+    let limits = Limits {
+        max_header_bytes: 16,
+        max_headers: 1,
+        max_body_bytes: 0,
+    };
+    // Every naming header at its longest (but content-length, so that the body goes to a NUL), after
+    // an endless line, then an endless body.
+    let naming: String = NAMING_HEADERS
+        .iter()
+        .filter(|name| **name != "content-length")
+        .map(|name| format!("{name}:{}\n", "v".repeat(1023 - name.len())))
+        .collect();
+    let bytes = [
+        "SEND\nx:",
+        &"y".repeat(100_000),
+        "\n",
+        &naming,
+        "\n",
+        &"b".repeat(100_000),
+    ]
+    .concat()
+    .into_bytes();
+    for size in [1, 13, 4096] {
+        let mut parser = skipper(limits);
+        let got = push_bounded(&mut parser, bytes.chunks(size), skip_memory_bound(limits));
+        assert!(got.is_empty() && parser.in_frame());
+        // Once the frame ends, the parser holds no more than its limits allow outside a skip.
+        parser.push(b"\0SEND\n\n").unwrap();
+        assert!(matches!(parser.next_item(), Some(Item::Skipped(_))));
+        assert!(parser.buffered_bytes() <= memory_bound(limits));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Errors
 
 #[test]
@@ -974,4 +1456,29 @@ fn lenient_before_version_keeps_undefined_escapes_until_the_version_is_known() {
     parser.reset();
     parser.push(bytes).unwrap();
     assert_eq!(parser.pending(), 1, "lenient again after a reset");
+}
+
+#[test]
+fn skip_only_skips_that_command_and_fails_on_the_others_at_once() {
+    use stomp_wasm::frame::{Limit, Limits};
+    let limits = Limits {
+        max_body_bytes: 4,
+        ..Limits::default()
+    };
+    // A MESSAGE over the limit is skipped.
+    let mut parser = Parser::with_limits(limits)
+        .skip_oversized(true)
+        .skip_only(Command::Message);
+    parser
+        .push(b"MESSAGE\nsubscription:0\ncontent-length:9\n\n123456789\0")
+        .unwrap();
+    assert!(matches!(parser.next_item(), Some(Item::Skipped(s)) if s.limit == Limit::BodyBytes));
+    // A SEND over it fails as soon as its content-length says so, before its body arrives.
+    let mut parser = Parser::with_limits(limits)
+        .skip_oversized(true)
+        .skip_only(Command::Message);
+    assert_eq!(
+        parser.push(b"SEND\ncontent-length:9\n\n"),
+        Err(ParseError::LimitExceeded(Limit::BodyBytes))
+    );
 }

@@ -3,8 +3,8 @@
 //! `wasm-pack test --headless --chrome -- --test rust_client` (scripts/test-all runs it).
 //!
 //! Only the public API: `Client`, its streams and futures. Waits are for conditions (an event, a
-//! message, a future); the one timer is a guard that turns a hang into a failure naming what was
-//! awaited. The broker-side close goes through the control server scripts/test-all runs
+//! message, a future, or a subscription's backlog, looked at every 10 ms); the one timer is a guard
+//! that turns a hang into a failure naming what was awaited. The broker-side close goes through the control server scripts/test-all runs
 //! (`POST http://127.0.0.1:15680/close-all`), which closes every connection of the broker.
 #![cfg(target_arch = "wasm32")]
 
@@ -348,7 +348,7 @@ async fn refusals_are_typed_errors() {
         Err(error @ Error::Command(CommandError::InvalidState { .. })) => {
             assert_eq!(
                 error.to_string(),
-                "send is not allowed while the client is inactive"
+                "There is no underlying STOMP connection: send is not allowed while the client is inactive"
             );
         }
         Err(other) => panic!("{other:?}"),
@@ -458,5 +458,348 @@ async fn dropping_a_subscription_unsubscribes_so_its_id_can_be_used_again() {
         );
     }
     drop(second);
+    within("deactivate()", client.deactivate()).await;
+}
+
+// ----- The subscription buffer (issue 20, defect 8) and acknowledgements (items 1 and 6) -----
+
+/// A bound that holds about a dozen of the messages below (a 100-byte body and RabbitMQ's
+/// headers: about 300 bytes each).
+const SMALL_BUFFER: usize = 4 * 1024;
+
+/// Resolves once `condition` holds (looked at every 10 ms), or panics naming `what` after the
+/// guard.
+async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    within(what, async {
+        while !condition() {
+            sleep(10).await.unwrap();
+        }
+    })
+    .await
+}
+
+/// The body of message `n`: "m-007", padded to 100 bytes.
+fn body(n: usize) -> String {
+    format!("m-{n:03}{}", ".".repeat(95))
+}
+
+fn number(message: &Message) -> usize {
+    let text = message.text().unwrap_or("");
+    text.get(2..5).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// Publishes messages 1 to `count` to `queue` (the last with a receipt) and waits for the
+/// receipt: then the broker holds every one.
+async fn publish_numbered(client: &Client, queue: &str, count: usize) {
+    for n in 1..count {
+        client.publish(Publish::new(queue, body(n))).unwrap();
+    }
+    within(
+        "the receipt of the last message",
+        client
+            .publish(Publish::new(queue, body(count)).with_receipt())
+            .unwrap(),
+    )
+    .await
+    .expect("receipted");
+}
+
+/// Subscribes a fresh consumer (another connection, `ack: auto`) to `queue`, and returns the
+/// numbers of the messages it gets, with whether each was redelivered, up to `sentinel` (left
+/// out).
+async fn fresh_consumer(queue: &str, sentinel: &str) -> Vec<(usize, bool)> {
+    let client = Client::new(config()).unwrap();
+    client.activate().unwrap();
+    let mut stream = client.subscribe(queue, &Headers::new()).unwrap();
+    let mut seen = Vec::new();
+    loop {
+        let message = next_message(&mut stream, "the fresh consumer's next message").await;
+        if message.text() == Some(sentinel) {
+            break;
+        }
+        seen.push((
+            number(&message),
+            message.header("redelivered") == Some("true"),
+        ));
+    }
+    drop(stream);
+    within("the fresh consumer's deactivate()", client.deactivate()).await;
+    seen
+}
+
+/// Every event already on `events`, taken.
+fn events_so_far(events: &mut Events) -> Vec<ClientEvent> {
+    std::iter::from_fn(|| events.try_next()).collect()
+}
+
+fn overflows(events: &[ClientEvent], id: &str) -> usize {
+    events
+        .iter()
+        .filter(|e| matches!(e, ClientEvent::SubscriptionOverflow { id: of } if of == id))
+        .count()
+}
+
+fn assert_no_connection_trouble(events: &[ClientEvent]) {
+    for event in events {
+        assert!(
+            !matches!(
+                event,
+                ClientEvent::StompError(_)
+                    | ClientEvent::SocketClosed(_)
+                    | ClientEvent::UnhandledMessage(_)
+            ),
+            "{event:?}"
+        );
+    }
+}
+
+/// A client with a small subscription buffer, connected.
+async fn small_buffer_client() -> (Client, Events) {
+    let client = Client::new(Config {
+        subscription_buffer_bytes: SMALL_BUFFER,
+        ..config()
+    })
+    .unwrap();
+    let mut events = client.events();
+    client.activate().unwrap();
+    connected(&mut events).await;
+    (client, events)
+}
+
+#[wasm_bindgen_test]
+async fn buffer_ack_client_keeps_every_message_and_a_dropped_subscription_gives_the_rest_back() {
+    let (client, mut events) = small_buffer_client().await;
+    let queue = unique("/queue/buffer-client");
+    publish_numbered(&client, &queue, 200).await;
+    let mut stream = client
+        .subscribe(&queue, &Headers::from([("ack", "client")]))
+        .unwrap();
+    // 200 unread, far over the bound: all kept (the issue: 150 dropped, then acknowledged unseen
+    // by the next cumulative ACK).
+    wait_until("all 200 messages in the buffer", || stream.backlog() == 200).await;
+    assert!(stream.backlog_bytes() > 10 * SMALL_BUFFER, "{stream:?}");
+    assert_eq!(stream.dropped(), 0);
+    assert_eq!(overflows(&events_so_far(&mut events), stream.id()), 1);
+
+    let mut last = None;
+    for n in 1..=100 {
+        let message = next_message(&mut stream, "a buffered message").await;
+        assert_eq!((number(&message), message.missed_before()), (n, 0));
+        last = Some(message);
+    }
+    // Cumulative: messages 1 to 100, nothing the application has not seen.
+    client.ack(&last.unwrap()).unwrap();
+    assert_eq!(stream.backlog(), 100);
+    // Dropped with 100 unread: one NACK (of the last: it covers 101 to 200), committed after the
+    // UNSUBSCRIBE, so that the broker gives them to the next consumer, not back to this one.
+    drop(stream);
+    let sentinel = "sentinel";
+    within(
+        "the sentinel's receipt",
+        client
+            .publish(Publish::new(&queue, sentinel).with_receipt())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(client.is_connected());
+
+    let seen = fresh_consumer(&queue, sentinel).await;
+    let numbers: Vec<usize> = seen.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        numbers,
+        (101..=200).collect::<Vec<_>>(),
+        "101 to 200, once each"
+    );
+    assert!(seen.iter().all(|(_, redelivered)| *redelivered), "{seen:?}");
+    assert_no_connection_trouble(&events_so_far(&mut events));
+    within("deactivate()", client.deactivate()).await;
+}
+
+#[wasm_bindgen_test]
+async fn buffer_client_individual_keeps_every_message_and_a_dropped_subscription_nacks_each() {
+    let (client, mut events) = small_buffer_client().await;
+    let queue = unique("/queue/buffer-individual");
+    publish_numbered(&client, &queue, 200).await;
+    let mut stream = client
+        .subscribe(&queue, &Headers::from([("ack", "client-individual")]))
+        .unwrap();
+    wait_until("all 200 messages in the buffer", || stream.backlog() == 200).await;
+    assert_eq!(stream.dropped(), 0);
+    assert_eq!(overflows(&events_so_far(&mut events), stream.id()), 1);
+    for n in 1..=10 {
+        let message = next_message(&mut stream, "a buffered message").await;
+        assert_eq!((number(&message), message.missed_before()), (n, 0));
+        client.ack(&message).unwrap();
+    }
+    // Ended holding 190 (the issue: they stayed delivered-unacknowledged until the connection
+    // closed): a NACK each, committed after the UNSUBSCRIBE. (Dropping it does the same.)
+    stream.unsubscribe(&Headers::new()).unwrap();
+    let sentinel = "sentinel";
+    within(
+        "the sentinel's receipt",
+        client
+            .publish(Publish::new(&queue, sentinel).with_receipt())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    // The first connection is still up: the fresh consumer gets them from the NACKs.
+    let seen = fresh_consumer(&queue, sentinel).await;
+    assert!(client.is_connected());
+    let mut numbers: Vec<usize> = seen.iter().map(|(n, _)| *n).collect();
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        (11..=200).collect::<Vec<_>>(),
+        "11 to 200, once each"
+    );
+    assert!(seen.iter().all(|(_, redelivered)| *redelivered), "{seen:?}");
+    assert_no_connection_trouble(&events_so_far(&mut events));
+    within("deactivate()", client.deactivate()).await;
+}
+
+#[wasm_bindgen_test]
+async fn buffer_ack_auto_drops_what_does_not_fit_and_says_so_in_the_stream() {
+    let (client, mut events) = small_buffer_client().await;
+    let queue = unique("/queue/buffer-auto");
+    publish_numbered(&client, &queue, 200).await;
+    let mut stream = client.subscribe(&queue, &Headers::new()).unwrap();
+    wait_until("all 200 messages kept or dropped", || {
+        stream.backlog() as u64 + stream.dropped() == 200
+    })
+    .await;
+    let kept = stream.backlog();
+    let dropped = stream.dropped();
+    assert!(
+        kept >= 2 && stream.backlog_bytes() <= SMALL_BUFFER,
+        "{stream:?}"
+    );
+    assert_eq!(overflows(&events_so_far(&mut events), stream.id()), 1);
+
+    // Half read: room again, and it is used (the issue: dropped until the stream was emptied).
+    for n in 1..=kept / 2 {
+        let message = next_message(&mut stream, "a kept message").await;
+        assert_eq!((number(&message), message.missed_before()), (n, 0));
+    }
+    within(
+        "the receipt of the message after",
+        client
+            .publish(Publish::new(&queue, "after").with_receipt())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    wait_until("the message after, kept", || {
+        stream.backlog() == kept - kept / 2 + 1
+    })
+    .await;
+    for n in kept / 2 + 1..=kept {
+        let message = next_message(&mut stream, "a kept message").await;
+        assert_eq!((number(&message), message.missed_before()), (n, 0));
+    }
+    // The gap is in the stream, where it was: the next message says how many were dropped.
+    let after = next_message(&mut stream, "the message after").await;
+    assert_eq!(after.text(), Some("after"));
+    assert_eq!(after.missed_before(), dropped);
+    assert_eq!(kept as u64 + dropped, 200);
+    assert_eq!(stream.dropped(), dropped, "nothing dropped since");
+    assert_no_connection_trouble(&events_so_far(&mut events));
+    drop(stream);
+    within("deactivate()", client.deactivate()).await;
+}
+
+#[wasm_bindgen_test]
+async fn ack_of_a_message_of_an_ended_connection_is_stale_and_the_broker_redelivers_it() {
+    let client = Client::new(config()).unwrap();
+    let mut events = client.events();
+    client.activate().unwrap();
+    connected(&mut events).await;
+    let queue = unique("/queue/stale");
+    let mut jobs = client
+        .subscribe(&queue, &Headers::from([("ack", "client-individual")]))
+        .unwrap();
+    within(
+        "the job's receipt",
+        client
+            .publish(Publish::new(&queue, "job").with_receipt())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let old = next_message(&mut jobs, "the job").await;
+    client.force_disconnect().unwrap();
+    connected(&mut events).await;
+    // Its connection ended: nothing is sent (RabbitMQ would apply the delivery tag to another
+    // message of the new connection).
+    assert_eq!(
+        client.ack(&old),
+        Err(Error::Command(CommandError::StaleAck))
+    );
+    assert_eq!(
+        client.nack(&old),
+        Err(Error::Command(CommandError::StaleAck))
+    );
+    // RabbitMQ kept it: redelivered on the restored subscription, and this one can be settled.
+    let again = next_message(&mut jobs, "the job, redelivered").await;
+    assert_eq!(again.text(), Some("job"));
+    assert_eq!(again.header("redelivered"), Some("true"));
+    client.ack(&again).unwrap();
+    drop(jobs);
+    // Acknowledged: a fresh consumer gets the sentinel first.
+    within(
+        "the sentinel's receipt",
+        client
+            .publish(Publish::new(&queue, "sentinel").with_receipt())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    within("deactivate()", client.deactivate()).await;
+    assert_eq!(fresh_consumer(&queue, "sentinel").await, []);
+}
+
+#[wasm_bindgen_test]
+async fn ack_of_an_auto_message_is_refused_and_the_connection_stays_up() {
+    let client = Client::new(config()).unwrap();
+    let mut events = client.events();
+    client.activate().unwrap();
+    connected(&mut events).await;
+    let queue = unique("/queue/auto-ack");
+    let mut stream = client.subscribe(&queue, &Headers::new()).unwrap();
+    within(
+        "the receipt",
+        client
+            .publish(Publish::new(&queue, "one").with_receipt())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let message = next_message(&mut stream, "the message").await;
+    let id = stream.id().to_owned();
+    // Nothing to acknowledge: nothing sent (RabbitMQ would close the connection on it).
+    assert_eq!(
+        client.ack(&message),
+        Err(Error::Command(CommandError::AutoAck(id.clone())))
+    );
+    assert_eq!(
+        client.nack(&message),
+        Err(Error::Command(CommandError::AutoAck(id)))
+    );
+    within(
+        "a receipt after",
+        client
+            .publish(Publish::new(&queue, "two").with_receipt())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        next_message(&mut stream, "the next message").await.text(),
+        Some("two")
+    );
+    assert!(client.is_connected());
+    assert_no_connection_trouble(&events_so_far(&mut events));
+    drop(stream);
     within("deactivate()", client.deactivate()).await;
 }

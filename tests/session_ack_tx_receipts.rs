@@ -4,7 +4,7 @@
 mod session_support;
 
 use session_support::{assert_frame, headers, Harness};
-use stomp_wasm::frame::{Command, Frame, Headers, Version};
+use stomp_wasm::frame::{Command, Frame, Headers};
 use stomp_wasm::session::{
     AckTarget, CommandError, Event, ReceiptError, SendOptions, SendOutcome, State,
 };
@@ -18,6 +18,7 @@ fn with_subscription(version: &str) -> Harness {
             h.now,
             "/queue/work",
             &headers(&[("ack", "client-individual")]),
+            false,
         )
         .unwrap();
     h.pump();
@@ -39,6 +40,7 @@ fn target(ack: Option<&str>) -> AckTarget {
         ack: ack.map(str::to_owned),
         message_id: "m-7".into(),
         subscription: "sub-0".into(),
+        connection: None,
     }
 }
 
@@ -58,7 +60,7 @@ fn send(h: &mut Harness, pairs: &[(&str, &str)]) -> Result<SendOutcome, CommandE
         SendOptions::default(),
     );
     h.pump();
-    result
+    result.map(|accepted| accepted.outcome)
 }
 
 // ----- ACK / NACK -----
@@ -67,7 +69,7 @@ fn send(h: &mut Harness, pairs: &[(&str, &str)]) -> Result<SendOutcome, CommandE
 fn ack_under_1_2_carries_the_messages_ack_header_as_id() {
     let mut h = with_subscription("1.2");
     let message = deliver(&mut h, "m-7", Some("a-7"));
-    let target = AckTarget::of(&message);
+    let target = AckTarget::of(&message, h.session.connection());
     assert_eq!(
         h.session.ack(h.now, target.clone(), &Headers::new()),
         Ok(SendOutcome::Sent)
@@ -89,7 +91,11 @@ fn ack_under_1_1_carries_message_id_and_subscription() {
     let mut h = with_subscription("1.1");
     let message = deliver(&mut h, "m-7", None);
     h.session
-        .ack(h.now, AckTarget::of(&message), &Headers::new())
+        .ack(
+            h.now,
+            AckTarget::of(&message, h.session.connection()),
+            &Headers::new(),
+        )
         .unwrap();
     assert_frame(
         &one_frame(&mut h),
@@ -97,7 +103,11 @@ fn ack_under_1_1_carries_message_id_and_subscription() {
         &[("message-id", "m-7"), ("subscription", "sub-0")],
     );
     h.session
-        .nack(h.now, AckTarget::of(&message), &Headers::new())
+        .nack(
+            h.now,
+            AckTarget::of(&message, h.session.connection()),
+            &Headers::new(),
+        )
         .unwrap();
     assert_frame(
         &one_frame(&mut h),
@@ -124,12 +134,19 @@ fn ack_under_1_0_carries_the_message_id_only_and_nack_is_an_error() {
     let mut h = with_subscription("1.0");
     let message = deliver(&mut h, "m-7", None);
     h.session
-        .ack(h.now, AckTarget::of(&message), &Headers::new())
+        .ack(
+            h.now,
+            AckTarget::of(&message, h.session.connection()),
+            &Headers::new(),
+        )
         .unwrap();
     assert_frame(&one_frame(&mut h), Command::Ack, &[("message-id", "m-7")]);
     assert_eq!(
-        h.session
-            .nack(h.now, AckTarget::of(&message), &Headers::new()),
+        h.session.nack(
+            h.now,
+            AckTarget::of(&message, h.session.connection()),
+            &Headers::new()
+        ),
         Err(CommandError::NackUnsupported)
     );
     h.pump();
@@ -186,62 +203,135 @@ fn ack_inside_a_transaction_carries_the_transaction_header() {
 }
 
 #[test]
-fn queued_ack_takes_the_form_of_the_version_negotiated_later() {
+fn an_ack_of_a_message_of_an_ended_connection_is_never_sent() {
+    // Issue 20.1: RabbitMQ's delivery tags restart per connection, so a stale ACK would apply to
+    // another message of the new connection.
     let mut h = with_subscription("1.2");
-    let message = deliver(&mut h, "m-7", Some("a-7"));
+    let first = deliver(&mut h, "m-1", Some("1"));
+    let stamp = h.session.connection();
     h.broker_close(1006);
+    // While reconnecting: refused, nothing queued.
     assert_eq!(
         h.session
-            .ack(h.now, AckTarget::of(&message), &Headers::new()),
-        Ok(SendOutcome::Queued)
+            .ack(h.now, AckTarget::of(&first, stamp), &Headers::new()),
+        Err(CommandError::StaleAck)
     );
+    assert_eq!(h.session.queued(), (0, 0));
     h.advance(1_000);
-    h.accept(Some("1.1"), None);
-    let frames = h.sent_frames();
-    assert_eq!(frames[0].command, Command::Subscribe);
-    assert_frame(
-        &frames[1],
-        Command::Ack,
-        &[("message-id", "m-7"), ("subscription", "sub-0")],
+    h.accept(Some("1.2"), Some("0,0"));
+    h.clear();
+    let second = deliver(&mut h, "m-2", Some("1"));
+    // After the reconnect: the old message's ACK is refused, the new one's goes out.
+    assert_eq!(
+        h.session
+            .ack(h.now, AckTarget::of(&first, stamp), &Headers::new()),
+        Err(CommandError::StaleAck)
     );
+    assert_eq!(
+        h.session
+            .nack(h.now, AckTarget::of(&first, stamp), &Headers::new()),
+        Err(CommandError::StaleAck)
+    );
+    assert_eq!(
+        h.session.ack(
+            h.now,
+            AckTarget::of(&second, h.session.connection()),
+            &Headers::new()
+        ),
+        Ok(SendOutcome::Sent)
+    );
+    h.pump();
+    assert_eq!(h.sent_commands(), [Command::Ack]);
 }
 
 #[test]
-fn queued_nack_meeting_a_1_0_broker_is_discarded_and_reported() {
+fn an_ack_by_id_goes_to_the_current_connection_and_needs_one() {
     let mut h = with_subscription("1.2");
     h.broker_close(1006);
+    assert_eq!(
+        h.session.ack(h.now, target(Some("a-7")), &Headers::new()),
+        Err(CommandError::NotConnected)
+    );
+    h.advance(1_000);
+    h.accept(Some("1.2"), Some("0,0"));
+    h.clear();
+    assert_eq!(
+        h.session.ack(h.now, target(Some("a-7")), &Headers::new()),
+        Ok(SendOutcome::Sent)
+    );
+    assert_frame(&one_frame(&mut h), Command::Ack, &[("id", "a-7")]);
+}
+
+#[test]
+fn an_ack_of_an_auto_ack_subscriptions_message_is_refused_and_never_sent() {
+    // Issue 20.6: RabbitMQ closes the connection on it.
+    let mut h = with_subscription("1.2");
+    let auto = h
+        .session
+        .subscribe(h.now, "/queue/auto", &Headers::new(), false)
+        .unwrap();
+    h.pump();
+    h.clear();
+    h.broker_message(&auto, "m-9", None);
+    let Some(Event::Message {
+        frame, connection, ..
+    }) = h.events().pop()
+    else {
+        panic!("no message");
+    };
+    for result in [
+        h.session
+            .ack(h.now, AckTarget::of(&frame, connection), &Headers::new()),
+        h.session
+            .nack(h.now, AckTarget::of(&frame, connection), &Headers::new()),
+    ] {
+        assert_eq!(result, Err(CommandError::AutoAck(auto.clone())));
+    }
+    h.pump();
+    assert!(h.sent_frames().is_empty());
+    assert_eq!(h.session.state(), State::Connected);
+}
+
+#[test]
+fn acks_waiting_behind_backpressure_are_dropped_with_their_connection() {
+    let mut h = Harness::with(|c| c.max_buffered_bytes = 100);
+    h.connected();
     h.session
-        .nack(
+        .subscribe(
             h.now,
-            target(Some("a-7")),
-            &headers(&[("receipt", "r-nack")]),
+            "/queue/work",
+            &headers(&[("ack", "client-individual")]),
+            false,
         )
         .unwrap();
-    h.advance(1_000);
-    h.clear();
-    h.accept(Some("1.0"), None);
-    assert_eq!(h.sent_commands(), [Command::Subscribe]);
-    let events = h.events_but_states();
+    h.pump();
+    let message = deliver(&mut h, "m-1", Some("1"));
+    // The transport reports itself full: the ACK waits.
+    h.session.handle_buffered(h.now, Some(1_000));
     assert_eq!(
-        &events[..2],
-        [
-            Event::ReceiptFailed {
-                id: "r-nack".into(),
-                error: ReceiptError::Discarded
-            },
-            Event::QueueDiscarded {
-                frames: 1,
-                sends: 0
-            },
-        ]
+        h.session.ack(
+            h.now,
+            AckTarget::of(&message, h.session.connection()),
+            &Headers::new()
+        ),
+        Ok(SendOutcome::Queued)
     );
-    assert!(matches!(
-        events[2],
-        Event::Connected {
-            version: Version::V1_0,
-            ..
-        }
-    ));
+    h.clear();
+    h.broker_close(1006);
+    assert!(h.events().contains(&Event::AcksDropped { count: 1 }));
+    assert_eq!(h.session.queued(), (0, 0));
+    h.advance(1_000);
+    h.accept(Some("1.2"), Some("0,0"));
+    assert_eq!(h.sent_commands(), [Command::Subscribe]);
+}
+
+#[test]
+fn a_nack_under_1_0_is_refused() {
+    let mut h = with_subscription("1.0");
+    assert_eq!(
+        h.session.nack(h.now, target(Some("a-7")), &Headers::new()),
+        Err(CommandError::NackUnsupported)
+    );
 }
 
 // ----- transactions -----
@@ -416,6 +506,7 @@ fn receipt_resolves_the_frame_that_asked_for_it() {
     assert_eq!(
         h.events(),
         [Event::Receipt {
+            ticket: Some(1),
             id: "r-1".into(),
             frame: Frame::new(Command::Receipt).header("receipt-id", "r-1"),
         }]
@@ -434,7 +525,9 @@ fn any_command_may_ask_for_a_receipt() {
     let r = |id| headers(&[("receipt", id)]);
     let now = h.now;
     let s = &mut h.session;
-    let sub = s.subscribe(now, "/topic/x", &r("r-subscribe")).unwrap();
+    let sub = s
+        .subscribe(now, "/topic/x", &r("r-subscribe"), false)
+        .unwrap();
     s.unsubscribe(now, &sub, &r("r-unsubscribe")).unwrap();
     let tx = s.begin(now, None, &r("r-begin")).unwrap();
     s.commit(now, &tx, &r("r-commit")).unwrap();
@@ -488,6 +581,7 @@ fn receipt_times_out_exactly_at_receipt_timeout() {
     assert_eq!(
         h.events(),
         [Event::ReceiptFailed {
+            ticket: Some(1),
             id: "r-1".into(),
             error: ReceiptError::Timeout
         }]
@@ -540,10 +634,12 @@ fn pending_receipts_fail_with_connection_lost_when_the_transport_closes() {
         failed,
         [
             Event::ReceiptFailed {
+                ticket: Some(1),
                 id: "r-1".into(),
                 error: ReceiptError::ConnectionLost
             },
             Event::ReceiptFailed {
+                ticket: Some(3),
                 id: "r-3".into(),
                 error: ReceiptError::ConnectionLost
             },
@@ -561,17 +657,21 @@ fn error_naming_a_receipt_fails_that_receipt_and_the_rest_are_lost() {
         .header("receipt-id", "r-2")
         .header("message", "no such queue");
     h.broker_send(error.clone());
+    // The broker closes after an ERROR that ends the connection; the session follows it.
+    h.broker_close(1000);
     let events = h.events_but_states();
     assert_eq!(
         &events[..4],
         [
             Event::ReceiptFailed {
+                ticket: Some(2),
                 id: "r-2".into(),
                 error: ReceiptError::Error(error.clone())
             },
             Event::StompError(error),
-            session_support::closed_by_client(),
+            Event::TransportClosed(session_support::close_info(1000)),
             Event::ReceiptFailed {
+                ticket: Some(1),
                 id: "r-1".into(),
                 error: ReceiptError::ConnectionLost
             },
@@ -600,7 +700,7 @@ fn a_receipt_id_can_be_pending_only_once() {
     );
     assert_eq!(
         h.session
-            .subscribe(h.now, "/a", &headers(&[("receipt", "r-1")])),
+            .subscribe(h.now, "/a", &headers(&[("receipt", "r-1")]), false),
         Err(CommandError::DuplicateReceipt("r-1".into()))
     );
     h.broker_receipt("r-1");

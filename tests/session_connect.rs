@@ -6,7 +6,8 @@ mod session_support;
 use session_support::{assert_frame, close_info, config, headers, Harness, URL};
 use stomp_wasm::frame::{Command, EncodeError, Frame, ParseError, Version};
 use stomp_wasm::session::{
-    Action, CommandError, ConnectFailure, Event, HostHeader, NegotiatedHeartbeat, Session, State,
+    Action, CloseReason, CommandError, ConnectFailure, Event, HostHeader, NegotiatedHeartbeat,
+    SendOptions, Session, State,
 };
 
 #[test]
@@ -48,7 +49,7 @@ fn host_header_can_be_the_url_host() {
 }
 
 #[test]
-fn connect_frame_carries_login_passcode_heart_beat_then_custom_headers() {
+fn connect_frame_carries_the_custom_headers_then_login_passcode_heart_beat_in_stompjs_order() {
     let mut h = Harness::with(|c| {
         c.host = HostHeader::FromUrl;
         c.login = Some("guest".into());
@@ -63,13 +64,13 @@ fn connect_frame_carries_login_passcode_heart_beat_then_custom_headers() {
         &connect,
         Command::Connect,
         &[
+            ("client-id", "web-1"),
+            ("x-tenant", "acme"),
             ("accept-version", "1.2,1.1,1.0"),
             ("host", "broker.test"),
             ("login", "guest"),
             ("passcode", "s3cret"),
             ("heart-beat", "4000,6000"),
-            ("client-id", "web-1"),
-            ("x-tenant", "acme"),
         ],
     );
 }
@@ -86,9 +87,9 @@ fn custom_connect_header_replaces_the_one_the_session_writes() {
         &connect,
         Command::Connect,
         &[
-            ("accept-version", "1.2,1.1,1.0"),
             ("host", "/"),
             ("heart-beat", "0,0"),
+            ("accept-version", "1.2,1.1,1.0"),
         ],
     );
 }
@@ -177,10 +178,19 @@ fn connect_refuses_connect_headers_that_cannot_be_written() {
 }
 
 #[test]
-fn connect_without_a_broker_url_is_an_error() {
+fn connect_without_a_broker_url_asks_for_a_transport_anyway() {
+    // Issue 19.8: stompjs reads `brokerURL` after `beforeConnect`; a driver may learn it before it
+    // opens the transport, and reports the failure if there is still none.
     let mut session = Session::new(stomp_wasm::session::Config::default());
-    assert_eq!(session.connect(0), Err(CommandError::NoBrokerUrl));
-    assert_eq!(session.state(), State::Inactive);
+    assert_eq!(session.connect(0), Ok(()));
+    assert_eq!(session.state(), State::Connecting);
+    assert_eq!(
+        session.poll_action(),
+        Some(Action::Open {
+            index: 0,
+            url: String::new()
+        })
+    );
 }
 
 #[test]
@@ -221,6 +231,7 @@ fn connected_reports_version_heartbeat_session_and_server() {
         version,
         heartbeat,
         headers,
+        ..
     } = connected
     else {
         unreachable!()
@@ -325,7 +336,7 @@ fn error_before_connected_is_a_failed_attempt_carrying_the_frame() {
     received
         .headers
         .push("content-length", &error.body.len().to_string());
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(h.actions(), [Action::Close(CloseReason::Normal)]);
     assert_eq!(
         h.events(),
         [
@@ -378,7 +389,7 @@ fn garbage_before_connected_is_a_protocol_error_and_a_failed_attempt() {
     h.open_and_read_connect();
     h.clear();
     h.broker_bytes(b"HELLO\n\n\0");
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(h.actions(), [Action::Close(CloseReason::Normal)]);
     let events = h.events_but_states();
     assert_eq!(
         &events[..3],
@@ -415,7 +426,10 @@ fn connection_timeout_closes_and_counts_as_a_failed_attempt() {
     assert_eq!(h.session.state(), State::Connecting);
     assert!(h.actions().is_empty());
     h.advance(1);
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(
+        h.actions(),
+        [Action::Close(CloseReason::CommunicationFailure)]
+    );
     assert_eq!(
         h.events(),
         [
@@ -451,7 +465,7 @@ fn connection_timeout_counts_even_if_the_transport_never_opens() {
                 index: 0,
                 url: URL.into()
             },
-            Action::Close
+            Action::Close(CloseReason::CommunicationFailure)
         ]
     );
     assert!(h
@@ -530,7 +544,7 @@ fn connect_headers_made_unwritable_by_set_config_fail_that_attempt() {
     h.clear();
     h.open();
     assert!(h.sent_frames().is_empty());
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(h.actions(), [Action::Close(CloseReason::Normal)]);
     assert!(matches!(
         h.events_but_states().get(1),
         Some(Event::ConnectFailed(ConnectFailure::InvalidConnectHeaders(
@@ -556,7 +570,7 @@ fn connected_naming_a_version_not_offered_is_a_failed_attempt() {
         h.accept(named, None);
         assert_eq!(h.session.state(), State::Reconnecting, "{named:?}");
         assert_eq!(h.session.version(), None);
-        assert!(h.actions().contains(&Action::Close));
+        assert!(h.actions().contains(&Action::Close(CloseReason::Normal)));
         let events = h.events_but_states();
         assert!(
             events.contains(&Event::ConnectFailed(ConnectFailure::VersionNotOffered {
@@ -581,7 +595,10 @@ fn connected_without_version_is_fine_when_1_0_was_offered() {
 fn a_second_connected_never_changes_the_escaping_mid_session() {
     let mut h = Harness::new(config());
     h.connected();
-    let id = h.session.subscribe(h.now, "/q", &headers(&[])).unwrap();
+    let id = h
+        .session
+        .subscribe(h.now, "/q", &headers(&[]), false)
+        .unwrap();
     h.pump();
     h.clear();
     // A second CONNECTED naming 1.0, and a 1.2-escaped MESSAGE after it in the same chunk.
@@ -637,22 +654,48 @@ fn after_connected_an_undefined_escape_is_still_a_protocol_error() {
 }
 
 #[test]
-fn a_subscription_made_under_1_2_must_be_writable_in_every_offered_version() {
-    // Issue #11 point 13: made while connected under 1.2, it was silently not re-sent to a 1.1
-    // broker. It is now refused when made, as it would be while disconnected.
-    let mut h = Harness::with(|c| c.accept_versions = vec![Version::V1_2, Version::V1_1]);
-    h.connected();
-    assert_eq!(
+fn headers_are_checked_against_the_negotiated_version_then_the_last_then_the_strictest_offered() {
+    // Issue 19.14: the default offers 1.0 too, yet connected under 1.2 a SUBSCRIBE (as a SEND)
+    // escapes what 1.2 escapes, and while reconnecting the last negotiated version decides.
+    let awkward = headers(&[("x-note", "a\rb\nc"), ("x:colon", "v")]);
+    let mut h = Harness::new(config());
+    h.start();
+    // Before the first CONNECTED: the strictest offered version (1.0) cannot write them.
+    // The error names the header.
+    assert!(matches!(
+        h.session.subscribe(h.now, "/q", &awkward, false),
+        Err(CommandError::Header(name, _)) if name == "x-note"
+    ));
+    assert!(matches!(
         h.session
-            .subscribe(h.now, "/q", &headers(&[("x-note", "a\rb")])),
-        Err(CommandError::Encode(EncodeError::Unrepresentable {
-            in_value: true,
-            byte: b'\r'
-        }))
-    );
+            .send(h.now, "/q", &awkward, Vec::new(), SendOptions::default()),
+        Err(CommandError::Header(name, _)) if name == "x-note"
+    ));
+    h.accept(Some("1.2"), Some("0,0"));
+    h.clear();
+    let id = h.session.subscribe(h.now, "/q", &awkward, false).unwrap();
+    h.session
+        .send(h.now, "/q", &awkward, Vec::new(), SendOptions::default())
+        .unwrap();
     h.pump();
-    assert!(h.sent_frames().is_empty());
-    assert_eq!(h.session.subscription_ids().count(), 0);
+    let frames = h.sent_frames();
+    assert_eq!(frames.len(), 2);
+    for frame in &frames {
+        assert_eq!(frame.headers.get("x-note"), Some("a\rb\nc"));
+        assert_eq!(frame.headers.get("x:colon"), Some("v"));
+    }
+    // While reconnecting after a 1.2 connection: accepted (queued) alike, sent escaped.
+    h.broker_close(1006);
+    assert!(h
+        .session
+        .send(h.now, "/q", &awkward, Vec::new(), SendOptions::default())
+        .is_ok());
+    h.advance(1_000);
+    h.clear();
+    h.accept(Some("1.2"), Some("0,0"));
+    let frames = h.sent_frames();
+    assert_eq!(frames[0].headers.get("id"), Some(id.as_str()));
+    assert_eq!(frames[1].headers.get("x-note"), Some("a\rb\nc"));
 }
 
 #[test]
@@ -666,9 +709,13 @@ fn a_re_subscribe_that_cannot_be_written_is_reported_lost() {
             h.now,
             "/q",
             &headers(&[("x-note", "a\rb"), ("receipt", "r-sub")]),
+            false,
         )
         .unwrap();
-    let kept = h.session.subscribe(h.now, "/k", &headers(&[])).unwrap();
+    let kept = h
+        .session
+        .subscribe(h.now, "/k", &headers(&[]), false)
+        .unwrap();
     let mut changed = h.session.config().clone();
     changed.accept_versions = vec![Version::V1_1];
     h.session.set_config(changed);
@@ -686,6 +733,7 @@ fn a_re_subscribe_that_cannot_be_written_is_reported_lost() {
         }
     }));
     assert!(events.contains(&Event::ReceiptFailed {
+        ticket: None,
         id: "r-sub".into(),
         error: stomp_wasm::session::ReceiptError::Discarded
     }));
@@ -720,7 +768,7 @@ fn errors_have_messages_built_without_fmt_that_display_writes() {
     };
     assert_eq!(
         refused.message(),
-        "subscribe is not allowed while the client is disconnecting"
+        "There is no underlying STOMP connection: subscribe is not allowed while the client is disconnecting"
     );
     assert_eq!(
         CommandError::DuplicateReceipt("r-1".into()).message(),

@@ -6,7 +6,7 @@ mod session_support;
 use session_support::Harness;
 use stomp_wasm::frame::Command;
 use stomp_wasm::frame::Headers;
-use stomp_wasm::session::{Action, Event, NegotiatedHeartbeat, SendOptions, State};
+use stomp_wasm::session::{Action, CloseReason, Event, NegotiatedHeartbeat, SendOptions, State};
 
 /// A harness whose CONNECT offers `cx,cy`, connected at t=0 with the broker's `sx,sy`.
 fn connected(cx: u64, cy: u64, broker: &str) -> Harness {
@@ -133,7 +133,10 @@ fn heartbeat_lost_just_after_tolerance_not_at_it() {
     assert_eq!(h.session.state(), State::Connected);
     assert!(h.events().is_empty());
     h.advance(1);
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(
+        h.actions(),
+        [Action::Close(CloseReason::CommunicationFailure)]
+    );
     assert_eq!(
         h.events(),
         [
@@ -150,6 +153,41 @@ fn heartbeat_lost_just_after_tolerance_not_at_it() {
             },
         ]
     );
+}
+
+#[test]
+fn a_late_liveness_check_gives_the_broker_one_interval_to_be_heard() {
+    // The deadline is 2_001; the check runs only at 2_500 (the client was asleep): no verdict yet,
+    // the broker's bytes waiting in the event loop may arrive first.
+    let mut h = connected(0, 1_000, "1000,0");
+    h.wake_late(2_500);
+    assert_eq!(h.session.state(), State::Connected);
+    assert!(h.events().is_empty());
+    assert_eq!(h.session.poll_timeout(), Some(3_500));
+    h.broker_bytes(b"\n");
+    assert_eq!(
+        h.session.poll_timeout(),
+        Some(4_501),
+        "heard: the usual deadline again"
+    );
+    // Silent again: a punctual check loses the connection at once, and so does a second late one
+    // inside one silence after its grace ran out.
+    h.advance_to(4_501);
+    assert_eq!(h.session.state(), State::Reconnecting);
+
+    let mut h = connected(0, 1_000, "1000,0");
+    h.wake_late(2_500);
+    h.wake_late(3_900); // late again, past the grace: the grace is spent
+    assert!(h
+        .events()
+        .contains(&Event::HeartbeatLost { last_received: 0 }));
+}
+
+#[test]
+fn a_check_late_by_less_than_the_threshold_is_punctual() {
+    let mut h = connected(0, 1_000, "1000,0");
+    h.wake_late(2_001 + 99);
+    assert_eq!(h.session.state(), State::Reconnecting);
 }
 
 #[test]

@@ -5,7 +5,7 @@ mod session_support;
 
 use session_support::{closed_by_client, Harness};
 use stomp_wasm::frame::Headers;
-use stomp_wasm::session::{Action, CloseInfo, Event, State};
+use stomp_wasm::session::{Action, CloseInfo, CloseReason, Event, State};
 
 fn discarded() -> Event {
     Event::TransportClosed(CloseInfo {
@@ -48,7 +48,10 @@ fn connect_while_disconnecting_starts_again_once_the_receipt_ends_the_disconnect
     assert!(h.actions().is_empty());
     h.advance(50);
     h.broker_receipt("rcpt-0");
-    assert_eq!(h.actions(), [Action::Close, open_action()]);
+    assert_eq!(
+        h.actions(),
+        [Action::Close(CloseReason::Normal), open_action()]
+    );
     assert_eq!(
         h.events(),
         [
@@ -74,7 +77,13 @@ fn connect_while_disconnecting_starts_again_after_a_disconnect_timeout_or_a_clos
     let mut h = disconnecting();
     h.session.connect(h.now).unwrap();
     h.advance(5_000);
-    assert_eq!(h.actions(), [Action::Close, open_action()]);
+    assert_eq!(
+        h.actions(),
+        [
+            Action::Close(CloseReason::CommunicationFailure),
+            open_action()
+        ]
+    );
     assert!(h
         .events()
         .contains(&Event::Disconnected { confirmed: false }));
@@ -144,7 +153,11 @@ fn forced_disconnect_reports_a_discarded_socket_and_an_unconfirmed_disconnect() 
         h.clear();
         h.session.disconnect(h.now, true).unwrap();
         h.pump();
-        assert_eq!(h.actions(), [Action::Close], "setup {setup}");
+        assert_eq!(
+            h.actions(),
+            [Action::Close(CloseReason::Forced)],
+            "setup {setup}"
+        );
         let events = h.events_but_states();
         assert_eq!(
             events,
@@ -203,7 +216,9 @@ fn wants_active_follows_the_last_of_connect_and_disconnect() {
     h.start();
     h.accept(Some("1.2"), None);
     assert!(h.session.wants_active());
-    h.session.subscribe(h.now, "/q", &Headers::new()).unwrap();
+    h.session
+        .subscribe(h.now, "/q", &Headers::new(), false)
+        .unwrap();
     h.session.disconnect(h.now, false).unwrap();
     h.session.connect(h.now).unwrap();
     h.session.disconnect(h.now, false).unwrap();
@@ -263,7 +278,7 @@ fn the_first_input_after_suspend_after_takes_the_app_as_suspended() {
     h.now = 6_000;
     h.session.handle_timeout(h.now);
     h.pump();
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(h.actions(), [Action::Close(CloseReason::Normal)]);
     assert_eq!(
         h.events(),
         [
@@ -301,7 +316,7 @@ fn a_publish_at_thaw_is_queued_not_written_to_the_dead_socket() {
         )
         .unwrap();
     h.pump();
-    assert_eq!(outcome, stomp_wasm::session::SendOutcome::Queued);
+    assert_eq!(outcome.outcome, stomp_wasm::session::SendOutcome::Queued);
     assert!(h.sent_frames().is_empty());
     assert_eq!(h.events_but_states(), [suspended_close()]);
     h.session.handle_app_shown(h.now);
@@ -321,7 +336,7 @@ fn every_kind_of_input_notices_the_suspension_first() {
             let _ = h.session.reconnect_now(h.now);
         }),
         ("subscribe", |h| {
-            let _ = h.session.subscribe(h.now, "/q", &Headers::new());
+            let _ = h.session.subscribe(h.now, "/q", &Headers::new(), false);
         }),
         ("handle_app_hidden", |h| h.session.handle_app_hidden(h.now)),
         ("drop_connection", |h| h.session.drop_connection(h.now)),

@@ -3,8 +3,9 @@
 //! - at most one transport exists (the harness refuses a second `Open`, and bytes without a transport);
 //! - nothing but CONNECT reaches the broker before its CONNECTED;
 //! - `poll_timeout()` is never in the past after a step;
-//! - the offline queue stays within `max_queued_frames` and `max_queued_bytes`;
-//! - every receipt asked for settles exactly once (one `Receipt` or `ReceiptFailed`);
+//! - at-least-once frames stay within `max_unconfirmed_bytes`;
+//! - every receipt asked for settles exactly once (one `Receipt`, `ReceiptFailed`, or the
+//!   `SendFailed` of its publish);
 //! - the state agrees with the transport the driver holds, and every `StateChanged` starts from the
 //!   state the session was in;
 //! - the same inputs give the same events (the session is deterministic).
@@ -274,7 +275,7 @@ impl Run {
                     headers.push("id", &format!("own-{id}"));
                 }
                 headers.push("ack", "client");
-                let result = self.h.session.subscribe(now, "/topic/p", &headers);
+                let result = self.h.session.subscribe(now, "/topic/p", &headers, false);
                 self.asked(receipt, result);
             }
             Op::Unsubscribe { pick, receipt } => {
@@ -309,6 +310,7 @@ impl Run {
                     ack: Some("a-1".into()),
                     message_id: "m-1".into(),
                     subscription: "sub-0".into(),
+                    connection: None,
                 };
                 let result = if nack {
                     self.h.session.nack(now, target, &headers)
@@ -423,9 +425,11 @@ impl Run {
 
     fn check(&mut self) {
         let config = self.h.session.config();
-        let (frames, bytes) = self.h.session.queued();
-        assert!(frames <= config.max_queued_frames, "{frames} queued frames");
-        assert!(bytes <= config.max_queued_bytes, "{bytes} queued bytes");
+        let (_, unconfirmed) = self.h.session.retained();
+        assert!(
+            unconfirmed <= config.max_unconfirmed_bytes,
+            "{unconfirmed} unconfirmed bytes"
+        );
         let state = self.h.session.state();
         match state {
             State::Connected => assert!(
@@ -449,6 +453,9 @@ impl Run {
         for event in self.h.events() {
             let id = match &event {
                 Event::Receipt { id, .. } | Event::ReceiptFailed { id, .. } => id,
+                Event::SendFailed {
+                    receipt: Some(id), ..
+                } => id,
                 _ => continue,
             };
             let settled = self

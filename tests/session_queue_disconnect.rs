@@ -6,8 +6,8 @@ mod session_support;
 use session_support::{assert_frame, close_info, headers, Harness};
 use stomp_wasm::frame::{Command, EncodeError, Frame, Headers, Version};
 use stomp_wasm::session::{
-    AckTarget, Action, CloseInfo, CommandError, Config, Event, ReceiptError, ReconnectPolicy,
-    SendOptions, SendOutcome, Session, State,
+    AckTarget, Action, CloseInfo, CloseReason, CommandError, Config, Event, ReceiptError,
+    ReconnectPolicy, SendOptions, SendOutcome, Session, State,
 };
 
 fn send_at(
@@ -24,7 +24,7 @@ fn send_at(
         SendOptions::default(),
     );
     h.pump();
-    result
+    result.map(|accepted| accepted.outcome)
 }
 
 fn target() -> AckTarget {
@@ -32,6 +32,7 @@ fn target() -> AckTarget {
         ack: Some("a-1".into()),
         message_id: "m-1".into(),
         subscription: "sub-0".into(),
+        connection: None,
     }
 }
 
@@ -57,13 +58,17 @@ fn sends_while_reconnecting_are_queued_and_flushed_in_order_on_connected() {
             Ok(SendOutcome::Queued)
         );
     }
-    h.session.ack(h.now, target(), &Headers::new()).unwrap();
-    assert_eq!(h.session.queued().0, 4);
+    // An ACK needs the connection that delivered its message: not queued (issue 20.1).
+    assert_eq!(
+        h.session.ack(h.now, target(), &Headers::new()),
+        Err(CommandError::NotConnected)
+    );
+    assert_eq!(h.session.queued().0, 3);
     assert!(h.sent_frames().is_empty());
     h.advance(1_000);
     h.accept(Some("1.2"), None);
     let frames = h.sent_frames();
-    assert_eq!(frames.len(), 4);
+    assert_eq!(frames.len(), 3);
     for (i, frame) in frames[..3].iter().enumerate() {
         let n = (i + 1).to_string();
         let destination = format!("/queue/{i}");
@@ -78,7 +83,6 @@ fn sends_while_reconnecting_are_queued_and_flushed_in_order_on_connected() {
         );
         assert_eq!(frame.body, n.as_bytes());
     }
-    assert_frame(&frames[3], Command::Ack, &[("id", "a-1")]);
     assert_eq!(h.session.queued(), (0, 0));
 }
 
@@ -105,15 +109,9 @@ fn sends_while_the_first_attempt_connects_are_queued_too() {
 fn queue_overflow_by_frame_count_is_an_error_and_drops_nothing() {
     let mut h = reconnecting(|c| c.max_queued_frames = 2);
     send_at(&mut h, "/q", &[], b"1").unwrap();
-    h.session.ack(h.now, target(), &Headers::new()).unwrap();
+    send_at(&mut h, "/q", &[], b"2").unwrap();
     assert_eq!(
         send_at(&mut h, "/q", &[], b"3"),
-        Err(CommandError::QueueFull {
-            limit: "max_queued_frames"
-        })
-    );
-    assert_eq!(
-        h.session.nack(h.now, target(), &Headers::new()),
         Err(CommandError::QueueFull {
             limit: "max_queued_frames"
         })
@@ -121,7 +119,65 @@ fn queue_overflow_by_frame_count_is_an_error_and_drops_nothing() {
     assert_eq!(h.session.queued().0, 2);
     h.advance(1_000);
     h.accept(Some("1.2"), None);
-    assert_eq!(h.sent_commands(), [Command::Send, Command::Ack]);
+    assert_eq!(h.sent_commands(), [Command::Send, Command::Send]);
+}
+
+#[test]
+fn while_connected_nothing_is_refused_for_being_many() {
+    // Issue 19: a publishing loop that never awaits must lose nothing; backpressure paces it.
+    let mut h = Harness::with(|c| {
+        c.max_queued_frames = 10;
+        c.max_queued_bytes = 1_000;
+        c.max_buffered_bytes = 1_000;
+    });
+    h.connected();
+    let body = [b'x'; 200];
+    let mut tickets = Vec::new();
+    for _ in 0..2_000 {
+        let accepted = h
+            .session
+            .send(
+                h.now,
+                "/q",
+                &Headers::new(),
+                body.to_vec(),
+                SendOptions::default(),
+            )
+            .expect("accepted while connected");
+        tickets.push(accepted.ticket);
+    }
+    h.pump();
+    let waiting = h.session.queued().0;
+    assert!(waiting > 1_900, "{waiting}");
+    // The connection drops: the waiting frames wait for the next one, and count against the bounds
+    // from now on (a publish made offline is refused).
+    h.broker_close(1006);
+    assert_eq!(
+        send_at(&mut h, "/q", &[], b"offline"),
+        Err(CommandError::QueueFull {
+            limit: "max_queued_frames"
+        })
+    );
+    h.advance(1_000);
+    h.clear();
+    h.accept(Some("1.2"), None);
+    // The transport drains as fast as it is asked.
+    while h.session.wants_buffered() {
+        h.session.handle_buffered(h.now, Some(0));
+        h.pump();
+    }
+    // Those written before the close were at-most-once; every one that waited goes out now.
+    let written = h.sent_frames().len();
+    assert_eq!(written, waiting);
+    let last = h
+        .log
+        .iter()
+        .filter_map(|e| match e {
+            Event::Written { through } => Some(*through),
+            _ => None,
+        })
+        .max();
+    assert_eq!(last, tickets.last().copied());
 }
 
 #[test]
@@ -171,7 +227,7 @@ fn queued_frames_keep_their_receipts_timed_from_when_they_go_out() {
     assert!(h
         .events()
         .iter()
-        .any(|e| matches!(e, Event::Receipt { id, .. } if id == "r-q")));
+        .any(|e| matches!(e, Event::Receipt {  id, .. } if id == "r-q")));
 }
 
 #[test]
@@ -246,11 +302,13 @@ fn send_needs_a_destination() {
 
 #[test]
 fn queue_refuses_what_an_offered_version_could_not_write() {
-    // 1.0 is offered and has no escapes: a line break in a header could never go out.
-    let mut h = reconnecting(|_| {});
+    // Before the first CONNECTED, 1.0 is offered and has no escapes: a line break in a header
+    // could never go out.
+    let mut h = Harness::new(session_support::config());
+    h.start();
     assert!(matches!(
         send_at(&mut h, "/q", &[("x-note", "a\nb")], b"x"),
-        Err(CommandError::Encode(EncodeError::Unrepresentable { .. }))
+        Err(CommandError::Header(name, EncodeError::Unrepresentable { .. })) if name == "x-note"
     ));
     // Offering only 1.2, it is queued and escaped when it goes out.
     let mut h = reconnecting(|c| c.accept_versions = vec![Version::V1_2]);
@@ -335,14 +393,17 @@ fn user_disconnect_discards_the_queue_and_fails_its_receipts() {
     assert_eq!(
         h.events_but_states(),
         [
-            Event::ReceiptFailed {
-                id: "r-1".into(),
+            Event::SendFailed {
+                ticket: 1,
+                receipt: Some("r-1".into()),
                 error: ReceiptError::Discarded
             },
-            Event::QueueDiscarded {
-                frames: 2,
-                sends: 1
+            Event::SendFailed {
+                ticket: 2,
+                receipt: None,
+                error: ReceiptError::Discarded
             },
+            Event::QueueDiscarded { frames: 2 },
             Event::Disconnected { confirmed: false },
         ]
     );
@@ -362,14 +423,12 @@ fn giving_up_reconnecting_discards_the_queue() {
             Event::ConnectFailed(stomp_wasm::session::ConnectFailure::Closed(close_info(
                 1006
             ))),
-            Event::ReceiptFailed {
-                id: "r-1".into(),
+            Event::SendFailed {
+                ticket: 1,
+                receipt: Some("r-1".into()),
                 error: ReceiptError::Discarded
             },
-            Event::QueueDiscarded {
-                frames: 1,
-                sends: 0
-            },
+            Event::QueueDiscarded { frames: 1 },
             Event::ReconnectFailed { attempts: 1 },
         ]
     );
@@ -383,11 +442,10 @@ fn reconnect_off_discards_what_was_queued_for_the_failed_first_attempt() {
     h.start();
     send_at(&mut h, "/q", &[], b"x").unwrap();
     h.broker_close(1006);
-    assert_eq!(h.session.state(), State::Inactive);
-    assert!(h.events().contains(&Event::QueueDiscarded {
-        frames: 1,
-        sends: 1
-    }));
+    // Still active (as stompjs with `reconnectDelay: 0`), not reconnecting.
+    assert_eq!(h.session.state(), State::Failed);
+    assert!(h.session.wants_active());
+    assert!(h.events().contains(&Event::QueueDiscarded { frames: 1 }));
 }
 
 #[test]
@@ -447,7 +505,7 @@ fn disconnect_sends_disconnect_with_a_receipt_and_closes_on_that_receipt() {
     h.clear();
     h.advance(200);
     h.broker_receipt("rcpt-0");
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(h.actions(), [Action::Close(CloseReason::Normal)]);
     assert_eq!(
         h.events(),
         [
@@ -474,7 +532,10 @@ fn disconnect_closes_after_disconnect_timeout_without_a_receipt() {
     h.advance_to(5_099);
     assert_eq!(h.session.state(), State::Disconnecting);
     h.advance_to(5_100);
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(
+        h.actions(),
+        [Action::Close(CloseReason::CommunicationFailure)]
+    );
     assert_eq!(h.session.state(), State::Inactive);
     assert!(h
         .events()
@@ -488,7 +549,7 @@ fn forced_disconnect_closes_at_once() {
     h.session.disconnect(h.now, true).unwrap();
     h.pump();
     assert!(h.sent_frames().is_empty());
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(h.actions(), [Action::Close(CloseReason::Forced)]);
     assert_eq!(
         h.events(),
         [
@@ -517,7 +578,7 @@ fn forcing_a_graceful_disconnect_in_progress_closes_at_once() {
     h.session.disconnect(h.now, true).unwrap();
     h.pump();
     assert_eq!(h.session.state(), State::Inactive);
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(h.actions(), [Action::Close(CloseReason::Forced)]);
 }
 
 #[test]
@@ -594,7 +655,7 @@ fn error_during_disconnect_finishes_it_without_reconnecting() {
     h.pump();
     h.clear();
     h.broker_error("bye");
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(h.actions(), [Action::Close(CloseReason::Normal)]);
     assert_eq!(h.session.state(), State::Inactive);
     h.advance(60_000);
     assert_eq!(h.opens.len(), 1);
@@ -604,7 +665,10 @@ fn error_during_disconnect_finishes_it_without_reconnecting() {
 fn messages_and_receipts_still_arrive_while_disconnecting() {
     let mut h = Harness::new(session_support::config());
     h.connected();
-    let id = h.session.subscribe(h.now, "/q", &Headers::new()).unwrap();
+    let id = h
+        .session
+        .subscribe(h.now, "/q", &Headers::new(), false)
+        .unwrap();
     send_at(&mut h, "/q", &[("receipt", "r-1")], b"x").unwrap();
     h.session.disconnect(h.now, false).unwrap();
     h.pump();
@@ -613,7 +677,7 @@ fn messages_and_receipts_still_arrive_while_disconnecting() {
     h.broker_receipt("r-1");
     let events = h.events();
     assert!(matches!(events[0], Event::Message { .. }));
-    assert!(matches!(&events[1], Event::Receipt { id, .. } if id == "r-1"));
+    assert!(matches!(&events[1], Event::Receipt {  id, .. } if id == "r-1"));
 }
 
 #[test]
@@ -629,7 +693,7 @@ fn disconnect_while_connecting_or_reconnecting_ends_at_once() {
                 index: 0,
                 url: session_support::URL.into()
             },
-            Action::Close
+            Action::Close(CloseReason::Normal)
         ]
     );
     assert_eq!(h.session.state(), State::Inactive);
@@ -701,7 +765,7 @@ fn disconnect_that_cannot_be_written_closes_at_once_instead_of_hanging() {
     assert_eq!(h.session.disconnect(h.now, false), Ok(()));
     h.pump();
     assert!(h.sent_frames().is_empty());
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(h.actions(), [Action::Close(CloseReason::Normal)]);
     assert_eq!(h.session.state(), State::Inactive);
     assert!(h
         .events()

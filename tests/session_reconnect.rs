@@ -7,8 +7,8 @@ mod session_support;
 use session_support::{Harness, ReferenceBackoff};
 use stomp_wasm::frame::{Command, Frame, Headers, ParseError};
 use stomp_wasm::session::{
-    Action, CommandError, ConnectFailure, Event, ReconnectPolicy, ReconnectTimeMode, SendOptions,
-    State,
+    Action, CloseReason, CommandError, ConnectFailure, Event, ReconnectPolicy, ReconnectTimeMode,
+    SendOptions, State,
 };
 
 fn policy(mode: ReconnectTimeMode, jitter: f64) -> ReconnectPolicy {
@@ -44,21 +44,26 @@ fn open_times(h: &Harness) -> Vec<u64> {
 }
 
 #[test]
-fn error_after_connected_reports_stomp_error_closes_and_reconnects() {
+fn error_after_connected_is_reported_and_the_brokers_close_reconnects() {
     let mut h = harness(policy(ReconnectTimeMode::Linear, 0.0));
     h.connected();
-    h.session.subscribe(h.now, "/q", &Headers::new()).unwrap();
+    h.session
+        .subscribe(h.now, "/q", &Headers::new(), false)
+        .unwrap();
     h.pump();
     h.clear();
     h.advance(50);
     let error = Frame::new(Command::Error).header("message", "resource deleted");
     h.broker_send(error.clone());
-    assert_eq!(h.actions(), [Action::Close]);
+    // As stompjs: the ERROR is reported, the connection is the broker's to close.
+    assert!(h.actions().is_empty());
+    assert_eq!(h.events(), [Event::StompError(error)]);
+    assert_eq!(h.session.state(), State::Connected);
+    h.broker_close(1000);
     assert_eq!(
         h.events(),
         [
-            Event::StompError(error),
-            session_support::closed_by_client(),
+            Event::TransportClosed(session_support::close_info(1000)),
             Event::StateChanged {
                 from: State::Connected,
                 to: State::Reconnecting
@@ -81,7 +86,7 @@ fn protocol_error_after_connected_closes_and_reconnects() {
     let mut h = harness(policy(ReconnectTimeMode::Linear, 0.0));
     h.connected();
     h.broker_bytes(b"MESSAGE\nbad header\n\n\0");
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(h.actions(), [Action::Close(CloseReason::Normal)]);
     assert_eq!(
         h.events()[0],
         Event::ProtocolError(ParseError::HeaderWithoutColon)
@@ -97,7 +102,10 @@ fn dropping_the_connection_acts_as_a_network_failure() {
     h.connected();
     h.session.drop_connection(h.now);
     h.pump();
-    assert_eq!(h.actions(), [Action::Close]);
+    assert_eq!(
+        h.actions(),
+        [Action::Close(CloseReason::CommunicationFailure)]
+    );
     assert!(h.events().contains(&Event::ReconnectScheduled {
         attempt: 1,
         delay: 1_000,
@@ -200,23 +208,34 @@ fn jitter_takes_at_most_its_fraction_of_each_delay() {
 }
 
 #[test]
-fn reconnect_delay_zero_means_no_reconnect() {
+fn reconnect_delay_zero_means_no_reconnect_and_the_session_stays_active() {
+    // Issue 19.6: as stompjs, the client stays active (not reconnecting) until a disconnect.
     let mut h = harness(ReconnectPolicy {
         delay: 0,
         ..ReconnectPolicy::default()
     });
     h.connected();
     h.broker_close(1006);
-    assert_eq!(h.session.state(), State::Inactive);
+    assert_eq!(h.session.state(), State::Failed);
+    assert!(h.session.wants_active());
+    assert!(!h
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::ReconnectFailed { .. })));
     assert!(h.scheduled_delays().is_empty());
     assert_eq!(h.session.poll_timeout(), None);
     h.advance(3_600_000);
     assert_eq!(h.opens.len(), 1);
-    // A failed first attempt too.
+    // `connect` starts again; a failed first attempt stops the same way.
     h.start();
     h.broker_close(1006);
-    assert_eq!(h.session.state(), State::Inactive);
+    assert_eq!(h.session.state(), State::Failed);
     assert_eq!(h.opens.len(), 2);
+    // A disconnect, then a connect, from there (what stompjs code does in onWebSocketClose).
+    h.session.disconnect(h.now, false).unwrap();
+    assert_eq!(h.session.state(), State::Inactive);
+    h.start();
+    assert_eq!(h.opens.len(), 3);
 }
 
 #[test]
@@ -511,7 +530,7 @@ fn reconnect_now_while_connected_but_silent_past_the_tolerance_reconnects_at_onc
     assert_eq!(
         h.actions(),
         [
-            Action::Close,
+            Action::Close(CloseReason::CommunicationFailure),
             Action::Open {
                 index: 0,
                 url: session_support::URL.into()
@@ -529,7 +548,7 @@ fn reconnect_now_while_connected_but_silent_past_the_tolerance_reconnects_at_onc
 /// until the session stops reconnecting); returns the `ReconnectScheduled` attempts and delays.
 fn accept_then_drop(h: &mut Harness, cycles: usize, up: u64) -> Vec<(u32, u64)> {
     h.session
-        .subscribe(h.now, "/topic/storm", &Headers::new())
+        .subscribe(h.now, "/topic/storm", &Headers::new(), false)
         .unwrap();
     h.start();
     let mut scheduled = Vec::new();
@@ -732,7 +751,7 @@ fn commands_illegal_in_a_state_are_typed_errors() {
     h.session.disconnect(h.now, false).unwrap();
     assert_eq!(h.session.connect(h.now), Ok(()), "remembered, not refused");
     assert_eq!(
-        h.session.subscribe(h.now, "/q", &Headers::new()),
+        h.session.subscribe(h.now, "/q", &Headers::new(), false),
         Err(invalid("subscribe", State::Disconnecting))
     );
 }

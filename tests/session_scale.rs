@@ -111,7 +111,7 @@ fn messages_route_among_ten_thousand_subscriptions() {
     let ids: Vec<String> = (0..10_000)
         .map(|_| {
             h.session
-                .subscribe(h.now, "/topic/t", &Headers::new())
+                .subscribe(h.now, "/topic/t", &Headers::new(), false)
                 .unwrap()
         })
         .collect();

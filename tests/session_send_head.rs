@@ -43,12 +43,18 @@ fn a_receipt_asked_for_is_tracked_as_for_send() {
     assert!(h
         .events()
         .iter()
-        .any(|e| matches!(e, Event::Receipt { id, .. } if id == "r-1")));
+        .any(|e| matches!(e, Event::Receipt {  id, .. } if id == "r-1")));
     // A receipt id already pending is refused, as by send.
     assert!(h.send_head("/queue/a", &headers(&[("receipt", "r-2")]), "x"));
     let error = h
         .session
-        .send_head(h.now, "/queue/a", &headers(&[("receipt", "r-2")]), 1)
+        .send_head(
+            h.now,
+            "/queue/a",
+            &headers(&[("receipt", "r-2")]),
+            1,
+            SendOptions::default(),
+        )
         .unwrap_err();
     assert_eq!(
         error.message(),
@@ -91,10 +97,19 @@ fn not_connected_or_behind_queued_frames_it_declines_and_does_nothing() {
 fn an_empty_destination_or_unknown_transaction_is_refused() {
     let mut h = Harness::new(session_support::config());
     h.connected();
-    assert!(h.session.send_head(h.now, "", &Headers::new(), 1).is_err());
     assert!(h
         .session
-        .send_head(h.now, "/queue/a", &headers(&[("transaction", "tx-9")]), 1)
+        .send_head(h.now, "", &Headers::new(), 1, SendOptions::default())
+        .is_err());
+    assert!(h
+        .session
+        .send_head(
+            h.now,
+            "/queue/a",
+            &headers(&[("transaction", "tx-9")]),
+            1,
+            SendOptions::default()
+        )
         .is_err());
     assert!(h.session.poll_transmit().is_none());
 }

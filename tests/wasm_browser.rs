@@ -44,6 +44,7 @@ fn frames(items: Vec<Item>) -> Vec<Frame> {
         .filter_map(|item| match item {
             Item::Frame(frame) => Some(frame),
             Item::Heartbeat => None,
+            Item::Skipped(skipped) => panic!("skipped {skipped:?} without skip_oversized"),
         })
         .collect()
 }

@@ -8,6 +8,8 @@ use stomp_wasm::frame::{
 };
 use wasm_bindgen_test::wasm_bindgen_test;
 
+mod defaults_support;
+
 /// Pushes `bytes` one octet at a time and drains everything the parser completed.
 fn parse_bytewise(parser: &mut Parser, bytes: &[u8]) -> Result<Vec<Item>, ParseError> {
     let mut items = Vec::new();
@@ -159,6 +161,32 @@ fn body_limit_is_enforced_before_buffering() {
 }
 
 #[wasm_bindgen_test]
+fn a_body_longer_than_4_gib_is_skipped_on_32_bits() {
+    // `usize` is 32 bits here: the length of a skipped body is counted in `u64`, and never stored.
+    const LENGTH: u64 = 5 << 30;
+    let limits = Limits {
+        max_body_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let mut parser = Parser::with_limits(limits).skip_oversized(true);
+    let head = format!("MESSAGE\nsubscription:s\nmessage-id:m\ncontent-length:{LENGTH}\n\n");
+    parser.push(head.as_bytes()).unwrap();
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..LENGTH / chunk.len() as u64 {
+        parser.push(&chunk).unwrap();
+        assert!(parser.buffered_bytes() < 64 * 1024);
+    }
+    assert_eq!(parser.next_item(), None);
+    parser.push(b"\0RECEIPT\nreceipt-id:1\n\n\0").unwrap();
+    let Some(Item::Skipped(skipped)) = parser.next_item() else {
+        panic!("not skipped")
+    };
+    assert_eq!(skipped.limit, Limit::BodyBytes);
+    assert_eq!(skipped.headers.get("message-id"), Some("m"));
+    assert!(matches!(parser.next_item(), Some(Item::Frame(f)) if f.command == Command::Receipt));
+}
+
+#[wasm_bindgen_test]
 fn version_1_2_escapes_header_octets_except_in_connect() {
     let headers = Headers::from([("key:name", "line1\nline2\r\\end:x")]);
     let mut wire = Vec::new();
@@ -191,5 +219,43 @@ fn version_1_2_escapes_header_octets_except_in_connect() {
     assert_eq!(
         wire, b"CONNECT\nlogin:a\\b:c\n\n\0",
         "CONNECT is never escaped"
+    );
+}
+
+/// The driver's defaults (`DriverConfig::new`, what the wasm applies when an option is `undefined`)
+/// are the ones options.js shows (the session's are checked natively: `tests/option_defaults.rs`).
+#[wasm_bindgen_test]
+fn the_js_defaults_of_driver_options_are_the_drivers() {
+    use defaults_support::{expect_default, js_defaults, JsDefault::*};
+    let js = js_defaults();
+    let d = stomp_wasm::web::DriverConfig::new("");
+    expect_default(&js, "forceBinaryWSFrames", Bool(d.force_binary));
+    expect_default(&js, "splitLargeFrames", Bool(d.split_large_frames));
+    expect_default(
+        &js,
+        "maxWebSocketChunkSize",
+        Number(d.max_chunk_size as f64),
+    );
+    expect_default(
+        &js,
+        "appendMissingNULLonIncoming",
+        Bool(d.append_missing_nul),
+    );
+    expect_default(
+        &js,
+        "discardWebsocketOnCommFailure",
+        Bool(d.discard_on_comm_failure),
+    );
+    expect_default(&js, "logRawCommunication", Bool(d.debug.raw));
+    expect_default(&js, "reconnectOnResume", Bool(d.reconnect_on_resume));
+    expect_default(&js, "appLifecycle", Bool(d.app_lifecycle));
+    let strategy = match d.timer {
+        stomp_wasm::web::TimerStrategy::Interval => "interval",
+        stomp_wasm::web::TimerStrategy::Worker => "worker",
+    };
+    expect_default(&js, "heartbeatStrategy", Text(strategy.into()));
+    assert!(
+        d.session == stomp_wasm::session::Config::default(),
+        "the driver starts from the session's defaults"
     );
 }

@@ -113,8 +113,8 @@ async function settle(gc) {
  * once per count, all of them are timed in the same interleaved runs (so the machine's noise hits every
  * count alike), and the result's keys are `ours@1000_fps`, ….
  */
-export async function inboundCase(clients, { bodyBytes, chunking, data = 'binary', subscriptions = 1, destinations = 'one', ceiling = subscriptions === 1, runs = 7, warmup = 2, now, gc }) {
-  const frames = framesFor(bodyBytes);
+export async function inboundCase(clients, { bodyBytes, chunking, data = 'binary', subscriptions = 1, destinations = 'one', ceiling = subscriptions === 1, runs = 7, warmup = 2, now, gc, frameShare = 1 }) {
+  const frames = Math.max(32, Math.round(framesFor(bodyBytes) * frameShare));
   const sink = { count: 0, chars: 0 };
   const received = (message) => {
     const headers = message.headers;
@@ -186,9 +186,11 @@ export async function inboundCase(clients, { bodyBytes, chunking, data = 'binary
 /**
  * Outbound: publish() of the same messages (body, content-type) into the counting socket; `binary`
  * publishes the bodies' UTF-8 bytes as `binaryBody` (encoded before the timed loop) instead of `body`.
+ * `frameShare` (both cases): that share of the usual frames per run (the interpreted settings of
+ * nowasm.mjs and hermes.mjs, which would otherwise take minutes per case).
  */
-export async function outboundCase(clients, { bodyBytes, binary = false, runs = 7, warmup = 2, now, gc }) {
-  const frames = framesFor(bodyBytes);
+export async function outboundCase(clients, { bodyBytes, binary = false, runs = 7, warmup = 2, now, gc, frameShare = 1 }) {
+  const frames = Math.max(32, Math.round(framesFor(bodyBytes) * frameShare));
   const params = bodiesFor(bodyBytes).map((body) =>
     binary
       ? { destination: DESTINATION, binaryBody: utf8.encode(body), headers: { 'content-type': 'application/json' } }

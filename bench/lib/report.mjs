@@ -343,6 +343,70 @@ function sharedTable(report, push) {
   push('');
 }
 
+function loopTable(report, push) {
+  const loop = report.loop;
+  if (!loop) return;
+  push('**Tight loop** (issue 19): 20,000 `publish()` of 200 B in a `for` loop without `await`, while connected, against RabbitMQ; delivered = counted by a separate subscriber; time from the first publish to the last delivery.', '');
+  push('| where | client | delivery | delivered | time | loop returned after | threw | rejected |', '|---|---|---|--:|--:|--:|--:|--:|');
+  for (const env of ['node', 'chromium']) {
+    const part = loop[env];
+    if (!part) continue;
+    if (part.skipped) {
+      push(`| ${ENV_NAMES[env]} | skipped: ${part.skipped} | | | | | | |`);
+      continue;
+    }
+    for (const r of part.rows) {
+      const all = r.delivered === r.messages;
+      push(`| ${ENV_NAMES[env]} | ${r.client} | ${r.delivery} | ${all ? '' : '**'}${count(r.delivered)} / ${count(r.messages)}${all ? '' : '**'} | ${r.seconds.toFixed(1)} s | ${count(r.loop_ms)} ms | ${count(r.threw)} | ${count(r.rejected)} |`);
+    }
+  }
+  push('');
+}
+
+/** The build without WebAssembly: its size against stompjs, its speed interpreted and against the wasm build. */
+function noWasmTables(report, push) {
+  const z = report.size?.nowasm;
+  const rows = report.nowasm?.rows ?? [];
+  if (!z && !rows.length) return;
+  push('**Without WebAssembly** (`stomp-wasm/js`, what React Native gets: the same engine compiled to JavaScript by wasm2js, with the same glue and Client; also what `require(\'stomp-wasm\')` loads under `node --jitless` and Alipay\'s main thread).', '');
+  if (z) {
+    const row = (label, x, bold) => push(`| ${label} | ${kb(x.raw)} | ${bold ? `**${kb(x.gz)}**` : kb(x.gz)} | ${bold ? `**${kb(x.br)}**` : kb(x.br)} |`);
+    push('| file | raw | gzip | brotli |', '|---|--:|--:|--:|');
+    row('engine (pkg/js/engine.js, minified)', z.engine);
+    row('glue + JS edge (pkg/js/stomp_wasm.js), as shipped', z.js);
+    row('glue + JS edge, minified', z.js_min);
+    row('**total**, as a bundler leaves it (minified)', z.total_min, true);
+    if (report.size.stompjs_min) row('@stomp/stompjs bundles/stomp.umd.min.js', report.size.stompjs_min);
+    if (report.size.stompjs_min) {
+      push('', `The build without WebAssembly is ${ratio(z.total_min.gz / report.size.stompjs_min.gz)} stompjs's size gzipped (${ratio(z.total_min.br / report.size.stompjs_min.br)} brotli), and ${ratio(z.total_min.gz / (report.size.browser_total_min?.gz ?? NaN))} the wasm build's (wasm + JS).`);
+    }
+    push('');
+  }
+  if (rows.length) {
+    const label = (r) => `${r.kind} ${SIZE_NAMES[r.body_bytes] ?? r.body_bytes}, ${r.data}${r.kind === 'inbound' ? `, ${CHUNK_NAMES[r.chunking] ?? r.chunking}` : ''}`;
+    const keys = [...new Set(rows.map(label))];
+    const envs = [
+      ['hermes', 'Hermes: ours (js)', 'Hermes: stompjs', 'ours / stompjs'],
+      ['jitless', '--jitless: ours (js)', '--jitless: stompjs', 'ours / stompjs'],
+      ['node', 'Node: wasm', 'Node: js', 'wasm / js'],
+    ].filter(([env]) => rows.some((r) => r.env === env));
+    push(
+      'Frames/s, median of the timed runs. Hermes: React Native\'s engine (hermes-engine-cli 0.12, `-O` bytecode as in a release app, interpreted), both clients on the package\'s UTF-8 TextEncoder/TextDecoder (Hermes 0.12 has none; stompjs needs one there too), bundled as Metro would (bench/hermes.mjs); ' +
+        '`node --jitless`: no WebAssembly and no JIT, both clients interpreted by V8 (the closest Node gets to iOS, where apps may not JIT); normal Node: what a runtime without WebAssembly loses.',
+      '',
+    );
+    push(`| case | ${envs.map(([, a, b, r]) => `${a} | ${b} | ${r}`).join(' | ')} |`, `|---|${envs.map(() => '--:|--:|--:|').join('')}`);
+    for (const k of keys) {
+      const cells = envs.map(([env]) => {
+        const r = rows.find((x) => x.env === env && label(x) === k);
+        return r ? `${fps(r.a_fps)} | ${fps(r.b_fps)} | **${ratio(r.ratio)}**` : '— | — | —';
+      });
+      push(`| ${k} | ${cells.join(' | ')} |`);
+    }
+    push('');
+  }
+}
+
 export function markdown(report) {
   const lines = [];
   const push = (...l) => lines.push(...l);
@@ -352,8 +416,10 @@ export function markdown(report) {
   subscriptionsTable(report, push);
   receiptsTable(report, push);
   deliveryTable(report, push);
+  loopTable(report, push);
   sharedTable(report, push);
   sizeTables(report, push);
+  noWasmTables(report, push);
   const m = report.memory;
   if (m) {
     const n = m.ours?.messages ?? m.stompjs?.messages;

@@ -2,6 +2,9 @@
 //! values (`Duration`s, enums, `Option` for "off"). Plain data, built on every target, so that an
 //! app's own code and tests can build it natively; [`Config::check`] says which field is out of
 //! range, and the client turns it into the session's and the driver's configurations.
+//!
+//! Over 500 lines because every field is documented where it is declared (with its default and the
+//! stompjs option it stands for); the code itself is small.
 
 use alloc::string::String;
 use alloc::vec;
@@ -88,12 +91,28 @@ pub struct Config {
     pub app_lifecycle: bool,
     /// The debug log ([`ClientEvent::Debug`](super::ClientEvent::Debug)). Default: off.
     pub logging: Logging,
-    /// Most messages one [`Subscription`](super::Subscription) holds while nobody takes them; the
-    /// next ones are dropped (and counted) until it has been emptied. Default: 4096.
-    pub subscription_buffer: usize,
-    /// Most events one [`Events`](super::Events) stream holds; the next ones are dropped until it
-    /// has been emptied, then [`ClientEvent::Missed`](super::ClientEvent::Missed) says how many.
-    /// Default: 256.
+    /// Most bytes (bodies and header text) of the messages one
+    /// [`Subscription`](super::Subscription) holds while nobody takes them. Default: 4 MiB.
+    ///
+    /// - `ack: auto` (the default): a message that does not fit is dropped — the broker counts
+    ///   it delivered already — and the gap is in the stream: the next message taken says how
+    ///   many were dropped just before it ([`Message::missed_before`](super::Message::missed_before)),
+    ///   [`Subscription::dropped`](super::Subscription::dropped) counts them all, and
+    ///   [`ClientEvent::SubscriptionOverflow`](super::ClientEvent::SubscriptionOverflow) says
+    ///   that it began. Room made by the reader is used at once.
+    /// - `ack: client` or `client-individual`: nothing is ever dropped (a dropped message would be
+    ///   lost, or acknowledged unseen by the next cumulative ACK): the stream may hold more than
+    ///   this bound, and `SubscriptionOverflow` says so once per overflow (again only after the
+    ///   stream has been emptied). To bound it, have the broker stop sending: the SUBSCRIBE
+    ///   header `prefetch-count` (RabbitMQ; ActiveMQ's `activemq.prefetchSize`) caps the
+    ///   messages delivered and not yet acknowledged.
+    ///
+    /// A message bigger than the whole bound still gets through an empty stream. (This replaces
+    /// `subscription_buffer`, which counted messages: 4,096 of up to 16 MiB each.)
+    pub subscription_buffer_bytes: usize,
+    /// Most events one [`Events`](super::Events) stream holds; one that does not fit is dropped,
+    /// and a [`ClientEvent::Missed`](super::ClientEvent::Missed) stands where the dropped ones
+    /// were, saying how many. Default: 256.
     pub event_buffer: usize,
 }
 
@@ -224,18 +243,28 @@ pub struct QueueLimits {
     /// Queue while (re)connecting; off makes such a publish an error
     /// ([`CommandError::NotConnected`](crate::session::CommandError::NotConnected)).
     pub while_disconnected: bool,
-    /// Most frames held (at-least-once frames awaiting their RECEIPT count too). Default: 1000.
+    /// Most frames waiting for a connection: a publish made while not connected is refused beyond
+    /// it. (Publishes while connected are never refused for being many: backpressure paces them.)
+    /// Default: 1000.
     pub max_frames: usize,
-    /// Most bytes held (head and body). Default: 4 MiB.
+    /// Most bytes (head and body) waiting for a connection, as `max_frames`. Default: 4 MiB.
     pub max_bytes: usize,
+    /// Most bytes of at-least-once frames kept until their RECEIPT. Default: 64 MiB.
+    pub max_unconfirmed_bytes: usize,
+    /// An at-least-once frame that was the oldest unconfirmed one when its connection ended this
+    /// many times in a row is given up (the broker refuses it); 0 never gives up. Default: 3.
+    pub max_delivery_attempts: u32,
 }
 
 impl Default for QueueLimits {
     fn default() -> Self {
+        let session = session::Config::default();
         QueueLimits {
-            while_disconnected: true,
-            max_frames: 1_000,
-            max_bytes: 4 * 1024 * 1024,
+            while_disconnected: session.queue_while_disconnected,
+            max_frames: session.max_queued_frames,
+            max_bytes: session.max_queued_bytes,
+            max_unconfirmed_bytes: session.max_unconfirmed_bytes,
+            max_delivery_attempts: session.max_delivery_attempts,
         }
     }
 }
@@ -361,7 +390,7 @@ impl Config {
             reconnect_on_resume: true,
             app_lifecycle: true,
             logging: Logging::default(),
-            subscription_buffer: 4096,
+            subscription_buffer_bytes: 4 * 1024 * 1024,
             event_buffer: 256,
         }
     }
@@ -415,8 +444,8 @@ impl Config {
         if self.disconnect_timeout.is_zero() {
             return bad("disconnect_timeout", "must not be zero");
         }
-        if self.subscription_buffer == 0 {
-            return bad("subscription_buffer", "must be at least 1");
+        if self.subscription_buffer_bytes == 0 {
+            return bad("subscription_buffer_bytes", "must be at least 1");
         }
         if self.event_buffer == 0 {
             return bad("event_buffer", "must be at least 1");
@@ -426,7 +455,7 @@ impl Config {
 
     /// The session's configuration (`seed`: the jitter seed when the config leaves it to chance).
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn session_config(&self, seed: u64) -> session::Config {
+    pub(crate) fn session_config(&self, seed: u64, id_prefix: &str) -> session::Config {
         let defaults = session::Config::default();
         let (reconnect, stable_after) = match &self.reconnect {
             Some(policy) => (
@@ -467,6 +496,9 @@ impl Config {
             queue_while_disconnected: self.queue.while_disconnected,
             max_queued_frames: self.queue.max_frames,
             max_queued_bytes: self.queue.max_bytes,
+            max_unconfirmed_bytes: self.queue.max_unconfirmed_bytes,
+            max_delivery_attempts: self.queue.max_delivery_attempts,
+            id_prefix: id_prefix.into(),
             max_buffered_bytes: self.max_buffered_amount.map_or(0, |bytes| bytes as usize),
             limits: self.limits,
             ..defaults
@@ -523,121 +555,11 @@ impl fmt::Debug for Config {
             .field("reconnect_on_resume", &self.reconnect_on_resume)
             .field("app_lifecycle", &self.app_lifecycle)
             .field("logging", &self.logging)
-            .field("subscription_buffer", &self.subscription_buffer)
+            .field("subscription_buffer_bytes", &self.subscription_buffer_bytes)
             .field("event_buffer", &self.event_buffer)
             .finish()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_match_the_session_and_stompjs() {
-        let config = Config::new("ws://h/ws");
-        let session = config.session_config(7);
-        let defaults = session::Config::new("ws://h/ws");
-        assert_eq!(
-            session,
-            session::Config {
-                reconnect: ReconnectPolicy {
-                    seed: 7,
-                    ..defaults.reconnect.clone()
-                },
-                // The driver's bound (the session alone has none: nothing reports to it).
-                max_buffered_bytes: 256 * 1024,
-                ..defaults
-            }
-        );
-    }
-
-    #[test]
-    fn durations_become_milliseconds_and_none_turns_things_off() {
-        let config = Config {
-            heartbeat: Heartbeat {
-                outgoing: Some(Duration::from_micros(10)),
-                incoming: None,
-                tolerance: 1.5,
-            },
-            reconnect: None,
-            connection_timeout: Some(Duration::from_secs(3)),
-            receipt_timeout: None,
-            ..Config::failover(["ws://a", "ws://b"])
-        };
-        let session = config.session_config(0);
-        assert_eq!(session.broker_urls, ["ws://a", "ws://b"]);
-        assert_eq!(session.heartbeat_outgoing, 1, "sub-millisecond is not off");
-        assert_eq!(session.heartbeat_incoming, 0);
-        assert_eq!(session.reconnect.delay, 0);
-        assert_eq!(session.connection_timeout, 3_000);
-        assert_eq!(session.receipt_timeout, 0);
-        assert_eq!(millis(Duration::MAX), u64::MAX);
-    }
-
-    #[test]
-    fn a_given_seed_wins_over_the_drawn_one() {
-        let config = Config {
-            reconnect: Some(Reconnect {
-                seed: Some(42),
-                max_attempts: Some(3),
-                ..Reconnect::exponential(Duration::from_secs(1), Duration::from_secs(8))
-            }),
-            ..Config::new("ws://h")
-        };
-        let policy = config.session_config(7).reconnect;
-        assert_eq!(policy.seed, 42);
-        assert_eq!(policy.max_attempts, 3);
-        assert_eq!(policy.mode, ReconnectTimeMode::Exponential);
-        assert_eq!((policy.delay, policy.max_delay), (1_000, 8_000));
-    }
-
-    #[test]
-    fn check_names_the_field_out_of_range() {
-        type Spoil = fn(&mut Config);
-        let cases: [(&str, Spoil); 9] = [
-            ("urls", |c| c.urls.push(String::new())),
-            ("versions", |c| c.versions.clear()),
-            ("heartbeat.tolerance", |c| c.heartbeat.tolerance = f64::NAN),
-            ("reconnect.delay", |c| {
-                c.reconnect = Some(Reconnect::linear(Duration::ZERO))
-            }),
-            ("reconnect.max_attempts", |c| {
-                c.reconnect = Some(Reconnect {
-                    max_attempts: Some(0),
-                    ..Reconnect::default()
-                })
-            }),
-            ("reconnect.jitter", |c| {
-                c.reconnect = Some(Reconnect {
-                    jitter: 1.5,
-                    ..Reconnect::default()
-                })
-            }),
-            ("disconnect_timeout", |c| {
-                c.disconnect_timeout = Duration::ZERO
-            }),
-            ("subscription_buffer", |c| c.subscription_buffer = 0),
-            ("event_buffer", |c| c.event_buffer = 0),
-        ];
-        for (field, spoil) in cases {
-            let mut config = Config::new("ws://h");
-            spoil(&mut config);
-            match config.check() {
-                Err(Error::Config { field: named, .. }) => assert_eq!(named, field),
-                other => panic!("{field}: {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn debug_hides_the_passcode_and_secret_headers() {
-        let config = Config {
-            connect_headers: Headers::from([("Authorization", "Bearer s3cret"), ("x", "y")]),
-            ..Config::new("wss://u:s3cret@h/ws?token=s3cret").credentials("alice", "s3cret")
-        };
-        let text = alloc::format!("{config:?}");
-        assert!(!text.contains("s3cret"), "{text}");
-        assert!(text.contains("alice") && text.contains("Authorization"));
-    }
-}
+mod tests;

@@ -100,16 +100,34 @@ pub enum ClientEvent {
         /// Why its SUBSCRIBE cannot be written.
         error: EncodeError,
     },
-    /// A [`Subscription`](super::Subscription) is full
-    /// ([`Config::subscription_buffer`](super::Config::subscription_buffer)): its next messages are
-    /// dropped until it has been emptied ([`Subscription::dropped`](super::Subscription::dropped)
-    /// counts them). Once per gap.
+    /// A [`Subscription`](super::Subscription) went over its bound
+    /// ([`Config::subscription_buffer_bytes`](super::Config::subscription_buffer_bytes)): its
+    /// reader is behind. An `ack: auto` one drops what does not fit (each message taken says how
+    /// many were dropped just before it, [`Message::missed_before`](super::Message::missed_before));
+    /// one with `ack: client` or `client-individual` drops nothing and holds more. Once per
+    /// overflow: again only after the stream has been emptied.
     SubscriptionOverflow {
         /// The subscription id.
         id: String,
     },
     /// A MESSAGE for no live subscription (one that just ended, say).
     UnhandledMessage(Frame),
+    /// A MESSAGE over the client's receive limits ([`Config::limits`](super::Config::limits)) was
+    /// skipped; the message holds the headers that could be kept (`subscription`, `message-id`,
+    /// `ack` always) and no body. ACK or NACK it with [`Client::ack`](super::Client::ack) /
+    /// [`Client::nack`](super::Client::nack); one of an `ack: auto` subscription is lost.
+    MessageRefused {
+        /// Which limit it exceeded.
+        limit: crate::frame::Limit,
+        /// The message (headers only).
+        message: super::Message,
+    },
+    /// ACK/NACK frames waiting behind backpressure when their connection ended were not sent (the
+    /// broker redelivers their messages).
+    AcksDropped {
+        /// How many.
+        count: usize,
+    },
     /// A RECEIPT nobody waits for.
     UnhandledReceipt(Frame),
     /// A frame a client should never receive.
@@ -127,7 +145,7 @@ pub enum ClientEvent {
 impl ClientEvent {
     /// The event for a session event that no future or subscription took; `None` for what only
     /// the client's bookkeeping needs (messages and receipts, which it routes before asking;
-    /// `Flushed`).
+    /// `Written`, `SendFailed`, `SubscriptionsEnded`).
     pub(crate) fn of(event: Event) -> Option<ClientEvent> {
         Some(match event {
             Event::StateChanged { from, to } => ClientEvent::StateChanged { from, to },
@@ -135,6 +153,7 @@ impl ClientEvent {
                 version,
                 heartbeat,
                 headers,
+                ..
             } => ClientEvent::Connected {
                 version,
                 heartbeat,
@@ -147,7 +166,16 @@ impl ClientEvent {
             Event::Receipt { frame, .. } | Event::UnhandledReceipt(frame) => {
                 ClientEvent::UnhandledReceipt(frame)
             }
-            Event::ReceiptFailed { id, error } => ClientEvent::ReceiptFailed { id, error },
+            Event::ReceiptFailed { id, error, .. } => ClientEvent::ReceiptFailed { id, error },
+            Event::MessageRefused {
+                connection,
+                limit,
+                frame,
+            } => ClientEvent::MessageRefused {
+                limit,
+                message: super::Message::delivered(frame, connection),
+            },
+            Event::AcksDropped { count } => ClientEvent::AcksDropped { count },
             Event::UnhandledFrame(frame) => ClientEvent::UnhandledFrame(frame),
             Event::StompError(frame) => ClientEvent::StompError(frame),
             Event::ConnectFailed(failure) => ClientEvent::ConnectFailed(failure),
@@ -156,8 +184,10 @@ impl ClientEvent {
             Event::ProtocolError(error) => ClientEvent::ProtocolError(error),
             Event::TransportClosed(info) => ClientEvent::SocketClosed(info),
             Event::TransactionsAborted(ids) => ClientEvent::TransactionsAborted(ids),
-            Event::QueueDiscarded { frames, .. } => ClientEvent::QueueDiscarded { frames },
-            Event::Flushed { .. } => return None,
+            Event::QueueDiscarded { frames } => ClientEvent::QueueDiscarded { frames },
+            Event::Written { .. } | Event::SendFailed { .. } | Event::SubscriptionsEnded(_) => {
+                return None
+            }
             Event::Disconnected { confirmed } => ClientEvent::Disconnected { confirmed },
             Event::ReconnectScheduled { attempt, delay, .. } => ClientEvent::ReconnectScheduled {
                 attempt,
@@ -179,6 +209,7 @@ mod tests {
         assert_eq!(
             ClientEvent::of(Event::Receipt {
                 id: "r".into(),
+                ticket: None,
                 frame: frame.clone()
             }),
             Some(ClientEvent::UnhandledReceipt(frame))
@@ -195,13 +226,10 @@ mod tests {
             })
         );
         assert_eq!(
-            ClientEvent::of(Event::QueueDiscarded {
-                frames: 3,
-                sends: 1
-            }),
+            ClientEvent::of(Event::QueueDiscarded { frames: 3 }),
             Some(ClientEvent::QueueDiscarded { frames: 3 })
         );
-        assert_eq!(ClientEvent::of(Event::Flushed { sends: 2 }), None);
+        assert_eq!(ClientEvent::of(Event::Written { through: 2 }), None);
         assert_eq!(
             ClientEvent::of(Event::HeartbeatLost { last_received: 5 }),
             Some(ClientEvent::HeartbeatLost)

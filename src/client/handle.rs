@@ -5,10 +5,10 @@
 
 use alloc::rc::Rc;
 use alloc::string::String;
-use core::cell::{Cell, RefCell};
+use core::cell::RefCell;
 
-use crate::frame::{numbered, Headers, Version};
-use crate::session::{CommandError, SendOptions, SendOutcome, State};
+use crate::frame::{Headers, Version};
+use crate::session::{SendOptions, SendOutcome, State};
 use crate::web::driver::DriverConfig;
 use crate::web::{DebugConfig, Driver, Handler, Notice, Platform, SocketKind, TimerStrategy};
 
@@ -18,7 +18,7 @@ use super::error::Error;
 use super::futures::{Deactivated, Published};
 use super::message::Message;
 use super::publish::Publish;
-use super::router::Router;
+use super::router::{AckMode, Router};
 use super::streams::{Events, Subscription};
 use super::transaction::Transaction;
 
@@ -78,11 +78,10 @@ pub(crate) struct Inner {
     pub(crate) driver: Driver,
     pub(crate) router: Rc<Router>,
     config: RefCell<Config>,
-    /// The jitter seed drawn for this client (when the config leaves it to chance).
+    /// The jitter seed drawn for this client (when the config leaves it to chance), and the start
+    /// of its receipt and `dedup-id` values (unique among clients).
     seed: u64,
-    /// Makes this client's receipt and `dedup-id` values unique among clients.
     prefix: String,
-    next_id: Cell<u64>,
 }
 
 impl Drop for Inner {
@@ -126,9 +125,9 @@ fn hex(mut value: u64) -> String {
     text
 }
 
-fn driver_config(config: &Config, seed: u64) -> DriverConfig {
+fn driver_config(config: &Config, seed: u64, prefix: &str) -> DriverConfig {
     DriverConfig {
-        session: config.session_config(seed),
+        session: config.session_config(seed, prefix),
         socket: match config.socket {
             SocketApi::Auto => SocketKind::Auto,
             SocketApi::Browser => SocketKind::Browser,
@@ -161,16 +160,20 @@ impl Client {
     pub fn new(config: Config) -> Result<Client, Error> {
         config.check()?;
         let seed = random_u64();
-        let router = Rc::new(Router::new(config.subscription_buffer, config.event_buffer));
-        let driver = Driver::new(driver_config(&config, seed), router.clone());
+        let mut prefix = hex(random_u64());
+        prefix.push('-');
+        let router = Rc::new(Router::new(
+            config.subscription_buffer_bytes,
+            config.event_buffer,
+        ));
+        let driver = Driver::new(driver_config(&config, seed, &prefix), router.clone());
         Ok(Client {
             inner: Rc::new(Inner {
                 driver,
                 router,
                 config: RefCell::new(config),
                 seed,
-                prefix: hex(random_u64()),
-                next_id: Cell::new(0),
+                prefix,
             }),
         })
     }
@@ -181,10 +184,10 @@ impl Client {
         config.check()?;
         self.inner
             .driver
-            .configure(driver_config(&config, self.inner.seed))?;
+            .configure(driver_config(&config, self.inner.seed, &self.inner.prefix))?;
         self.inner
             .router
-            .set_buffers(config.subscription_buffer, config.event_buffer);
+            .set_buffers(config.subscription_buffer_bytes, config.event_buffer);
         if let Ok(mut slot) = self.inner.config.try_borrow_mut() {
             *slot = config;
         }
@@ -219,7 +222,11 @@ impl Client {
     }
 
     fn deactivate_with(&self, force: bool) -> Deactivated {
-        let at_rest = matches!(self.state(), State::Inactive | State::Failed);
+        let at_rest = self
+            .inner
+            .driver
+            .with_session(|s| s.at_rest())
+            .unwrap_or(false);
         let receiver = (!at_rest).then(|| {
             let (sender, receiver) = oneshot();
             self.inner.router.add_waiter(sender);
@@ -247,28 +254,18 @@ impl Client {
     /// client deactivates (then its stream ends). Allowed before CONNECTED (it goes out then); not
     /// while disconnecting.
     pub fn subscribe(&self, destination: &str, headers: &Headers) -> Result<Subscription, Error> {
-        let router = &self.inner.router;
-        let id = match headers.get("id") {
-            Some(id) => String::from(id),
-            None => loop {
-                let id = numbered("sub-", self.next_number());
-                if !router.has_subscription(&id) {
-                    break id;
-                }
-            },
-        };
-        let Some(queue) = router.add_subscription(&id) else {
-            return Err(Error::Command(CommandError::DuplicateSubscription(id)));
-        };
-        let mut headers = headers.clone();
-        headers.set("id", &id);
-        match self.inner.driver.subscribe(destination, &headers) {
-            Ok(_) => Ok(Subscription::new(self.clone(), id, queue)),
-            Err(error) => {
-                router.remove_subscription(&id, &queue);
-                Err(error.into())
-            }
-        }
+        // The session makes the id (or refuses a duplicate); a MESSAGE for it can only come from a
+        // socket event, which the driver hands over after this call returns.
+        let id = self.inner.driver.subscribe(destination, headers, false)?;
+        let ack = AckMode::of(headers);
+        let queue = self
+            .inner
+            .router
+            .add_subscription(&id, ack)
+            .ok_or(Error::Command(
+                crate::session::CommandError::DuplicateSubscription(id.clone()),
+            ))?;
+        Ok(Subscription::new(self.clone(), id, queue, ack))
     }
 
     /// Publishes a message. It is written now when connected, else queued (bounded by
@@ -305,55 +302,38 @@ impl Client {
                 .try_borrow()
                 .map_or(Delivery::AtMostOnce, |config| config.delivery)
         });
-        let at_least_once = delivery == Delivery::AtLeastOnce;
-        let receipt = match headers.get("receipt") {
-            Some(id) => Some(String::from(id)),
-            None if receipt || at_least_once => {
-                let id = self.unique_id();
-                headers.set("receipt", &id);
-                Some(id)
-            }
-            None => None,
-        };
-        if let (true, Some(id)) = (at_least_once, &receipt) {
-            // Consumers de-duplicate the re-sends on it.
-            if !headers.contains("dedup-id") {
-                headers.set("dedup-id", id);
-            }
-        }
         let options = SendOptions {
             binary,
             skip_content_length,
-            retain: at_least_once,
+            receipt: receipt || headers.contains("receipt"),
+            retain: delivery == Delivery::AtLeastOnce,
         };
+        let accepted = self
+            .inner
+            .driver
+            .publish(&destination, &headers, body, options)?;
+        // Registered after the call: its events come from socket events, which the driver hands
+        // over after this call returns.
         let router = &self.inner.router;
-        let driver = &self.inner.driver;
-        let Some(id) = receipt else {
-            return match driver.publish(&destination, &headers, body, options)? {
-                SendOutcome::Sent => Ok(Published::written()),
-                SendOutcome::Queued => {
-                    let (sender, receiver) = oneshot();
-                    router.add_unwritten(sender);
-                    Ok(Published::waiting(receiver))
-                }
-            };
-        };
-        // Waited for before it is sent: an answer can never come first.
-        let (sender, receiver) = oneshot();
-        if !router.add_receipt(&id, sender) {
-            return Err(Error::Command(CommandError::DuplicateReceipt(id)));
+        if options.receipt || options.retain {
+            let (sender, receiver) = oneshot();
+            router.add_receipt(accepted.ticket, sender);
+            return Ok(Published::waiting(receiver));
         }
-        match driver.publish(&destination, &headers, body, options) {
-            Ok(_) => Ok(Published::waiting(receiver)),
-            Err(error) => {
-                router.remove_receipt(&id);
-                Err(error.into())
+        Ok(match accepted.outcome {
+            SendOutcome::Sent => Published::written(),
+            SendOutcome::Queued => {
+                let (sender, receiver) = oneshot();
+                router.add_unwritten(accepted.ticket, sender);
+                Published::waiting(receiver)
             }
-        }
+        })
     }
 
-    /// Acknowledges a message of a `client` or `client-individual` subscription (ACK; queued like
-    /// a publish while not connected).
+    /// Acknowledges a message of a `client` or `client-individual` subscription (ACK), on the
+    /// connection that delivered it: `Err(Error::Command(CommandError::StaleAck))` once that one
+    /// has ended (nothing sent: the broker redelivers it), `AutoAck` for an `ack: auto`
+    /// subscription's message.
     pub fn ack(&self, message: &Message) -> Result<(), Error> {
         self.acknowledge(true, message, &Headers::new())
     }
@@ -413,18 +393,5 @@ impl Client {
     /// The last CONNECTED frame's headers (`server`, `session`, `heart-beat`, …).
     pub fn server_headers(&self) -> Headers {
         self.inner.driver.server_headers()
-    }
-
-    fn next_number(&self) -> u64 {
-        let n = self.inner.next_id.get();
-        self.inner.next_id.set(n.wrapping_add(1));
-        n
-    }
-
-    /// A receipt (and `dedup-id`) value no other client makes: `<random prefix>-<n>`.
-    fn unique_id(&self) -> String {
-        let mut id = self.inner.prefix.clone();
-        id.push_str(&numbered("-", self.next_number()));
-        id
     }
 }

@@ -29,6 +29,11 @@ use crate::session::AckTarget;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     frame: Frame,
+    /// The connection that delivered it (`None`: made by the application, e.g. with `From`): an
+    /// ACK or NACK of it is sent only on that connection.
+    connection: Option<u64>,
+    /// Messages of its subscription dropped just before it (an `ack: auto` stream that was full).
+    missed_before: u64,
 }
 
 impl Message {
@@ -83,16 +88,78 @@ impl Message {
         self.frame
     }
 
+    /// How many messages of its [`Subscription`](super::Subscription) were dropped just before
+    /// this one, because the stream was full ([`Config::subscription_buffer_bytes`]); 0 when none
+    /// were. Only an `ack: auto` subscription drops (the broker counts those delivered already);
+    /// one with `ack: client` or `client-individual` never does, so this is always 0 there.
+    ///
+    /// ```
+    /// # use stomp_wasm::client::Message;
+    /// # use stomp_wasm::frame::{Command, Frame};
+    /// fn show(message: &Message) {
+    ///     if message.missed_before() > 0 {
+    ///         println!("({} prices skipped: the page fell behind)", message.missed_before());
+    ///     }
+    ///     println!("{}", message.text().unwrap_or("(binary)"));
+    /// }
+    /// # show(&Message::from(Frame::new(Command::Message)));
+    /// ```
+    ///
+    /// [`Config::subscription_buffer_bytes`]: super::Config::subscription_buffer_bytes
+    pub fn missed_before(&self) -> u64 {
+        self.missed_before
+    }
+
+    /// A message the session delivered on `connection`.
+    pub(crate) fn delivered(frame: Frame, connection: u64) -> Message {
+        Message {
+            frame,
+            connection: Some(connection),
+            missed_before: 0,
+        }
+    }
+
+    /// The connection that delivered it (`None`: made by the application).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn connection(&self) -> Option<u64> {
+        self.connection
+    }
+
+    /// Sets how many messages were dropped just before this one.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn set_missed_before(&mut self, count: u64) {
+        self.missed_before = count;
+    }
+
+    /// What it weighs in a subscription's buffer: its body and its header text (each header as
+    /// `name:value` and its line end), as it came on the wire less the escapes.
+    pub(crate) fn weight(&self) -> usize {
+        let headers: usize = self
+            .frame
+            .headers
+            .iter()
+            .map(|(name, value)| name.len() + value.len() + 2)
+            .sum();
+        self.frame.body.len() + headers
+    }
+
     /// What ACK and NACK name.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn ack_target(&self) -> AckTarget {
-        AckTarget::of(&self.frame)
+        let mut target = AckTarget::of(&self.frame, 0);
+        target.connection = self.connection;
+        target
     }
 }
 
 impl From<Frame> for Message {
+    /// A message of the current connection (as stompjs's `ack(messageId, subscriptionId)`).
     fn from(frame: Frame) -> Self {
-        Message { frame }
+        Message {
+            frame,
+            connection: None,
+            missed_before: 0,
+        }
     }
 }
 
@@ -134,5 +201,26 @@ impl Receipt {
 impl From<Frame> for Receipt {
     fn from(frame: Frame) -> Self {
         Receipt { frame }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::Command;
+
+    #[test]
+    fn a_message_weighs_its_body_and_its_header_text() {
+        let message = Message::delivered(
+            Frame::new(Command::Message)
+                .header("destination", "/queue/a") // 20 + line end
+                .header("message-id", "m-1") // 14 + line end
+                .header("subscription", "s") // 14 + line end
+                .body("hello"),
+            1,
+        );
+        assert_eq!(message.weight(), 21 + 15 + 15 + 5);
+        assert_eq!(message.missed_before(), 0);
+        assert_eq!(Message::from(Frame::new(Command::Message)).weight(), 0);
     }
 }

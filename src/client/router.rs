@@ -1,22 +1,24 @@
 //! The [`Router`]: the Rust API's half of the driver — its [`Handler`](crate::web::Handler). Every
-//! session event goes to whoever waits for it: a MESSAGE to its subscription's queue, a RECEIPT to
-//! its publish future, `Flushed`/`QueueDiscarded` to the publish futures waiting for their frame to
-//! be written (oldest first), the end of a disconnect to the `deactivate` futures; the rest, and
-//! anything nobody waited for, to every [`Events`](super::Events) stream.
+//! session event goes to whoever waits for it: a MESSAGE to its subscription's queue, a RECEIPT
+//! (or its failure) to the publish future of its ticket, `Written`/`SendFailed` to the publish
+//! futures waiting for their frame to be written (by ticket, never by counting), the end of a
+//! disconnect to the `deactivate` futures; the rest, and anything nobody waited for, to every
+//! [`Events`](super::Events) stream.
 //!
 //! It only hands things over: it runs no user code (a waker only schedules a task) and calls
 //! nothing on the driver, so no borrow of its own is held while anything else runs. The routing is
 //! plain Rust, tested natively; only the `Handler` impl is wasm32's.
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::BTreeMap;
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use crate::session::{Event, State};
+use crate::frame::Headers;
+use crate::session::{Event, State, Ticket};
 
-use super::channel::{Pushed, Queue, Sender};
+use super::channel::{Full, Queue, Sender};
 use super::error::Error;
 use super::event::ClientEvent;
 use super::message::{Message, Receipt};
@@ -24,26 +26,85 @@ use super::message::{Message, Receipt};
 /// What a publish future gets.
 pub(crate) type PublishResult = Result<Option<Receipt>, Error>;
 
+/// How a subscription's messages are acknowledged: its SUBSCRIBE's `ack` header, read as the
+/// session reads it (only a missing header or `auto` is the broker's own acknowledgement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AckMode {
+    /// `auto`: nothing to acknowledge; what does not fit the buffer may be dropped.
+    Auto,
+    /// `client`: an ACK or NACK covers every message delivered before it.
+    Client,
+    /// `client-individual` (and a value the session does not know, acknowledgeable as it lets
+    /// it be): one message each.
+    ClientIndividual,
+}
+
+impl AckMode {
+    pub(crate) fn of(headers: &Headers) -> AckMode {
+        match headers.get("ack") {
+            None | Some("auto") => AckMode::Auto,
+            Some("client") => AckMode::Client,
+            Some(_) => AckMode::ClientIndividual,
+        }
+    }
+
+    /// Of the messages a subscription held when it ended (in order), those to NACK so that the
+    /// broker has them back at once: none for `auto`; of those the current connection delivered
+    /// (an earlier connection's are the broker's again already), each for `client-individual`, and
+    /// the last for `client` (its NACK covers every message delivered before it: STOMP 1.2, "NACK
+    /// applies … to all messages sent before and not yet ACK'ed or NACK'ed").
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn owed(self, held: Vec<Message>, current: u64) -> Vec<Message> {
+        let mut owed: Vec<Message> = match self {
+            AckMode::Auto => return Vec::new(),
+            AckMode::Client | AckMode::ClientIndividual => held
+                .into_iter()
+                .filter(|message| message.connection() == Some(current))
+                .collect(),
+        };
+        if self == AckMode::Client && owed.len() > 1 {
+            owed.drain(..owed.len() - 1);
+        }
+        owed
+    }
+
+    /// What the subscription's buffer does with a message that does not fit: one that needs an
+    /// acknowledgement is never dropped (it would be lost, or acknowledged unseen by a later
+    /// cumulative ACK).
+    fn when_full(self) -> Full {
+        match self {
+            AckMode::Auto => Full::Drop,
+            AckMode::Client | AckMode::ClientIndividual => Full::Keep,
+        }
+    }
+}
+
 pub(crate) struct Router {
     subscriptions: RefCell<BTreeMap<String, Rc<Queue<Message>>>>,
-    /// Publish futures waiting for their RECEIPT, by receipt id.
-    receipts: RefCell<BTreeMap<String, Sender<PublishResult>>>,
-    /// Publish futures (without a receipt) waiting for their queued frame to be written, oldest
-    /// first.
-    unwritten: RefCell<VecDeque<Sender<PublishResult>>>,
+    /// Publish futures waiting for their RECEIPT, by ticket.
+    receipts: RefCell<BTreeMap<Ticket, Sender<PublishResult>>>,
+    /// Publish futures (without a receipt) waiting for their queued frame to be written, by ticket.
+    unwritten: RefCell<BTreeMap<Ticket, Sender<PublishResult>>>,
+    /// The last ticket the session reported written: a future registered after (its publish call
+    /// returned) for a ticket up to it completes at once.
+    written_through: Cell<Ticket>,
     /// `deactivate` futures.
     waiters: RefCell<Vec<Sender<()>>>,
     events: RefCell<Vec<Weak<Queue<ClientEvent>>>>,
+    /// Each subscription's bound, in bytes.
     subscription_buffer: Cell<usize>,
+    /// Each event stream's bound, in events.
     event_buffer: Cell<usize>,
 }
 
 impl Router {
+    /// `subscription_buffer`: bytes per subscription; `event_buffer`: events per stream.
     pub(crate) fn new(subscription_buffer: usize, event_buffer: usize) -> Router {
         Router {
             subscriptions: RefCell::default(),
             receipts: RefCell::default(),
             unwritten: RefCell::default(),
+            written_through: Cell::new(0),
             waiters: RefCell::default(),
             events: RefCell::default(),
             subscription_buffer: Cell::new(subscription_buffer),
@@ -64,16 +125,17 @@ impl Router {
     // ----- registrations (from the API, before the driver is called) -----
 
     /// A queue for subscription `id`; `None` if one is live under that id.
-    pub(crate) fn add_subscription(&self, id: &str) -> Option<Rc<Queue<Message>>> {
+    pub(crate) fn add_subscription(&self, id: &str, ack: AckMode) -> Option<Rc<Queue<Message>>> {
         let mut subscriptions = self.subscriptions.try_borrow_mut().ok()?;
         if subscriptions.contains_key(id) {
             return None;
         }
-        let queue = Rc::new(Queue::new(self.subscription_buffer.get()));
+        let queue = Rc::new(Queue::new(self.subscription_buffer.get(), ack.when_full()));
         subscriptions.insert(id.into(), queue.clone());
         Some(queue)
     }
 
+    #[cfg(test)]
     pub(crate) fn has_subscription(&self, id: &str) -> bool {
         self.subscriptions
             .try_borrow()
@@ -95,31 +157,20 @@ impl Router {
         }
     }
 
-    /// Waits for receipt `id`; `false` if something already does.
-    pub(crate) fn add_receipt(&self, id: &str, sender: Sender<PublishResult>) -> bool {
-        let Ok(mut receipts) = self.receipts.try_borrow_mut() else {
-            return false;
-        };
-        if receipts.contains_key(id) {
-            return false;
+    /// Waits for the RECEIPT of the publish with this ticket.
+    pub(crate) fn add_receipt(&self, ticket: Ticket, sender: Sender<PublishResult>) {
+        if let Ok(mut receipts) = self.receipts.try_borrow_mut() {
+            receipts.insert(ticket, sender);
         }
-        receipts.insert(id.into(), sender);
-        true
     }
 
-    pub(crate) fn remove_receipt(&self, id: &str) {
-        let removed = self
-            .receipts
-            .try_borrow_mut()
-            .ok()
-            .and_then(|mut receipts| receipts.remove(id));
-        // Dropped here, with no borrow held: it completes its receiver.
-        drop(removed);
-    }
-
-    pub(crate) fn add_unwritten(&self, sender: Sender<PublishResult>) {
+    /// Waits for the publish with this ticket to be written.
+    pub(crate) fn add_unwritten(&self, ticket: Ticket, sender: Sender<PublishResult>) {
+        if ticket <= self.written_through.get() {
+            return sender.send(Ok(None));
+        }
         if let Ok(mut unwritten) = self.unwritten.try_borrow_mut() {
-            unwritten.push_back(sender);
+            unwritten.insert(ticket, sender);
         }
     }
 
@@ -130,7 +181,7 @@ impl Router {
     }
 
     pub(crate) fn add_events(&self) -> Rc<Queue<ClientEvent>> {
-        let queue = Rc::new(Queue::new(self.event_buffer.get()));
+        let queue = Rc::new(Queue::new(self.event_buffer.get(), Full::Drop));
         if let Ok(mut events) = self.events.try_borrow_mut() {
             events.retain(|weak| weak.strong_count() > 0);
             events.push(Rc::downgrade(&queue));
@@ -145,6 +196,7 @@ impl Router {
         match event {
             Event::Message {
                 subscription,
+                connection,
                 frame,
             } => {
                 let queue = self
@@ -155,30 +207,54 @@ impl Router {
                 let Some(queue) = queue else {
                     return self.broadcast(ClientEvent::UnhandledMessage(frame));
                 };
-                if queue.push(Message::from(frame)) == Pushed::GapStarted {
+                let message = Message::delivered(frame, connection);
+                let weight = message.weight();
+                if queue.push(message, weight).overflow_started() {
                     self.broadcast(ClientEvent::SubscriptionOverflow { id: subscription });
                 }
             }
-            Event::Receipt { id, frame } => match self.take_receipt(&id) {
+            Event::Receipt { id, ticket, frame } => match self.take_receipt(ticket) {
                 Some(sender) => sender.send(Ok(Some(Receipt::from(frame)))),
-                None => self.broadcast(ClientEvent::UnhandledReceipt(frame)),
+                None => {
+                    let _ = id;
+                    self.broadcast(ClientEvent::UnhandledReceipt(frame))
+                }
             },
-            Event::ReceiptFailed { id, error } => {
-                if let Some(sender) = self.take_receipt(&id) {
+            Event::ReceiptFailed { id, ticket, error } => {
+                if let Some(sender) = self.take_receipt(ticket) {
                     sender.send(Err(Error::Receipt(error.clone())));
                 }
                 self.broadcast(ClientEvent::ReceiptFailed { id, error });
             }
-            Event::Flushed { sends } => {
-                for sender in self.take_unwritten(sends) {
+            Event::Written { through } => {
+                self.written_through.set(through);
+                for sender in self.take_written(through) {
                     sender.send(Ok(None));
                 }
             }
-            Event::QueueDiscarded { frames, sends } => {
-                for sender in self.take_unwritten(sends) {
-                    sender.send(Err(Error::Discarded));
+            Event::SendFailed { ticket, error, .. } => {
+                // A publish that waited for its RECEIPT gets the receipt's error; one that waited
+                // to be written, `Discarded` when it was given up unwritten.
+                if let Some(sender) = self.take_receipt(Some(ticket)) {
+                    sender.send(Err(Error::Receipt(error)));
+                } else if let Some(sender) = self.take_unwritten(ticket) {
+                    sender.send(Err(match error {
+                        crate::session::ReceiptError::Discarded => Error::Discarded,
+                        error => Error::Receipt(error),
+                    }));
                 }
-                self.broadcast(ClientEvent::QueueDiscarded { frames });
+            }
+            Event::SubscriptionsEnded(ids) => {
+                let ended: Vec<Rc<Queue<Message>>> = match self.subscriptions.try_borrow_mut() {
+                    Ok(mut subscriptions) => ids
+                        .iter()
+                        .filter_map(|id| subscriptions.remove(id))
+                        .collect(),
+                    Err(_) => Vec::new(),
+                };
+                for queue in ended {
+                    queue.close();
+                }
             }
             Event::SubscriptionLost { id, error } => {
                 let queue = self
@@ -192,20 +268,14 @@ impl Router {
                 self.broadcast(ClientEvent::SubscriptionLost { id, error });
             }
             Event::Disconnected { confirmed } => {
-                // The session has forgotten every subscription: their streams end.
-                let ended = self
-                    .subscriptions
-                    .try_borrow_mut()
-                    .map(|mut subscriptions| core::mem::take(&mut *subscriptions))
-                    .unwrap_or_default();
-                for queue in ended.values() {
-                    queue.close();
-                }
+                // The session reported the subscriptions it forgot (`SubscriptionsEnded`).
                 self.settle_waiters();
                 self.broadcast(ClientEvent::Disconnected { confirmed });
             }
             Event::StateChanged { from, to } => {
-                if matches!(to, State::Inactive | State::Failed) {
+                // A deactivate ends in Inactive (a client that stopped reconnecting is Failed, and
+                // still active until deactivated).
+                if to == State::Inactive {
                     self.settle_waiters();
                 }
                 self.broadcast(ClientEvent::StateChanged { from, to });
@@ -218,15 +288,22 @@ impl Router {
         }
     }
 
-    fn take_receipt(&self, id: &str) -> Option<Sender<PublishResult>> {
-        self.receipts.try_borrow_mut().ok()?.remove(id)
+    fn take_unwritten(&self, ticket: Ticket) -> Option<Sender<PublishResult>> {
+        self.unwritten.try_borrow_mut().ok()?.remove(&ticket)
     }
 
-    fn take_unwritten(&self, count: usize) -> Vec<Sender<PublishResult>> {
+    fn take_receipt(&self, ticket: Option<Ticket>) -> Option<Sender<PublishResult>> {
+        self.receipts.try_borrow_mut().ok()?.remove(&ticket?)
+    }
+
+    /// The futures of every ticket up to `through`, taken out.
+    fn take_written(&self, through: Ticket) -> Vec<Sender<PublishResult>> {
         match self.unwritten.try_borrow_mut() {
             Ok(mut unwritten) => {
-                let count = count.min(unwritten.len());
-                unwritten.drain(..count).collect()
+                let later = unwritten.split_off(&through.saturating_add(1));
+                core::mem::replace(&mut *unwritten, later)
+                    .into_values()
+                    .collect()
             }
             Err(_) => Vec::new(),
         }
@@ -254,9 +331,9 @@ impl Router {
         };
         let Some(last) = queues.pop() else { return };
         for queue in &queues {
-            queue.push(event.clone());
+            queue.push(event.clone(), 1);
         }
-        last.push(event);
+        last.push(event, 1);
     }
 }
 
@@ -274,216 +351,4 @@ impl Drop for Router {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::channel::{oneshot, Next, Receiver};
-    use super::*;
-    use crate::frame::{Command, Frame};
-    use crate::session::ReceiptError;
-    use core::task::{Context, Poll, Waker};
-
-    fn message(subscription: &str, body: &str) -> Event {
-        Event::Message {
-            subscription: subscription.into(),
-            frame: Frame::new(Command::Message)
-                .header("subscription", subscription)
-                .body(body),
-        }
-    }
-
-    /// Everything the reader can take now, up to and including the end.
-    fn take<T>(queue: &Queue<T>) -> Vec<Next<T>> {
-        let mut taken = Vec::new();
-        while let Some(next) = queue.try_take() {
-            let end = matches!(next, Next::End);
-            taken.push(next);
-            if end {
-                break;
-            }
-        }
-        taken
-    }
-
-    fn texts(queue: &Queue<Message>) -> Vec<String> {
-        take(queue)
-            .into_iter()
-            .map(|next| match next {
-                Next::Item(m) => m.text().unwrap_or("").into(),
-                Next::Gap(n) => alloc::format!("gap {n}"),
-                Next::End => "end".into(),
-            })
-            .collect()
-    }
-
-    fn ready<T>(receiver: &Receiver<T>) -> Option<Option<T>> {
-        match receiver.poll(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(value) => Some(value),
-            Poll::Pending => None,
-        }
-    }
-
-    #[test]
-    fn messages_go_to_their_subscription_and_strays_to_events() {
-        let router = Router::new(8, 8);
-        let events = router.add_events();
-        let chat = router.add_subscription("sub-0").unwrap();
-        assert!(router.add_subscription("sub-0").is_none(), "one per id");
-        router.route(message("sub-0", "a"));
-        router.route(message("sub-9", "stray"));
-        router.route(message("sub-0", "b"));
-        assert_eq!(texts(&chat), ["a", "b"]);
-        assert!(matches!(
-            take(&events).as_slice(),
-            [Next::Item(ClientEvent::UnhandledMessage(frame))] if frame.body == b"stray"
-        ));
-    }
-
-    #[test]
-    fn a_full_subscription_drops_until_emptied_and_says_so_once() {
-        let router = Router::new(2, 8);
-        let events = router.add_events();
-        let queue = router.add_subscription("s").unwrap();
-        for body in ["1", "2", "3", "4"] {
-            router.route(message("s", body));
-        }
-        assert!(matches!(queue.try_take(), Some(Next::Item(_))));
-        // Room again, but the gap lasts until the reader has caught up: "5" would overtake it.
-        router.route(message("s", "5"));
-        assert_eq!(texts(&queue), ["2", "gap 3"]);
-        router.route(message("s", "6"));
-        assert_eq!(texts(&queue), ["6"]);
-        assert_eq!(queue.dropped(), 3);
-        let overflows = take(&events)
-            .into_iter()
-            .filter(
-                |e| matches!(e, Next::Item(ClientEvent::SubscriptionOverflow { id }) if id == "s"),
-            )
-            .count();
-        assert_eq!(overflows, 1);
-    }
-
-    #[test]
-    fn receipts_complete_their_publish_and_failures_are_also_broadcast() {
-        let router = Router::new(8, 8);
-        let events = router.add_events();
-        let (ok_tx, ok_rx) = oneshot();
-        let (bad_tx, bad_rx) = oneshot();
-        assert!(router.add_receipt("r-1", ok_tx));
-        assert!(router.add_receipt("r-2", bad_tx));
-        let (dup_tx, dup_rx) = oneshot();
-        assert!(!router.add_receipt("r-1", dup_tx), "one waiter per id");
-        assert!(matches!(ready(&dup_rx), Some(None)));
-        let receipt = Frame::new(Command::Receipt).header("receipt-id", "r-1");
-        router.route(Event::Receipt {
-            id: "r-1".into(),
-            frame: receipt.clone(),
-        });
-        router.route(Event::ReceiptFailed {
-            id: "r-2".into(),
-            error: ReceiptError::Timeout,
-        });
-        router.route(Event::Receipt {
-            id: "r-3".into(),
-            frame: receipt.clone(),
-        });
-        assert!(matches!(ready(&ok_rx), Some(Some(Ok(Some(r)))) if r.id() == Some("r-1")));
-        assert!(matches!(
-            ready(&bad_rx),
-            Some(Some(Err(Error::Receipt(ReceiptError::Timeout))))
-        ));
-        let events: Vec<_> = take(&events)
-            .into_iter()
-            .filter_map(|n| match n {
-                Next::Item(e) => Some(e),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(
-            events,
-            [
-                ClientEvent::ReceiptFailed {
-                    id: "r-2".into(),
-                    error: ReceiptError::Timeout
-                },
-                ClientEvent::UnhandledReceipt(receipt)
-            ]
-        );
-    }
-
-    #[test]
-    fn queued_publishes_complete_in_order_when_flushed_or_fail_when_discarded() {
-        let router = Router::new(8, 8);
-        let receivers: Vec<_> = (0..3)
-            .map(|_| {
-                let (tx, rx) = oneshot();
-                router.add_unwritten(tx);
-                rx
-            })
-            .collect();
-        router.route(Event::Flushed { sends: 1 });
-        assert!(matches!(ready(&receivers[0]), Some(Some(Ok(None)))));
-        assert!(ready(&receivers[1]).is_none());
-        router.route(Event::QueueDiscarded {
-            frames: 5,
-            sends: 2,
-        });
-        for receiver in &receivers[1..] {
-            assert!(matches!(ready(receiver), Some(Some(Err(Error::Discarded)))));
-        }
-    }
-
-    #[test]
-    fn a_disconnect_ends_every_subscription_and_settles_deactivate() {
-        let router = Router::new(8, 8);
-        let queue = router.add_subscription("s").unwrap();
-        router.route(message("s", "last"));
-        let (tx, rx) = oneshot();
-        router.add_waiter(tx);
-        router.route(Event::StateChanged {
-            from: State::Connected,
-            to: State::Disconnecting,
-        });
-        assert!(ready(&rx).is_none());
-        router.route(Event::Disconnected { confirmed: true });
-        assert!(matches!(ready(&rx), Some(Some(()))));
-        assert_eq!(texts(&queue), ["last", "end"]);
-        assert!(
-            !router.remove_subscription("s", &queue),
-            "already forgotten"
-        );
-        // A new subscription under the same id is not the old one's to remove.
-        let again = router.add_subscription("s").unwrap();
-        assert!(!router.remove_subscription("s", &queue));
-        assert!(router.has_subscription("s"));
-        assert!(router.remove_subscription("s", &again));
-    }
-
-    #[test]
-    fn a_full_event_stream_reports_what_it_missed_where_it_missed_it() {
-        let router = Router::new(8, 2);
-        let events = router.add_events();
-        for attempt in 1..=5 {
-            router.route(Event::ReconnectFailed { attempts: attempt });
-        }
-        let seen: Vec<_> = take(&events)
-            .into_iter()
-            .map(|next| match next {
-                Next::Item(ClientEvent::ReconnectFailed { attempts }) => attempts as usize,
-                Next::Gap(n) => 100 + n,
-                _ => 0,
-            })
-            .collect();
-        assert_eq!(seen, [1, 2, 103]);
-    }
-
-    #[test]
-    fn dropping_the_router_ends_streams_and_futures() {
-        let router = Router::new(8, 8);
-        let events = router.add_events();
-        let queue = router.add_subscription("s").unwrap();
-        let (tx, rx) = oneshot();
-        router.add_unwritten(tx);
-        drop(router);
-        assert!(matches!(ready(&rx), Some(None)));
-        assert!(queue.is_finished() && events.is_finished());
-    }
-}
+mod tests;

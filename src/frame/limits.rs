@@ -1,7 +1,8 @@
 //! Frame-size limits. They live in the codec so that no buffer grows without a bound, whatever a peer
 //! sends: the parser holds at most `max_header_bytes` of head and `max_body_bytes` of body per frame.
 
-/// Limits the parser enforces on every frame. Exceeding one is a [`ParseError::LimitExceeded`] naming it.
+/// Limits the parser enforces on every frame. Exceeding one is a [`ParseError::LimitExceeded`] naming it,
+/// or, with [`Parser::skip_oversized`], an [`Item::Skipped`] naming it.
 ///
 /// ```
 /// use stomp_wasm::frame::Limits;
@@ -10,6 +11,8 @@
 /// ```
 ///
 /// [`ParseError::LimitExceeded`]: crate::frame::ParseError::LimitExceeded
+/// [`Parser::skip_oversized`]: crate::frame::Parser::skip_oversized
+/// [`Item::Skipped`]: crate::frame::Item::Skipped
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Bytes of the command line, header lines and their EOLs, up to and including the blank line.

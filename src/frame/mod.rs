@@ -44,7 +44,7 @@ pub use encoder::{encode, encode_head, encode_send_head, EncodeOptions, HEARTBEA
 pub use error::{EncodeError, ParseError};
 pub use headers::Headers;
 pub use limits::{Limit, Limits};
-pub use parser::Parser;
+pub use parser::{Parser, NAMING_HEADERS};
 pub use version::Version;
 
 /// One STOMP frame: a command, ordered headers, and the body as bytes.
@@ -93,11 +93,29 @@ impl Frame {
     }
 }
 
-/// What the parser yields: a frame, or a heart-beat (an EOL between frames).
+/// What the parser yields: a frame, a heart-beat (an EOL between frames), or a frame it skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
     /// A complete frame.
     Frame(Frame),
     /// One EOL (LF or CRLF) between frames.
     Heartbeat,
+    /// A frame over the parser's limits, read to its end and dropped; only with
+    /// [`Parser::skip_oversized`].
+    Skipped(Skipped),
+}
+
+/// A frame that exceeded a limit, which the parser read to its end without storing it (with
+/// [`Parser::skip_oversized`]), so that the stream goes on and the receiver can still answer the frame
+/// (ack or nack a MESSAGE): what could be kept of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The command line.
+    pub command: Command,
+    /// In frame order, unescaped: the headers read before the frame exceeded a limit (all of them when
+    /// it was the body), then, from the lines after, the first of each of the [`NAMING_HEADERS`] not
+    /// among those yet, when its line is at most 1 KiB.
+    pub headers: Headers,
+    /// The first limit the frame exceeded.
+    pub limit: Limit,
 }

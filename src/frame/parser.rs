@@ -8,7 +8,12 @@
 //! grow geometrically as octets arrive, capped at their limit, so a `content-length` promise costs
 //! nothing until the body comes. Completed items wait in a queue until drained; a run of heart-beats
 //! is scanned in one pass, takes constant space there, and drains in one call
-//! ([`Parser::take_heartbeats`]).
+//! ([`Parser::take_heartbeats`]). With [`Parser::skip_oversized`], a frame over a limit is read to its
+//! end without being stored (its body never, of its head only the headers that name it), so a peer that
+//! sends one does not end the stream.
+//!
+//! One file of ~700 lines on purpose: the states and the byte loops that move between them are one
+//! machine, and splitting it would spread each state's invariants over several files.
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
@@ -19,7 +24,32 @@ use super::escape::Escaping;
 use super::headers::Headers;
 use super::limits::{Limit, Limits};
 use super::version::Version;
-use super::{Frame, Item};
+use super::{Frame, Item, Skipped};
+
+/// The headers kept from a frame skipped for exceeding a limit, wherever they come in its head (see
+/// [`Parser::skip_oversized`]): those that name it, so the receiver can report it and settle it
+/// (`subscription`, `message-id` and `ack` to ack or nack a MESSAGE; `receipt-id`; `destination`;
+/// `content-type`), and `content-length`, which is how its end is found.
+pub const NAMING_HEADERS: [&str; 7] = [
+    "subscription",
+    "message-id",
+    "ack",
+    "receipt-id",
+    "destination",
+    "content-length",
+    "content-type",
+];
+
+/// `content-length`'s place in [`NAMING_HEADERS`].
+const CONTENT_LENGTH: usize = 5;
+
+/// The longest naming header line (EOL excluded) kept from a skipped frame: a hostile frame cannot make
+/// the parser hold more than `NAMING_HEADERS.len()` of them.
+const NAMING_LINE_MAX: usize = 1024;
+
+/// What the line buffer keeps of a line while skipping: a naming line, its CR, and one octet more to
+/// tell a line that is too long.
+const SKIP_LINE_CAP: usize = NAMING_LINE_MAX + 2;
 
 /// A streaming STOMP parser. Push chunks with [`push`](Parser::push), then drain with
 /// [`next_item`](Parser::next_item).
@@ -43,8 +73,9 @@ use super::{Frame, Item};
 /// 1.0), so frames that follow CONNECTED in the same chunk are already read under the negotiated
 /// version; a later CONNECTED changes nothing (a connection negotiates once); turn following off
 /// with [`Parser::follow_connected`]. With [`Parser::lenient_before_version`], an undefined escape
-/// read before the version is known is kept as written instead of being an error. Under 1.0, header values are trimmed of leading and
-/// trailing spaces and tabs, as 1.0 brokers padded them; 1.1 and 1.2 keep every octet.
+/// read before the version is known is kept as written instead of being an error. Under 1.0, header
+/// values are trimmed of leading and trailing spaces and tabs, as 1.0 brokers padded them; 1.1 and 1.2
+/// keep every octet.
 ///
 /// Leniencies, each deliberate: a raw `:` inside a header value is kept as part of the value (the first
 /// `:` separates name and value); frames other than SEND, MESSAGE and ERROR may carry a body; CRLF ends
@@ -52,8 +83,10 @@ use super::{Frame, Item};
 /// to write one).
 ///
 /// Memory: what the parser holds for the frame in progress never passes
-/// `2 * max_header_bytes + 12 * max_headers + max_body_bytes` octets, whatever the input. Completed
-/// items wait in a queue until drained, so drain after every push.
+/// `2 * max_header_bytes + 12 * max_headers + max_body_bytes` octets, whatever the input; while it
+/// skips a frame ([`Parser::skip_oversized`]), `2 * max_header_bytes + 12 * max_headers + 8278` (no
+/// body; the line being read and the naming headers instead). Completed items wait in a queue until
+/// drained, so drain after every push.
 #[derive(Debug)]
 pub struct Parser {
     limits: Limits,
@@ -64,6 +97,15 @@ pub struct Parser {
     followed: bool,
     /// Keep undefined escapes while the version is not known (see `lenient_before_version`).
     lenient_before_version: bool,
+    /// Skip a frame over a limit instead of failing (see `skip_oversized`).
+    skip_oversized: bool,
+    /// Skip only frames of this command (see `skip_only`); others over a limit fail at once.
+    skip_only: Option<Command>,
+    /// The frame in progress is being skipped, for exceeding this limit (the first it exceeded).
+    skipping: Option<Limit>,
+    /// While skipping: the [`NAMING_HEADERS`] seen so far in the frame (bit `i` for entry `i`), kept
+    /// or too long to keep. Only the first of each name counts, as in any frame.
+    naming_seen: u8,
     /// The version was set by hand or by a CONNECTED; `initial_known` is what `reset` goes back to.
     version_known: bool,
     initial_known: bool,
@@ -85,7 +127,8 @@ pub struct Parser {
 /// EOLs cannot make the queue grow by a frame's size per octet.
 #[derive(Debug)]
 enum Queued {
-    Frame(Frame),
+    /// A frame, or a skipped one.
+    Item(Item),
     Heartbeats(usize),
 }
 
@@ -97,8 +140,9 @@ enum State {
     IdleCr,
     /// Reading the command line and header lines.
     Head,
-    /// Reading a body of `content-length` octets; this many are left.
-    CountedBody(usize),
+    /// Reading a body of `content-length` octets; this many are left (a skipped body can be longer
+    /// than memory, hence `u64`).
+    CountedBody(u64),
     /// Reading a body without `content-length`: up to the first NUL.
     BodyToNul,
     /// After a counted body: the next octet must be NUL.
@@ -126,6 +170,10 @@ impl Parser {
             follow_connected: true,
             followed: false,
             lenient_before_version: false,
+            skip_oversized: false,
+            skip_only: None,
+            skipping: None,
+            naming_seen: 0,
             version_known: false,
             initial_known: false,
             state: State::Idle,
@@ -175,6 +223,49 @@ impl Parser {
         self
     }
 
+    /// Whether a frame over the limits is skipped instead of failing the stream (default `false`). When
+    /// on, a frame that exceeds a limit is read to its end without being stored and yields
+    /// [`Item::Skipped`]: its command, the headers that fit within the limits, and the
+    /// [`NAMING_HEADERS`] wherever they are (each when its line is at most 1 KiB), so that a client can
+    /// report a MESSAGE it cannot take and ack or nack it rather than lose the connection to it
+    /// (a broker redelivers an unsettled message on every reconnect). The next frame then parses as
+    /// usual.
+    ///
+    /// Its end is found as for any frame: after the head's blank line, `content-length` octets and a
+    /// NUL when it has a `content-length` (read even after the header limits were passed), else up to
+    /// the first NUL. Whatever cannot be skipped is still an error: a command line over
+    /// `max_header_bytes` (there is no frame to name), a malformed frame (an invalid `content-length`,
+    /// a missing NUL, a bare CR, a malformed naming header: the error it is in any frame), and a
+    /// `content-length` line too long to keep (the error for the limit exceeded). A skipped CONNECTED
+    /// switches no version.
+    ///
+    /// ```
+    /// use stomp_wasm::frame::{Command, Item, Limit, Limits, Parser};
+    ///
+    /// let limits = Limits { max_body_bytes: 4, ..Limits::default() };
+    /// let mut parser = Parser::with_limits(limits).skip_oversized(true);
+    /// parser.push(b"MESSAGE\nsubscription:0\nmessage-id:7\n\ntoo long\0").unwrap();
+    /// parser.push(b"RECEIPT\nreceipt-id:1\n\n\0").unwrap();
+    /// let Some(Item::Skipped(skipped)) = parser.next_item() else { panic!() };
+    /// assert_eq!((skipped.command, skipped.limit), (Command::Message, Limit::BodyBytes));
+    /// assert_eq!(skipped.headers.get("message-id"), Some("7"));
+    /// assert!(matches!(parser.next_item(), Some(Item::Frame(f)) if f.command == Command::Receipt));
+    /// ```
+    #[must_use]
+    pub fn skip_oversized(mut self, on: bool) -> Parser {
+        self.skip_oversized = on;
+        self
+    }
+
+    /// With [`skip_oversized`](Parser::skip_oversized): skip only frames of `command`; any other
+    /// frame over a limit is the error at once, as without skipping (a client skips a MESSAGE, which
+    /// it can report and settle, and fails on anything else without waiting for its end).
+    #[must_use]
+    pub fn skip_only(mut self, command: Command) -> Parser {
+        self.skip_only = Some(command);
+        self
+    }
+
     /// The version whose escaping rules apply now.
     pub fn current_version(&self) -> Version {
         self.version
@@ -206,8 +297,9 @@ impl Parser {
 
     /// Octets of memory the parser holds for the frame in progress (capacities of its line, header and
     /// body buffers, the header index included). Never more than
-    /// `2 * max_header_bytes + 12 * max_headers + max_body_bytes`, whatever the input; completed items
-    /// waiting in the queue are not counted. For tests and fuzzing.
+    /// `2 * max_header_bytes + 12 * max_headers + max_body_bytes`, whatever the input, nor, while a frame
+    /// is skipped, `2 * max_header_bytes + 12 * max_headers + 8278`; completed items waiting in the
+    /// queue are not counted. For tests and fuzzing.
     #[doc(hidden)]
     pub fn buffered_bytes(&self) -> usize {
         self.line.capacity() + self.headers.held_bytes() + self.body.capacity()
@@ -244,7 +336,7 @@ impl Parser {
                 Item::Heartbeat
             }
             _ => match self.items.pop_front()? {
-                Queued::Frame(frame) => Item::Frame(frame),
+                Queued::Item(item) => item,
                 Queued::Heartbeats(_) => Item::Heartbeat,
             },
         };
@@ -299,6 +391,7 @@ impl Parser {
         self.command = None;
         self.headers = Headers::new();
         self.body = Vec::new();
+        self.skipping = None;
     }
 
     /// Consumes some of `input` (all of it, or up to the end of the current token) and returns how many
@@ -327,10 +420,13 @@ impl Parser {
             State::IdleCr => Err(ParseError::BareCarriageReturn),
             State::Head => self.read_head(input),
             State::CountedBody(remaining) => {
-                let take = remaining.min(input.len());
-                let total = self.body.len() + remaining;
-                extend_within(&mut self.body, &input[..take], total);
-                self.state = match remaining - take {
+                let take = usize::try_from(remaining).map_or(input.len(), |r| r.min(input.len()));
+                if self.skipping.is_none() {
+                    // Not skipping: `remaining` is within `max_body_bytes`, so it fits a `usize`.
+                    let total = self.body.len() + remaining as usize;
+                    extend_within(&mut self.body, &input[..take], total);
+                }
+                self.state = match remaining - take as u64 {
                     0 => State::ExpectNul,
                     left => State::CountedBody(left),
                 };
@@ -344,10 +440,13 @@ impl Parser {
             State::BodyToNul => {
                 let found = memchr::memchr(0, input);
                 let take = found.unwrap_or(input.len());
-                if self.body.len() + take > self.limits.max_body_bytes {
-                    return Err(ParseError::LimitExceeded(Limit::BodyBytes));
+                if self.skipping.is_some() {
+                    // Dropped unseen.
+                } else if self.body.len() + take > self.limits.max_body_bytes {
+                    self.start_skip(Limit::BodyBytes)?;
+                } else {
+                    extend_within(&mut self.body, &input[..take], self.limits.max_body_bytes);
                 }
-                extend_within(&mut self.body, &input[..take], self.limits.max_body_bytes);
                 Ok(match found {
                     Some(_) => {
                         self.finish_frame();
@@ -361,22 +460,33 @@ impl Parser {
 
     /// Reads up to and including the next LF of the head, or all of `input` if it has none.
     fn read_head(&mut self, input: &[u8]) -> Result<usize, ParseError> {
-        let Some(lf) = memchr::memchr(b'\n', input) else {
-            if self.head_bytes + self.line.len() + input.len() > self.limits.max_header_bytes {
-                return Err(ParseError::LimitExceeded(Limit::HeaderBytes));
+        let lf = memchr::memchr(b'\n', input);
+        let part = &input[..lf.unwrap_or(input.len())];
+        let head_bytes = self.head_bytes + self.line.len() + part.len() + usize::from(lf.is_some());
+        let cap = match self.skipping {
+            // Skipping: only a naming header is of use, so the rest of a longer line is dropped, and
+            // the head is no longer counted.
+            Some(_) => SKIP_LINE_CAP,
+            None if head_bytes > self.limits.max_header_bytes => {
+                // Nothing consumed: the input is read again as part of a skipped frame.
+                self.start_skip(Limit::HeaderBytes)?;
+                return Ok(0);
             }
-            extend_within(&mut self.line, input, self.limits.max_header_bytes);
+            None => self.limits.max_header_bytes,
+        };
+        let part = &part[..part.len().min(cap.saturating_sub(self.line.len()))];
+        let Some(lf) = lf else {
+            extend_within(&mut self.line, part, cap);
             return Ok(input.len());
         };
-        self.head_bytes += self.line.len() + lf + 1;
-        if self.head_bytes > self.limits.max_header_bytes {
-            return Err(ParseError::LimitExceeded(Limit::HeaderBytes));
+        if self.skipping.is_none() {
+            self.head_bytes = head_bytes;
         }
         if self.line.is_empty() {
-            self.read_line(&input[..lf])?;
+            self.read_line(part)?;
         } else {
             let mut line = core::mem::take(&mut self.line);
-            extend_within(&mut line, &input[..lf], self.limits.max_header_bytes);
+            extend_within(&mut line, part, cap);
             let result = self.read_line(&line);
             line.clear();
             self.line = line;
@@ -398,9 +508,27 @@ impl Parser {
         if line.is_empty() {
             return self.start_body();
         }
-        if self.headers.len() >= self.limits.max_headers {
-            return Err(ParseError::LimitExceeded(Limit::Headers));
+        if self.skipping.is_none() && self.headers.len() >= self.limits.max_headers {
+            self.start_skip(Limit::Headers)?;
         }
+        // Past a limit, only the naming headers are kept (and read).
+        let skipping = self.skipping;
+        let extra = match skipping {
+            Some(limit) if !self.keep_naming(line, limit)? => return Ok(()),
+            Some(_) => NAMING_HEADERS.len(),
+            None => 0,
+        };
+        self.push_header(line, command, extra)
+    }
+
+    /// Reads header `line` (without its EOL) of a `command` frame into the headers, with room for
+    /// `extra` headers past the limits.
+    fn push_header(
+        &mut self,
+        line: &[u8],
+        command: Command,
+        extra: usize,
+    ) -> Result<(), ParseError> {
         let colon = memchr::memchr(b':', line).ok_or(ParseError::HeaderWithoutColon)?;
         if colon == 0 {
             return Err(ParseError::EmptyHeaderName);
@@ -421,11 +549,14 @@ impl Parser {
             escaping => escaping,
         };
         // Unescaping never lengthens text, and all header text came from head lines, so this reserve
-        // stays within `max_header_bytes`.
+        // stays within `max_header_bytes`, and `NAMING_LINE_MAX` more per naming header kept while
+        // skipping.
         self.headers.reserve_within(
             line.len(),
-            self.limits.max_header_bytes,
-            self.limits.max_headers,
+            self.limits
+                .max_header_bytes
+                .saturating_add(extra * NAMING_LINE_MAX),
+            self.limits.max_headers.saturating_add(extra),
         );
         let text = self.headers.buffer();
         let name_start = text.len();
@@ -437,30 +568,88 @@ impl Parser {
         Ok(())
     }
 
+    /// While skipping: whether header `line` is to be kept, which is when it is the first of its name
+    /// among the [`NAMING_HEADERS`] and at most `NAMING_LINE_MAX` octets. A first `content-length`
+    /// too long to keep is the error for `limit`: without it the frame's end cannot be found.
+    fn keep_naming(&mut self, line: &[u8], limit: Limit) -> Result<bool, ParseError> {
+        let name = line.split(|&b| b == b':').next().unwrap_or_default();
+        let Some(index) = NAMING_HEADERS.iter().position(|n| n.as_bytes() == name) else {
+            return Ok(false);
+        };
+        let bit = 1 << index;
+        if self.naming_seen & bit != 0 {
+            return Ok(false);
+        }
+        self.naming_seen |= bit;
+        match line.len() <= NAMING_LINE_MAX {
+            true => Ok(true),
+            false if index == CONTENT_LENGTH => Err(ParseError::LimitExceeded(limit)),
+            false => Ok(false),
+        }
+    }
+
+    /// The frame in progress exceeded `limit`. With [`skip_oversized`](Parser::skip_oversized) on, and
+    /// its command known (else there is no frame to report), the rest of the frame is read without
+    /// being stored; otherwise it is the error.
+    fn start_skip(&mut self, limit: Limit) -> Result<(), ParseError> {
+        let skippable = match (self.command, self.skip_only) {
+            (None, _) => false,
+            (Some(command), Some(only)) => command == only,
+            (Some(_), None) => true,
+        };
+        if !self.skip_oversized || !skippable {
+            return Err(ParseError::LimitExceeded(limit));
+        }
+        self.skipping = Some(limit);
+        self.body = Vec::new();
+        self.line.truncate(SKIP_LINE_CAP);
+        let seen = NAMING_HEADERS.iter().enumerate();
+        let seen = seen.filter(|(_, name)| self.headers.contains(name));
+        self.naming_seen = seen.fold(0, |bits, (index, _)| bits | 1 << index);
+        Ok(())
+    }
+
     /// Called at the blank line that ends the head: decides how the body ends.
     fn start_body(&mut self) -> Result<(), ParseError> {
-        self.state = match self.headers.get("content-length") {
+        let length = match self.headers.get("content-length") {
+            None => None,
+            Some(text) => Some(parse_content_length(text)?),
+        };
+        let over = length.is_some_and(|length| length > self.limits.max_body_bytes as u64);
+        if over && self.skipping.is_none() {
+            self.start_skip(Limit::BodyBytes)?;
+        }
+        self.state = match length {
             None => State::BodyToNul,
-            Some(text) => match parse_content_length(text)? {
-                length if length > self.limits.max_body_bytes as u64 => {
-                    return Err(ParseError::LimitExceeded(Limit::BodyBytes));
-                }
-                0 => State::ExpectNul,
-                // No reservation here: the body buffer grows as octets arrive (see `extend_within`).
-                length => State::CountedBody(length as usize),
-            },
+            Some(0) => State::ExpectNul,
+            // No reservation here: the body buffer grows as octets arrive (see `extend_within`).
+            Some(length) => State::CountedBody(length),
         };
         Ok(())
     }
 
     fn finish_frame(&mut self) {
-        let frame = Frame {
-            command: self.command.take().unwrap_or(Command::Error),
-            headers: core::mem::take(&mut self.headers),
-            body: core::mem::take(&mut self.body),
-        };
+        let command = self.command.take().unwrap_or(Command::Error);
+        let headers = core::mem::take(&mut self.headers);
         self.head_bytes = 0;
         self.state = State::Idle;
+        self.pending += 1;
+        if let Some(limit) = self.skipping.take() {
+            // The line buffer may have grown past `max_header_bytes` while skipping.
+            self.line = Vec::new();
+            let skipped = Skipped {
+                command,
+                headers,
+                limit,
+            };
+            self.items.push_back(Queued::Item(Item::Skipped(skipped)));
+            return;
+        }
+        let frame = Frame {
+            command,
+            headers,
+            body: core::mem::take(&mut self.body),
+        };
         if self.follow_connected && !self.followed && frame.command == Command::Connected {
             self.followed = true;
             self.version_known = true;
@@ -469,8 +658,7 @@ impl Parser {
                 Some(text) => Version::parse(text).unwrap_or(self.version),
             };
         }
-        self.pending += 1;
-        self.items.push_back(Queued::Frame(frame));
+        self.items.push_back(Queued::Item(Item::Frame(frame)));
     }
 }
 

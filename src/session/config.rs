@@ -1,5 +1,7 @@
 //! Session configuration: what the engine needs to know before it connects. Plain data with defaults
 //! matching @stomp/stompjs where stompjs has the option, so the JS options map onto it one to one.
+//! These defaults are the package's: the JS option table (`src/web/edge/options.js`) repeats them for
+//! its properties, and `tests/option_defaults.rs` fails when the two differ.
 
 use alloc::string::String;
 use alloc::vec;
@@ -127,16 +129,33 @@ pub struct Config {
     /// platform is taken to have suspended the app and killed its transport (WeChat and other
     /// mini-program hosts suspend a hidden app after about 5 s).
     pub suspend_after: Millis,
-    /// Queue SEND/ACK/NACK while not connected (flushed after re-subscribing); off makes them errors.
+    /// Queue SEND while not connected (written after re-subscribing); off makes it an error
+    /// (at-least-once frames are always kept).
     pub queue_while_disconnected: bool,
-    /// Most frames the offline queue holds (frames waiting for a connection, or held back by
-    /// backpressure).
+    /// Most frames waiting for a connection: a publish made while not connected is refused when the
+    /// queue holds this many. Frames held back by backpressure while connected are not refused for
+    /// being many (a connected client accepts what stompjs would write to its socket), but count
+    /// here once the connection is lost.
     pub max_queued_frames: usize,
-    /// Most bytes (header text plus body) the offline queue holds.
+    /// Most bytes (header text plus body) waiting for a connection; as `max_queued_frames`.
     pub max_queued_bytes: usize,
-    /// Backpressure: the most bytes the transport may hold unwritten before SEND, ACK and NACK wait
-    /// in the queue (0, the default, turns it off). What the transport holds is estimated as what
-    /// it last reported ([`Session::handle_buffered`](super::Session::handle_buffered)) plus every
+    /// Most bytes (header text plus body) of at-least-once frames kept until their RECEIPT, written
+    /// or waiting: an at-least-once publish beyond it is refused.
+    pub max_unconfirmed_bytes: usize,
+    /// An at-least-once frame that was the oldest unconfirmed one when the broker closed its
+    /// connection (a normal close, or after an ERROR; not a dropped connection) without its RECEIPT
+    /// this many times in a row is given up ([`ReceiptError::GivenUp`]): the broker is refusing it.
+    /// 0 never gives up.
+    ///
+    /// [`ReceiptError::GivenUp`]: super::ReceiptError::GivenUp
+    pub max_delivery_attempts: u32,
+    /// The start of every receipt and `dedup-id` the session makes for a publish
+    /// (`<id_prefix><ticket>`): a random value per client makes at-least-once `dedup-id`s unique
+    /// among clients.
+    pub id_prefix: String,
+    /// Backpressure: the most bytes the transport may hold unwritten before frames wait in the
+    /// client, in issue order (0 turns it off). What the transport holds is estimated as what it
+    /// last reported ([`Session::handle_buffered`](super::Session::handle_buffered)) plus every
     /// byte handed out since, so it is never under-counted: a frame goes out only while the
     /// estimate is under the bound, which the transport therefore exceeds by one frame at most. A
     /// driver that sets it answers [`Session::wants_buffered`](super::Session::wants_buffered).
@@ -168,7 +187,10 @@ impl Default for Config {
             queue_while_disconnected: true,
             max_queued_frames: 1_000,
             max_queued_bytes: 4 * 1024 * 1024,
-            max_buffered_bytes: 0,
+            max_unconfirmed_bytes: 64 * 1024 * 1024,
+            max_delivery_attempts: 3,
+            id_prefix: String::from("m-"),
+            max_buffered_bytes: 256 * 1024,
             limits: Limits::DEFAULT,
         }
     }
@@ -211,6 +233,9 @@ impl fmt::Debug for Config {
             .field("queue_while_disconnected", &self.queue_while_disconnected)
             .field("max_queued_frames", &self.max_queued_frames)
             .field("max_queued_bytes", &self.max_queued_bytes)
+            .field("max_unconfirmed_bytes", &self.max_unconfirmed_bytes)
+            .field("max_delivery_attempts", &self.max_delivery_attempts)
+            .field("id_prefix", &self.id_prefix)
             .field("max_buffered_bytes", &self.max_buffered_bytes)
             .field("limits", &self.limits)
             .finish()

@@ -1,5 +1,9 @@
 //! [`Session`]: the protocol engine. Inputs (`handle_*`), commands, and outputs (`poll_*`); time is
 //! passed in. Every rule of STOMP that depends on state is decided here and nowhere else.
+//!
+//! This file holds the state (every field, documented once) and the inputs and outputs; the rules
+//! live in `engine/` by what they handle (connection, incoming, outgoing, commands, app), which is
+//! why it is a little over 500 lines.
 
 use alloc::borrow::ToOwned;
 use alloc::collections::VecDeque;
@@ -8,15 +12,17 @@ use alloc::vec::Vec;
 
 use crate::frame::{
     encode, numbered, push_decimal, Command, EncodeOptions, Frame, Headers, Item, ParseError,
-    Parser, Version, HEARTBEAT,
+    Parser, Skipped, Version, HEARTBEAT,
 };
 
 use super::backoff::Backoff;
 use super::config::{url_host, Config, HostHeader, Millis};
 use super::error::{CommandError, ReceiptError};
-use super::event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat, Transmit};
+use super::event::{
+    Action, CloseInfo, CloseReason, ConnectFailure, Event, NegotiatedHeartbeat, Ticket, Transmit,
+};
 use super::ids::{sorted, IdSet};
-use super::queue::{AckRequest, OfflineQueue, Queued};
+use super::outbox::{AckRequest, Job, Outbox, Queued, SendJob};
 use super::receipts::{Receipts, Waiter};
 use super::retained::{Kept, Retained};
 use super::state::State;
@@ -26,31 +32,48 @@ use super::timers::{Timer, TimerTable};
 mod app;
 mod commands;
 mod connection;
+mod incoming;
 mod outgoing;
 
 /// Options for [`Session::send`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SendOptions {
     /// Send the frame as a binary WebSocket message even if its body is UTF-8 (stompjs's
-    /// `binaryBody`). A body that is not UTF-8 always goes as binary.
+    /// `binaryBody`). A body that is not UTF-8 always goes as binary. A binary body always carries
+    /// `content-length` (as stompjs: `skip_content_length` does not apply to it).
     pub binary: bool,
-    /// Leave out `content-length` (stompjs's `skipContentLengthHeader`).
+    /// Leave out `content-length` (stompjs's `skipContentLengthHeader`), for a text body.
     pub skip_content_length: bool,
-    /// At-least-once: the frame (which must carry a `receipt` header) stays in the session until its
-    /// RECEIPT and is sent again, with the same receipt, after every reconnect until then — after
-    /// the subscriptions, before newer frames, in order. Its receipt does not time out and fails only
-    /// when the frame is given up (`disconnect`, reconnecting given up); it counts against the offline
-    /// queue's bounds. Duplicates are possible (at-least-once).
+    /// Ask the broker for a RECEIPT: the session adds a `receipt` header (`<id_prefix><ticket>`)
+    /// unless the headers carry one, and reports it as [`Event::Receipt`] /
+    /// [`Event::ReceiptFailed`] with the publish's ticket.
+    pub receipt: bool,
+    /// At-least-once: as `receipt`, plus a `dedup-id` header (the receipt, unless the headers carry
+    /// one), and the frame stays in the session until its RECEIPT, sent again, with the same
+    /// headers, after every reconnect until then — after the subscriptions, before newer frames, in
+    /// order. Its receipt does not time out; it is given up with the session's queue, or after
+    /// [`Config::max_delivery_attempts`](super::Config::max_delivery_attempts). Bounded by
+    /// `max_unconfirmed_bytes`. Duplicates are possible (at-least-once).
     pub retain: bool,
 }
 
-/// Whether a frame went out now or waits in the offline queue.
+/// Whether a frame went out now or waits in the outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendOutcome {
     /// Encoded and handed to [`Session::poll_transmit`].
     Sent,
-    /// Queued until the next CONNECTED.
+    /// Waiting, in issue order: for a connection, or for the transport to drain (backpressure).
     Queued,
+}
+
+/// An accepted publish: its ticket (named by the events that settle it) and whether it went out now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepted {
+    /// The publish's ticket.
+    pub ticket: Ticket,
+    /// Written now, or waiting ([`Event::Written`] says when it is written, [`Event::SendFailed`]
+    /// if it is given up).
+    pub outcome: SendOutcome,
 }
 
 /// Which message an ACK or NACK refers to.
@@ -63,26 +86,31 @@ pub struct AckTarget {
     pub message_id: String,
     /// The subscription the MESSAGE came through.
     pub subscription: String,
+    /// The connection that delivered the message ([`Event::Message`]); the ACK/NACK is sent only
+    /// on it. `None`: the current one (stompjs's `ack(messageId, subscriptionId)`).
+    pub connection: Option<u64>,
 }
 
 impl AckTarget {
     /// The target stompjs's `ack(messageId, subscriptionId)` names: `message_id` is the MESSAGE's
-    /// `ack` header under 1.2 and its `message-id` before.
+    /// `ack` header under 1.2 and its `message-id` before. It goes to the current connection.
     pub fn by_id(message_id: &str, subscription: &str) -> AckTarget {
         AckTarget {
             ack: None,
             message_id: message_id.to_owned(),
             subscription: subscription.to_owned(),
+            connection: None,
         }
     }
 
-    /// The target of a received MESSAGE frame.
-    pub fn of(message: &Frame) -> AckTarget {
+    /// The target of a MESSAGE frame delivered on `connection`.
+    pub fn of(message: &Frame, connection: u64) -> AckTarget {
         let header = |name| message.headers.get(name).unwrap_or("").to_owned();
         AckTarget {
             ack: message.headers.get("ack").map(str::to_owned),
             message_id: header("message-id"),
             subscription: header("subscription"),
+            connection: Some(connection),
         }
     }
 }
@@ -107,17 +135,29 @@ pub struct Session {
     server_headers: Headers,
     last_sent: Millis,
     last_received: Millis,
+    /// Set when a liveness check ran late (see `woke_late`): the broker has until then to be heard.
+    late_wake_grace: Option<Millis>,
     timers: TimerTable,
     subscriptions: Subscriptions,
     receipts: Receipts,
-    queue: OfflineQueue,
+    /// What waits to be written, in issue order.
+    queue: Outbox,
     /// At-least-once SENDs written and not yet receipted.
     retained: Retained,
+    /// The current (or last) connection's number: counts CONNECTEDs.
+    connection: u64,
+    /// The broker sent an ERROR on the current connection.
+    error_seen: bool,
+    /// The connection that is ending was closed by the broker deliberately (see `handle_close`).
+    refused_close: bool,
+    /// The version of the last CONNECTED: what frames made while reconnecting are checked against.
+    last_version: Option<Version>,
+    next_ticket: Ticket,
     /// What the transport holds unwritten, as far as the session knows: the driver's last report
     /// plus every byte handed out since (counted only under `max_buffered_bytes`).
     buffered: usize,
-    /// A report found the transport over `max_buffered_bytes`: SEND/ACK/NACK wait in the queue
-    /// until one finds it half drained.
+    /// A report found the transport over `max_buffered_bytes`: frames wait in the outbox until one
+    /// finds it half drained.
     congested: bool,
     /// Open transactions.
     transactions: IdSet,
@@ -144,7 +184,10 @@ impl Session {
     /// A new, inactive session.
     pub fn new(config: Config) -> Session {
         Session {
-            parser: Parser::with_limits(config.limits).lenient_before_version(true),
+            parser: Parser::with_limits(config.limits)
+                .lenient_before_version(true)
+                .skip_oversized(true)
+                .skip_only(Command::Message),
             backoff: Backoff::new(config.reconnect.seed),
             config,
             state: State::Inactive,
@@ -155,11 +198,17 @@ impl Session {
             server_headers: Headers::new(),
             last_sent: 0,
             last_received: 0,
+            late_wake_grace: None,
             timers: TimerTable::default(),
             subscriptions: Subscriptions::default(),
             receipts: Receipts::default(),
-            queue: OfflineQueue::default(),
+            queue: Outbox::default(),
             retained: Retained::default(),
+            connection: 0,
+            error_seen: false,
+            refused_close: false,
+            last_version: None,
+            next_ticket: 0,
             buffered: 0,
             congested: false,
             transactions: IdSet::new(),
@@ -248,14 +297,30 @@ impl Session {
         self.subscriptions.ids()
     }
 
-    /// Frames and bytes waiting in the offline queue.
+    /// Whether nothing can happen by itself any more: inactive, no transport, nothing scheduled, and
+    /// no connect waiting for a disconnect to finish. A driver may then let go of what it keeps for
+    /// the session's sake (its owner's callbacks, hooks).
+    pub fn at_rest(&self) -> bool {
+        self.state == State::Inactive && !self.wants_active() && self.transport == Transport::None
+    }
+
+    /// The number of the current connection (the last CONNECTED's), 0 before the first one.
+    pub fn connection(&self) -> u64 {
+        self.connection
+    }
+
+    /// Frames (of any command) and bytes waiting to be written.
     pub fn queued(&self) -> (usize, usize) {
         (self.queue.len(), self.queue.bytes())
     }
 
-    /// At-least-once frames written and awaiting their RECEIPT (kept to be sent again), and bytes.
+    /// At-least-once frames written and awaiting their RECEIPT (kept to be sent again), and bytes
+    /// (with those still waiting to be written: what `max_unconfirmed_bytes` bounds).
     pub fn retained(&self) -> (usize, usize) {
-        (self.retained.len(), self.retained.bytes())
+        (
+            self.retained.len(),
+            self.retained.bytes() + self.queue.unconfirmed_bytes(),
+        )
     }
 
     /// Receipts waiting for the broker (sent frames; queued ones are not counted).
@@ -304,6 +369,7 @@ impl Session {
             Event::Message {
                 subscription,
                 frame,
+                ..
             } if !self.subscriptions.contains(&subscription) => {
                 Some(Event::UnhandledMessage(frame))
             }
@@ -337,6 +403,7 @@ impl Session {
         }
         self.transport = Transport::Open;
         self.last_received = now;
+        self.late_wake_grace = None;
         let mut bytes = Vec::new();
         match self
             .connect_frame()
@@ -345,7 +412,7 @@ impl Session {
             Ok(()) => self.push_transmit(now, bytes, false),
             Err(error) => {
                 // Only connect headers changed by `set_config` since `connect` can get here.
-                self.close_transport();
+                self.close_transport(CloseReason::Normal);
                 self.failed_attempt(now, ConnectFailure::InvalidConnectHeaders(error));
             }
         }
@@ -358,6 +425,7 @@ impl Session {
             return;
         }
         self.last_received = now;
+        self.late_wake_grace = None;
         let result = self.parser.push(bytes);
         let (mut heartbeats, mut framed) = (0, false);
         while self.transport == Transport::Open {
@@ -369,6 +437,10 @@ impl Session {
                     self.handle_frame(now, frame);
                 }
                 Some(Item::Heartbeat) => heartbeats += 1,
+                Some(Item::Skipped(skipped)) => {
+                    framed = true;
+                    self.handle_oversized(now, skipped);
+                }
                 None => break,
             }
         }
@@ -404,7 +476,13 @@ impl Session {
         }
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(info)),
-            State::Connected => self.connection_lost(now),
+            State::Connected => {
+                // The broker closed it deliberately (a normal close, or after an ERROR): what it
+                // was given last may be what it refuses (see `end_connection`). A dropped
+                // connection (1006) or a lost heart-beat says nothing about the frames.
+                self.refused_close = info.clean || info.code == 1000 || self.error_seen;
+                self.connection_lost(now)
+            }
             // A normal close (1000) in answer to DISCONNECT confirms it as a RECEIPT would:
             // RabbitMQ's Web-STOMP (3.10) sends no RECEIPT for DISCONNECT, it closes with 1000
             // (measured). Its close may not be clean (Chromium says `wasClean: false` when the
@@ -422,16 +500,17 @@ impl Session {
             if expired.waiter == Waiter::User {
                 self.events.push_back(Event::ReceiptFailed {
                     id: expired.id,
+                    ticket: expired.ticket,
                     error: ReceiptError::Timeout,
                 });
             }
         }
         if self.timers.expire(Timer::Connect, now) && self.state == State::Connecting {
-            self.close_transport();
+            self.close_transport(CloseReason::CommunicationFailure);
             self.failed_attempt(now, ConnectFailure::Timeout);
         }
         if self.timers.expire(Timer::Disconnect, now) && self.state == State::Disconnecting {
-            self.close_transport();
+            self.close_transport(CloseReason::CommunicationFailure);
             self.finish_disconnect(now, false);
         }
         if self.timers.expire(Timer::Reconnect, now) && self.state == State::Reconnecting {
@@ -439,7 +518,9 @@ impl Session {
         }
         if self.state == State::Connected {
             if self.is_silent_past_tolerance(now) {
-                self.heartbeat_lost(now);
+                if !self.grant_late_wake_grace(now) {
+                    self.heartbeat_lost(now);
+                }
             } else if self.heartbeat_out_deadline().is_some_and(|d| d <= now) {
                 self.push_transmit(now, HEARTBEAT.to_vec(), false);
             }

@@ -5,7 +5,7 @@
 use alloc::string::String;
 use core::fmt;
 
-use crate::frame::{EncodeError, Frame};
+use crate::frame::{EncodeError, Frame, Limit};
 
 use super::state::State;
 
@@ -19,16 +19,33 @@ pub enum CommandError {
         /// The state it was tried in.
         state: State,
     },
-    /// Not connected, and the offline queue is off.
+    /// Not connected: the offline queue is off (SEND), or the command needs a connection (ACK,
+    /// NACK, BEGIN, COMMIT, ABORT).
     NotConnected,
-    /// The queue of frames waiting to be written (for a connection, or for the transport to drain)
-    /// is full: it holds `max_queued_frames` frames or `max_queued_bytes` bytes.
+    /// A bound on what the client holds would be passed: the frames waiting for a connection
+    /// (`max_queued_frames`, `max_queued_bytes`; only publishes made while not connected are
+    /// refused by them) or the at-least-once frames awaiting their RECEIPT
+    /// (`max_unconfirmed_bytes`).
     QueueFull {
-        /// Which bound: `"max_queued_frames"` or `"max_queued_bytes"`.
+        /// Which bound: `"max_queued_frames"`, `"max_queued_bytes"` or `"max_unconfirmed_bytes"`.
         limit: &'static str,
     },
+    /// The frame is larger than this client accepts on receipt (its [`Limits`]): the broker would
+    /// deliver a MESSAGE this client must refuse.
+    ///
+    /// [`Limits`]: crate::frame::Limits
+    TooLarge(Limit),
+    /// The message was delivered on a connection that has ended: an ACK or NACK of it would apply
+    /// to another message of the current connection (RabbitMQ's delivery tags restart per
+    /// connection). Nothing was sent; the broker redelivers unacknowledged messages.
+    StaleAck,
+    /// The message's subscription acknowledges automatically (`ack: auto`): there is nothing to
+    /// ACK or NACK, and brokers close the connection on it. Nothing was sent.
+    AutoAck(String),
     /// The frame cannot be encoded.
     Encode(EncodeError),
+    /// This header cannot be written in the version in use.
+    Header(String, EncodeError),
     /// NACK does not exist in STOMP 1.0.
     NackUnsupported,
     /// No subscription with this id.
@@ -48,6 +65,28 @@ pub enum CommandError {
 }
 
 impl CommandError {
+    /// A stable name for the kind of error, for code that must tell errors apart (the JS edge
+    /// sets it as the `code` of the `Error` it throws).
+    pub fn code(&self) -> &'static str {
+        match self {
+            CommandError::InvalidState { .. } => "INVALID_STATE",
+            CommandError::NotConnected => "NOT_CONNECTED",
+            CommandError::QueueFull { .. } => "QUEUE_FULL",
+            CommandError::TooLarge(_) => "FRAME_TOO_LARGE",
+            CommandError::StaleAck => "STALE_ACK",
+            CommandError::AutoAck(_) => "AUTO_ACK",
+            CommandError::Encode(_) | CommandError::Header(..) => "UNENCODABLE",
+            CommandError::NackUnsupported => "NACK_UNSUPPORTED",
+            CommandError::UnknownSubscription(_) => "UNKNOWN_SUBSCRIPTION",
+            CommandError::DuplicateSubscription(_) => "DUPLICATE_SUBSCRIPTION",
+            CommandError::UnknownTransaction(_) => "UNKNOWN_TRANSACTION",
+            CommandError::DuplicateTransaction(_) => "DUPLICATE_TRANSACTION",
+            CommandError::DuplicateReceipt(_) => "DUPLICATE_RECEIPT",
+            CommandError::NoBrokerUrl => "NO_BROKER_URL",
+            CommandError::MissingHeader(_) => "MISSING_HEADER",
+        }
+    }
+
     /// The error as a sentence, built without `core::fmt` (what `Display` writes).
     pub fn message(&self) -> String {
         let mut text = String::new();
@@ -60,20 +99,40 @@ impl CommandError {
         };
         match self {
             CommandError::InvalidState { command, state } => {
+                if !matches!(*command, "connect" | "reconnect_now") {
+                    // stompjs's words for every frame command without a connection: code written
+                    // for it matches them.
+                    text.push_str("There is no underlying STOMP connection: ");
+                }
                 text.push_str(command);
                 text.push_str(" is not allowed while the client is ");
                 text.push_str(state.as_str());
             }
-            CommandError::NotConnected => text.push_str(
-                "not connected (queueWhileDisconnected is off, so the frame was not queued)",
-            ),
+            CommandError::NotConnected => text.push_str("There is no underlying STOMP connection"),
             CommandError::QueueFull { limit } => {
-                // The JS edge recognises this wording (client.js, isQueueFull).
-                text.push_str("queue of unsent frames is full (");
+                text.push_str("the client holds as much as it may (");
                 text.push_str(limit);
-                text.push_str(" reached); frame not queued");
+                text.push_str(" reached); frame not accepted");
             }
+            CommandError::TooLarge(limit) => {
+                text.push_str("the frame exceeds ");
+                text.push_str(limit.name());
+                text.push_str(", which this client applies to what it receives: the broker would deliver a message no client with these limits can read");
+            }
+            CommandError::StaleAck => text.push_str(
+                "the message was delivered on a connection that has ended: not acknowledged (the broker redelivers it)",
+            ),
+            CommandError::AutoAck(id) => quoted(
+                &mut text,
+                "subscription ",
+                id,
+                " acknowledges automatically (ack: auto): nothing to ACK or NACK",
+            ),
             CommandError::Encode(error) => return error.message(),
+            CommandError::Header(name, error) => {
+                quoted(&mut text, "header ", name, ": ");
+                text.push_str(&error.message());
+            }
             CommandError::NackUnsupported => text.push_str("NACK is not part of STOMP 1.0"),
             CommandError::UnknownSubscription(id) => {
                 quoted(&mut text, "no subscription with id ", id, "")
@@ -111,15 +170,28 @@ impl From<EncodeError> for CommandError {
     }
 }
 
-/// Why a receipt will never arrive.
+/// Why a receipt will never arrive, or why an accepted frame was given up.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReceiptError {
     /// No RECEIPT within `receipt_timeout`.
     Timeout,
     /// The connection ended first (the frame may or may not have reached the broker).
     ConnectionLost,
-    /// The frame was still in the offline queue when the queue was discarded: it was never sent.
+    /// The frame was given up before it was written: the client was deactivated (forced, or its
+    /// disconnect timed out) or stopped reconnecting while it waited.
     Discarded,
+    /// An at-least-once frame was given up: it was the oldest unconfirmed frame when its
+    /// connection ended without its RECEIPT this many times in a row (`max_delivery_attempts`) —
+    /// the broker refuses it (RabbitMQ closes the connection on a SEND to a missing exchange).
+    GivenUp {
+        /// Connections that ended with it unconfirmed.
+        attempts: u32,
+    },
+    /// The frame belonged to this transaction, which ended with its connection (the broker
+    /// aborts it): it was not written.
+    TransactionEnded(String),
+    /// The frame cannot be written in the version the new connection negotiated.
+    Unwritable(EncodeError),
     /// The broker answered with an ERROR carrying this `receipt-id`.
     Error(Frame),
 }
@@ -130,7 +202,24 @@ impl ReceiptError {
         String::from(match self {
             ReceiptError::Timeout => "receipt timed out (receiptTimeout)",
             ReceiptError::ConnectionLost => "connection lost before the receipt arrived",
-            ReceiptError::Discarded => "frame discarded from the offline queue before it was sent",
+            ReceiptError::Discarded => {
+                "frame given up before it was written (deactivate, or reconnecting gave up)"
+            }
+            ReceiptError::GivenUp { attempts } => {
+                let mut text = String::from("given up after ");
+                crate::frame::push_decimal(&mut text, u64::from(*attempts));
+                text.push_str(
+                    " attempts: the connection ended each time before its RECEIPT (the broker refuses it)",
+                );
+                return text;
+            }
+            ReceiptError::TransactionEnded(id) => {
+                let mut text = String::from("the transaction '");
+                text.push_str(id);
+                text.push_str("' ended with its connection: frame not written");
+                return text;
+            }
+            ReceiptError::Unwritable(error) => return error.message(),
             ReceiptError::Error(frame) => {
                 let mut text = String::from("broker answered with ERROR: ");
                 text.push_str(

@@ -5,11 +5,15 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::frame::{push_decimal, EncodeError, Frame, Headers, ParseError, Version};
+use crate::frame::{push_decimal, EncodeError, Frame, Headers, Limit, ParseError, Version};
 
 use super::config::Millis;
 use super::error::ReceiptError;
 use super::state::State;
+
+/// One accepted publish ([`Session::send`](super::Session::send)): its events name it, so a front end
+/// settles each publish by its own ticket, never by counting. Tickets count up from 1.
+pub type Ticket = u64;
 
 /// Something the application should hear about, in the order it happened.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +28,9 @@ pub enum Event {
     /// CONNECTED arrived; subscriptions were re-sent and the offline queue flushed just before this
     /// event is polled.
     Connected {
+        /// The connection's number (1 for the first CONNECTED of the session, then counting up):
+        /// the messages it delivers carry it, and an ACK or NACK is sent only on it.
+        connection: u64,
         /// The negotiated version.
         version: Version,
         /// Negotiated intervals: how often we send heart-beats and how often we expect them (0 = off).
@@ -35,9 +42,29 @@ pub enum Event {
     Message {
         /// The subscription id (the frame's `subscription` header).
         subscription: String,
+        /// The connection that delivered it (see [`Event::Connected`]).
+        connection: u64,
         /// The frame.
         frame: Frame,
     },
+    /// A MESSAGE over the client's receive limits was skipped (its bytes read and dropped): the
+    /// frame holds the headers that could be kept — `subscription`, `message-id` and `ack` always
+    /// — and no body. The application may ACK or NACK it ([`AckTarget::of`] works on it); a message
+    /// of an `ack: auto` subscription is lost.
+    ///
+    /// [`AckTarget::of`]: super::AckTarget::of
+    MessageRefused {
+        /// The connection that delivered it.
+        connection: u64,
+        /// Which limit it exceeded.
+        limit: Limit,
+        /// Its command and the headers kept.
+        frame: Frame,
+    },
+    /// Subscriptions the session no longer has, without an `unsubscribe` (in the order made): the
+    /// per-connection ones when their connection ended, every one when a disconnect finished. Their
+    /// MESSAGE events not yet polled come as [`Event::UnhandledMessage`].
+    SubscriptionsEnded(Vec<String>),
     /// A MESSAGE whose `subscription` names no live subscription.
     UnhandledMessage(Frame),
     /// A subscription could not be sent again on a new connection: its SUBSCRIBE cannot be written
@@ -54,6 +81,8 @@ pub enum Event {
     Receipt {
         /// The receipt id.
         id: String,
+        /// The publish, when the frame was a SEND.
+        ticket: Option<Ticket>,
         /// The RECEIPT frame.
         frame: Frame,
     },
@@ -62,6 +91,8 @@ pub enum Event {
     ReceiptFailed {
         /// The receipt id.
         id: String,
+        /// The publish, when the frame was a SEND.
+        ticket: Option<Ticket>,
         /// Why.
         error: ReceiptError,
     },
@@ -69,7 +100,9 @@ pub enum Event {
     UnhandledReceipt(Frame),
     /// A frame a client should never receive (a client command from the broker).
     UnhandledFrame(Frame),
-    /// ERROR after CONNECTED. The session closes the transport and reconnects per policy.
+    /// ERROR after CONNECTED. The broker closes the connection after one that ends it, and the
+    /// session then reconnects per policy; it does not close it itself (as stompjs: some ERRORs, such
+    /// as RabbitMQ's "Subscription not found", end nothing).
     StompError(Frame),
     /// A connect attempt failed (it counts toward `max_attempts`).
     ConnectFailed(ConnectFailure),
@@ -90,20 +123,34 @@ pub enum Event {
     TransportClosed(CloseInfo),
     /// These transactions were open when the connection ended (in id order); the broker aborts them.
     TransactionsAborted(Vec<String>),
-    /// Frames waiting in the offline queue were dropped (user disconnect, or reconnecting gave up).
-    /// Their receipts fail with [`ReceiptError::Discarded`].
-    QueueDiscarded {
-        /// How many frames (at-least-once frames given up included).
-        frames: usize,
-        /// How many of them were SENDs without a receipt: the ones whose caller waited for them to
-        /// be written, oldest first in the queue (see [`Event::Flushed`]).
-        sends: usize,
+    /// An accepted publish was given up: never written (deactivated, reconnecting gave up, its
+    /// transaction ended, not writable in the new connection's version) or, at-least-once, given up
+    /// after [`ReceiptError::GivenUp`]. Its receipt, if it had one, is named here and gets no other
+    /// event.
+    SendFailed {
+        /// The publish.
+        ticket: Ticket,
+        /// Its `receipt` header, if any.
+        receipt: Option<String>,
+        /// Why.
+        error: ReceiptError,
     },
-    /// Queued SENDs without a receipt were written: this many, oldest first. A driver that
-    /// promised its callers "written" settles that many, in order.
-    Flushed {
+    /// After one or more [`Event::SendFailed`] of one decision: how many publishes were given up.
+    QueueDiscarded {
         /// How many.
-        sends: usize,
+        frames: usize,
+    },
+    /// Every publish up to this ticket that waited to be written and did not fail has now been
+    /// written (emitted once per flush of the queue).
+    Written {
+        /// The last ticket written.
+        through: Ticket,
+    },
+    /// ACK/NACK frames waiting behind backpressure when their connection ended were dropped (the
+    /// broker redelivers their messages).
+    AcksDropped {
+        /// How many.
+        count: usize,
     },
     /// A graceful or forced disconnect the user asked for has finished.
     Disconnected {
@@ -218,6 +265,23 @@ pub struct CloseInfo {
     pub clean: bool,
 }
 
+/// Why the session closes the transport (a driver may close it differently for each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// An ordinary close (a finished disconnect, an ERROR, a protocol error, a suspension).
+    Normal,
+    /// The broker went silent or the network is taken to be dead: heart-beats lost, no CONNECTED
+    /// or no DISCONNECT receipt in time, or [`Session::drop_connection`]. A closing handshake may
+    /// never complete (stompjs's `discardWebsocketOnCommFailure` discards the socket then).
+    ///
+    /// [`Session::drop_connection`]: super::Session::drop_connection
+    CommunicationFailure,
+    /// The application forced it ([`Session::disconnect`] with `force`): discard the socket.
+    ///
+    /// [`Session::disconnect`]: super::Session::disconnect
+    Forced,
+}
+
 /// What the driver must do with the transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -230,7 +294,7 @@ pub enum Action {
         url: String,
     },
     /// Close the transport. The session already treats it as closed: do not report its close.
-    Close,
+    Close(CloseReason),
 }
 
 /// Bytes to write to the transport: one frame or one heart-beat. Its `Debug` shows the length, not

@@ -62,10 +62,6 @@ impl<V> IdTable<V> {
         self.live
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.live == 0
-    }
-
     /// The slot holding `id`, and its entry's index; else the first free slot of its probe.
     fn find(&self, id: &str) -> Result<(usize, usize), Option<usize>> {
         let mask = self.slots.len().wrapping_sub(1);
@@ -95,6 +91,14 @@ impl<V> IdTable<V> {
     pub(crate) fn get(&self, id: &str) -> Option<&V> {
         let (_, index) = self.find(id).ok()?;
         self.entries.get(index)?.as_ref().map(|(_, value)| value)
+    }
+
+    pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut V> {
+        let (_, index) = self.find(id).ok()?;
+        self.entries
+            .get_mut(index)?
+            .as_mut()
+            .map(|(_, value)| value)
     }
 
     /// Adds `id` last, or replaces its value in place (returning the old one).
@@ -256,8 +260,8 @@ mod tests {
         }
         assert_eq!(table.take_ids(), ["b", "c", "d", "a"]);
         assert_eq!(copy.take_values(), [0, 6, 3, 5]);
-        assert!(copy.is_empty());
-        assert!(table.is_empty() && !table.contains("b") && table.iter().next().is_none());
+        assert_eq!(copy.len(), 0);
+        assert!(table.len() == 0 && !table.contains("b") && table.iter().next().is_none());
     }
 
     #[test]

@@ -26,6 +26,8 @@
 //!   [`subscribe`](Session::subscribe), [`send`](Session::send), [`ack`](Session::ack),
 //!   [`disconnect`](Session::disconnect), [`reconnect_now`](Session::reconnect_now) (the network
 //!   is back, the page is visible), …; each returns a typed [`CommandError`] if refused;
+//!   [`send`](Session::send) returns the publish's [`Ticket`], which every event that settles it
+//!   names ([`Event::Written`], [`Event::SendFailed`], [`Event::Receipt`]);
 //! - outputs, `poll_*`: drain them after every input or command, in any order —
 //!   [`poll_action`](Session::poll_action) (open or close the transport),
 //!   [`poll_transmit`](Session::poll_transmit) (bytes to write, in order),
@@ -39,6 +41,10 @@
 //! closed the transport: 1000, 1001 for a suspension, 4001 for a forced disconnect), and the end of
 //! a user's disconnect as [`Event::Disconnected`], whose `confirmed` says whether the broker's
 //! RECEIPT arrived. `now` should never go back (a monotonic clock): deadlines are measured on it.
+//!
+//! Every frame leaves in the order the application issued it: when backpressure holds frames back,
+//! everything issued after waits behind them; frames that belong to one connection (ACK, NACK,
+//! UNSUBSCRIBE, transaction frames) never go out on another (docs/delivery.md has the rules).
 //!
 //! Every input and command first applies the app-suspension rule (a hide at least
 //! [`Config::suspend_after`] old means the transport is gone), so a driver never decides it. Events
@@ -61,7 +67,7 @@
 //! assert!(connect.bytes.starts_with(b"CONNECT\naccept-version:1.2,1.1,1.0\n"));
 //!
 //! // Subscribing and sending before CONNECTED is fine: they wait for it.
-//! let id = session.subscribe(now, "/topic/chat", &Headers::new()).unwrap();
+//! let id = session.subscribe(now, "/topic/chat", &Headers::new(), false).unwrap();
 //! session.send(now, "/topic/chat", &Headers::new(), b"hello".to_vec(), SendOptions::default()).unwrap();
 //! assert!(session.poll_transmit().is_none());
 //!
@@ -82,7 +88,7 @@
 //!     broker.push(&transmit.bytes).unwrap();
 //! }
 //! let commands: Vec<_> = std::iter::from_fn(|| broker.next_item())
-//!     .map(|item| match item { Item::Frame(f) => f.command, Item::Heartbeat => unreachable!() })
+//!     .map(|item| match item { Item::Frame(f) => f.command, _ => unreachable!() })
 //!     .collect();
 //! assert_eq!(commands, [Command::Subscribe, Command::Send]);
 //! assert_eq!(session.subscription_ids().collect::<Vec<_>>(), [id.as_str()]);
@@ -95,7 +101,7 @@ mod engine;
 mod error;
 mod event;
 mod ids;
-mod queue;
+mod outbox;
 mod receipts;
 mod retained;
 mod state;
@@ -105,7 +111,9 @@ mod timers;
 #[cfg(target_arch = "wasm32")]
 pub(crate) use config::is_secret_header;
 pub use config::{redacted_url, Config, HostHeader, Millis, ReconnectPolicy, ReconnectTimeMode};
-pub use engine::{AckTarget, SendOptions, SendOutcome, Session};
+pub use engine::{Accepted, AckTarget, SendOptions, SendOutcome, Session};
 pub use error::{CommandError, ReceiptError};
-pub use event::{Action, CloseInfo, ConnectFailure, Event, NegotiatedHeartbeat, Transmit};
+pub use event::{
+    Action, CloseInfo, CloseReason, ConnectFailure, Event, NegotiatedHeartbeat, Ticket, Transmit,
+};
 pub use state::State;

@@ -12,6 +12,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::config::Millis;
+use super::event::Ticket;
 use super::ids::{sorted, IdTable};
 
 /// Who is waiting for a receipt.
@@ -27,6 +28,8 @@ pub(crate) enum Waiter {
 pub(crate) struct Pending {
     pub(crate) id: String,
     pub(crate) waiter: Waiter,
+    /// The publish that asked for it, when the frame was a SEND.
+    pub(crate) ticket: Option<Ticket>,
 }
 
 /// A receipt's deadline: stale once the receipt with this id and sequence number has settled.
@@ -39,8 +42,8 @@ struct Deadline {
 
 #[derive(Debug, Default)]
 pub(crate) struct Receipts {
-    /// The application's pending receipts, each with its sequence number.
-    user: IdTable<u64>,
+    /// The application's pending receipts, each with its sequence number and publish ticket.
+    user: IdTable<(u64, Option<Ticket>)>,
     /// The DISCONNECT's receipt, if one is pending (it has no deadline here: the session times it).
     disconnect: Option<String>,
     /// Deadlines in (at, seq) order; the front one is always live.
@@ -55,7 +58,13 @@ impl Receipts {
 
     /// Adds a receipt. The caller has checked that `id` is not pending. A DISCONNECT's receipt has
     /// no deadline here.
-    pub(crate) fn insert(&mut self, id: String, waiter: Waiter, deadline: Option<Millis>) {
+    pub(crate) fn insert(
+        &mut self,
+        id: String,
+        waiter: Waiter,
+        deadline: Option<Millis>,
+        ticket: Option<Ticket>,
+    ) {
         if waiter == Waiter::Disconnect {
             self.disconnect = Some(id);
             return;
@@ -76,19 +85,23 @@ impl Receipts {
                 _ => self.deadlines.push_back(entry),
             }
         }
-        self.user.insert(id, seq);
+        self.user.insert(id, (seq, ticket));
     }
 
     pub(crate) fn take(&mut self, id: &str) -> Option<Pending> {
         if self.disconnect.as_deref() == Some(id) {
             let id = self.disconnect.take()?;
             let waiter = Waiter::Disconnect;
-            return Some(Pending { id, waiter });
+            return Some(Pending {
+                id,
+                waiter,
+                ticket: None,
+            });
         }
-        let (id, _) = self.user.remove(id)?;
+        let (id, (_, ticket)) = self.user.remove(id)?;
         self.drop_stale();
         let waiter = Waiter::User;
-        Some(Pending { id, waiter })
+        Some(Pending { id, waiter, ticket })
     }
 
     /// Removes and returns the earliest receipt whose deadline is at or before `now`.
@@ -97,19 +110,20 @@ impl Receipts {
             return None;
         }
         let expired = self.deadlines.pop_front()?;
-        self.user.remove(&expired.id);
+        let ticket = self.user.remove(&expired.id).and_then(|(_, (_, t))| t);
         self.drop_stale();
         let waiter = Waiter::User;
         Some(Pending {
             id: expired.id,
             waiter,
+            ticket,
         })
     }
 
     /// Pops the deadlines of settled receipts off the front, so the front one is live.
     fn drop_stale(&mut self) {
         while let Some(front) = self.deadlines.front() {
-            if self.user.get(&front.id) == Some(&front.seq) {
+            if self.user.get(&front.id).map(|(seq, _)| *seq) == Some(front.seq) {
                 return;
             }
             self.deadlines.pop_front();
@@ -122,11 +136,20 @@ impl Receipts {
         let mut all = Vec::with_capacity(self.user.len() + 1);
         if let Some(id) = self.disconnect.take() {
             let waiter = Waiter::Disconnect;
-            all.push(Pending { id, waiter });
+            all.push(Pending {
+                id,
+                waiter,
+                ticket: None,
+            });
         }
-        for id in sorted(self.user.take_ids()) {
+        let mut user: Vec<(String, Option<Ticket>)> = Vec::with_capacity(self.user.len());
+        for (id, (_, ticket)) in self.user.iter() {
+            user.push((id.clone(), *ticket));
+        }
+        self.user.clear();
+        for (id, ticket) in sorted(user) {
             let waiter = Waiter::User;
-            all.push(Pending { id, waiter });
+            all.push(Pending { id, waiter, ticket });
         }
         all
     }
@@ -152,11 +175,11 @@ mod tests {
     #[test]
     fn deadlines_expire_in_order_and_settled_receipts_leave_none_behind() {
         let mut receipts = Receipts::default();
-        receipts.insert("a".into(), Waiter::User, Some(10));
-        receipts.insert("b".into(), Waiter::User, Some(10));
-        receipts.insert("c".into(), Waiter::Disconnect, None);
-        receipts.insert("d".into(), Waiter::User, Some(30));
-        receipts.insert("e".into(), Waiter::User, None);
+        receipts.insert("a".into(), Waiter::User, Some(10), None);
+        receipts.insert("b".into(), Waiter::User, Some(10), None);
+        receipts.insert("c".into(), Waiter::Disconnect, None, None);
+        receipts.insert("d".into(), Waiter::User, Some(30), None);
+        receipts.insert("e".into(), Waiter::User, None, None);
         assert_eq!(receipts.next_deadline(), Some(10));
         assert_eq!(id(receipts.take("a")).as_deref(), Some("a"));
         assert_eq!(receipts.next_deadline(), Some(10));
@@ -188,10 +211,10 @@ mod tests {
     #[test]
     fn an_earlier_deadline_after_later_ones_is_kept_in_order() {
         let mut receipts = Receipts::default();
-        receipts.insert("late".into(), Waiter::User, Some(100));
-        receipts.insert("later".into(), Waiter::User, Some(200));
-        receipts.insert("early".into(), Waiter::User, Some(50));
-        receipts.insert("mid".into(), Waiter::User, Some(100));
+        receipts.insert("late".into(), Waiter::User, Some(100), None);
+        receipts.insert("later".into(), Waiter::User, Some(200), None);
+        receipts.insert("early".into(), Waiter::User, Some(50), None);
+        receipts.insert("mid".into(), Waiter::User, Some(100), None);
         let order: Vec<String> = core::iter::from_fn(|| receipts.take_expired(1_000))
             .map(|p| p.id)
             .collect();
@@ -201,10 +224,10 @@ mod tests {
     #[test]
     fn a_receipt_id_reused_after_it_settled_keeps_only_its_new_deadline() {
         let mut receipts = Receipts::default();
-        receipts.insert("r".into(), Waiter::User, Some(10));
-        receipts.insert("s".into(), Waiter::User, Some(10));
+        receipts.insert("r".into(), Waiter::User, Some(10), None);
+        receipts.insert("s".into(), Waiter::User, Some(10), None);
         receipts.take("r");
-        receipts.insert("r".into(), Waiter::User, Some(50));
+        receipts.insert("r".into(), Waiter::User, Some(50), None);
         assert_eq!(id(receipts.take_expired(10)).as_deref(), Some("s"));
         assert_eq!(receipts.next_deadline(), Some(50));
         assert_eq!(receipts.take_expired(49), None);

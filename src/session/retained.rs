@@ -1,74 +1,65 @@
 //! At-least-once SENDs that were written and whose RECEIPT has not come: kept unencoded, in the
 //! order they were sent, until their RECEIPT. A connection that ends takes their receipts with it,
 //! not the frames: the next CONNECTED sends them again — after the subscriptions, before anything
-//! newer — with the same `receipt` (and so the same de-duplication id). They count against the
-//! offline queue's bounds, and leave only when receipted, refused by the broker, or given up.
+//! newer — with the same `receipt` (and so the same de-duplication id).
 //!
-//! RECEIPTs come back in order almost always, so removal is lazy: the id leaves the index at once,
-//! and the entry is dropped when it reaches the front. Cost per frame stays O(1).
+//! Each leaves as soon as its own RECEIPT comes (an insertion-ordered id table: O(1) removal in any
+//! order, memory following what is still unconfirmed), or when it is refused by the broker, given up
+//! ([`Retained::note_lost_connection`]) or discarded.
 
-use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::frame::Frame;
 
+use super::event::Ticket;
 use super::ids::IdTable;
 
 /// One retained SEND.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Kept {
+    pub(crate) ticket: Ticket,
     pub(crate) receipt: String,
     pub(crate) frame: Frame,
     pub(crate) binary: bool,
     pub(crate) skip_content_length: bool,
+    /// Connections that ended while this was the oldest unconfirmed frame.
+    pub(crate) lost_at_front: u32,
 }
 
 impl Kept {
-    fn size(&self) -> usize {
+    pub(crate) fn size(&self) -> usize {
         self.frame.headers.text_len() + self.frame.body.len()
     }
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Retained {
-    /// In send order; entries whose receipt left `live` are dropped when they reach the front.
-    items: VecDeque<Kept>,
-    /// The receipts still awaited, each with its frame's size.
-    live: IdTable<u64>,
+    /// By receipt, in send order.
+    kept: IdTable<Kept>,
     bytes: usize,
 }
 
 impl Retained {
     pub(crate) fn push(&mut self, kept: Kept) {
-        let size = kept.size();
-        self.bytes += size;
-        self.live.insert(kept.receipt.clone(), size as u64);
-        self.items.push_back(kept);
+        self.bytes += kept.size();
+        self.kept.insert(kept.receipt.clone(), kept);
     }
 
     pub(crate) fn contains(&self, receipt: &str) -> bool {
-        self.live.contains(receipt)
+        self.kept.contains(receipt)
     }
 
-    /// The frame with this receipt is done with (receipted or refused); whether it was retained.
-    pub(crate) fn remove(&mut self, receipt: &str) -> bool {
-        let Some((_, size)) = self.live.remove(receipt) else {
-            return false;
-        };
-        self.bytes -= size as usize;
-        while let Some(front) = self.items.front() {
-            if self.live.contains(&front.receipt) {
-                break;
-            }
-            self.items.pop_front();
-        }
-        true
+    /// The frame with this receipt is done with (receipted or refused); it, if it was retained.
+    pub(crate) fn remove(&mut self, receipt: &str) -> Option<Kept> {
+        let (_, kept) = self.kept.remove(receipt)?;
+        self.bytes -= kept.size();
+        Some(kept)
     }
 
     /// Frames awaiting a RECEIPT.
     pub(crate) fn len(&self) -> usize {
-        self.live.len()
+        self.kept.len()
     }
 
     pub(crate) fn bytes(&self) -> usize {
@@ -77,18 +68,28 @@ impl Retained {
 
     /// The retained frames, oldest first (to send again).
     pub(crate) fn in_order(&self) -> impl Iterator<Item = &Kept> {
-        self.items
-            .iter()
-            .filter(|kept| self.live.contains(&kept.receipt))
+        self.kept.iter().map(|(_, kept)| kept)
     }
 
-    /// Gives every retained frame up; returns their receipts, oldest first.
-    pub(crate) fn take_all(&mut self) -> Vec<String> {
-        let receipts = self.in_order().map(|kept| kept.receipt.clone()).collect();
-        self.items.clear();
-        self.live.clear();
+    /// A connection ended with these frames unconfirmed: the oldest one counts it. Returns it when
+    /// that makes `limit` in a row (0: never), taken out.
+    pub(crate) fn note_lost_connection(&mut self, limit: u32) -> Option<Kept> {
+        let receipt = {
+            let (receipt, _) = self.kept.iter().next()?;
+            receipt.clone()
+        };
+        let front = self.kept.get_mut(&receipt)?;
+        front.lost_at_front += 1;
+        if limit == 0 || front.lost_at_front < limit {
+            return None;
+        }
+        self.remove(&receipt)
+    }
+
+    /// Gives every retained frame up; returns them, oldest first.
+    pub(crate) fn take_all(&mut self) -> Vec<Kept> {
         self.bytes = 0;
-        receipts
+        self.kept.take_values()
     }
 }
 
@@ -97,32 +98,61 @@ mod tests {
     use super::*;
     use crate::frame::Command;
 
-    fn kept(receipt: &str, body: &str) -> Kept {
+    fn kept(ticket: Ticket, receipt: &str, body: &str) -> Kept {
         Kept {
+            ticket,
             receipt: receipt.into(),
             frame: Frame::new(Command::Send).body(body),
             binary: false,
             skip_content_length: false,
+            lost_at_front: 0,
         }
     }
 
     #[test]
     fn keeps_order_and_bytes_through_removals_out_of_order() {
         let mut table = Retained::default();
-        for (r, b) in [("a", "1"), ("b", "22"), ("c", "333")] {
-            table.push(kept(r, b));
+        for (t, r, b) in [(1, "a", "1"), (2, "b", "22"), (3, "c", "333")] {
+            table.push(kept(t, r, b));
         }
         assert_eq!((table.len(), table.bytes()), (3, 6));
-        assert!(table.remove("b"));
-        assert!(!table.remove("b"));
+        assert_eq!(table.remove("b").map(|k| k.ticket), Some(2));
+        assert!(table.remove("b").is_none());
         let order: Vec<&str> = table.in_order().map(|k| k.receipt.as_str()).collect();
         assert_eq!(order, ["a", "c"]);
         assert_eq!((table.len(), table.bytes()), (2, 4));
-        assert!(table.remove("a"));
-        assert_eq!(table.take_all(), ["c"]);
+        assert!(table.remove("a").is_some());
+        let rest: Vec<Ticket> = table.take_all().into_iter().map(|k| k.ticket).collect();
+        assert_eq!(rest, [3]);
         assert_eq!(
             (table.len(), table.bytes(), table.in_order().count()),
             (0, 0, 0)
         );
+    }
+
+    #[test]
+    fn the_oldest_frame_is_given_up_after_the_limit_of_lost_connections() {
+        let mut table = Retained::default();
+        table.push(kept(1, "a", "x"));
+        table.push(kept(2, "b", "y"));
+        assert!(table.note_lost_connection(3).is_none());
+        assert!(table.note_lost_connection(3).is_none());
+        assert_eq!(table.note_lost_connection(3).map(|k| k.ticket), Some(1));
+        // The next one starts its own count.
+        assert!(table.note_lost_connection(3).is_none());
+        assert_eq!(table.in_order().next().map(|k| k.lost_at_front), Some(1));
+        assert!(table.note_lost_connection(0).is_none(), "0 never gives up");
+    }
+
+    #[test]
+    fn memory_follows_the_unconfirmed_frames_when_one_receipt_never_comes() {
+        let mut table = Retained::default();
+        table.push(kept(0, "stuck", "x"));
+        for n in 1..20_000u64 {
+            let receipt = alloc::format!("r{n}");
+            table.push(kept(n, &receipt, "0123456789"));
+            table.remove(&receipt);
+        }
+        assert_eq!((table.len(), table.bytes()), (1, 1));
     }
 }

@@ -1,8 +1,9 @@
 //! The driver's debug log: every line goes to the owner's `Notice::Debug`, and costs nothing when the
-//! log is off (lines are built by closures only when it is on). Credentials never reach it: the values
-//! of `passcode`, `Authorization` and any header named in the redaction list are shown as
-//! `[redacted]`, and so are a URL's user-info and query values. Built without `core::fmt`, which the
-//! shipped wasm does not carry.
+//! log is off (lines are built by closures only when it is on). Frames are shown as stompjs shows them
+//! (`>>> ` and the head as written; the body too with `logRawCommunication`; `>>> PING`/`<<< PONG`
+//! for heart-beats). Credentials never reach it: the values of `passcode`, `Authorization` and any
+//! header named in the redaction list are shown as `[redacted]`, and a URL's user-info and query
+//! values as `***`. Built without `core::fmt`, which the shipped wasm does not carry.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -54,52 +55,81 @@ impl DebugLog {
         core::mem::take(&mut self.lines)
     }
 
+    /// An outgoing frame as stompjs logs it: `>>> ` and the frame's head as written (command, header
+    /// lines, blank line), the body and NUL too with `raw` (stompjs's `logRawCommunication`); a
+    /// heart-beat as `>>> PING`. Secret header values are replaced.
     pub(crate) fn frame_out(&mut self, bytes: &[u8]) {
-        if self.config.enabled {
-            let line = self.describe(">>> ", bytes);
-            self.lines.push(line);
-        }
-    }
-
-    /// A SEND head whose body is joined on the JS side (its `content-length` says how long it is).
-    pub(crate) fn head_out(&mut self, head: &[u8]) {
         if !self.config.enabled {
             return;
         }
-        let text = core::str::from_utf8(head).unwrap_or("");
-        let mut lines = split(text, b'\n').filter(|line| !line.is_empty());
-        let mut line = String::from(">>> ");
-        line.push_str(lines.next().unwrap_or(""));
-        let mut body = "0";
-        for header in lines {
-            let (name, value) = match header.bytes().position(|b| b == b':') {
-                Some(colon) => (
-                    header.get(..colon).unwrap_or(""),
-                    header.get(colon + 1..).unwrap_or(""),
-                ),
-                None => (header, ""),
-            };
-            if name == "content-length" {
-                body = value;
-            }
-            self.push_header(&mut line, name, value);
+        if is_heartbeat(bytes) {
+            self.lines.push(String::from(">>> PING"));
+            return;
         }
-        line.push_str(" (");
-        line.push_str(body);
-        line.push_str(" body bytes)");
+        let mut line = String::from(">>> ");
+        let head = head_len(bytes);
+        self.push_head(&mut line, bytes.get(..head).unwrap_or_default());
+        if self.config.raw {
+            // A binary body as text where it is UTF-8 (stompjs shows `[object ArrayBuffer]`).
+            push_lossy(&mut line, bytes.get(head..).unwrap_or_default());
+        }
         self.lines.push(line);
     }
 
-    pub(crate) fn frame_in(&mut self, bytes: &[u8]) {
+    /// A SEND head whose body is joined on the JS side: logged as its head (the raw log never takes
+    /// this path: it shows bodies).
+    pub(crate) fn head_out(&mut self, head: &[u8], _body: &JsValue) {
         if self.config.enabled {
-            let line = self.describe("<<< ", bytes);
+            let mut line = String::from(">>> ");
+            self.push_head(&mut line, head);
             self.lines.push(line);
         }
     }
 
-    /// ` name:value`, the value replaced when the header is a secret or the user asked for it.
+    /// An incoming message as stompjs logs it: with `raw`, `<<< ` and the message's text; else one
+    /// `<<< ` line per frame with its head; a message of EOLs only as `<<< PONG`.
+    pub(crate) fn frame_in(&mut self, bytes: &[u8]) {
+        if !self.config.enabled {
+            return;
+        }
+        if is_heartbeat(bytes) {
+            self.lines.push(String::from("<<< PONG"));
+            return;
+        }
+        if self.config.raw {
+            let mut line = String::from("<<< ");
+            let mut text = String::new();
+            push_lossy(&mut text, bytes);
+            self.push_head(&mut line, text.as_bytes());
+            self.lines.push(line);
+            return;
+        }
+        let mut parser = Parser::new().follow_connected(false);
+        let _ = parser.push(bytes);
+        let mut frames = 0;
+        while let Some(item) = parser.next_item() {
+            let Item::Frame(frame) = item else { continue };
+            frames += 1;
+            let mut line = String::from("<<< ");
+            line.push_str(frame.command.as_str());
+            line.push('\n');
+            for (name, value) in frame.headers.iter() {
+                self.push_header(&mut line, name, value);
+                line.push('\n');
+            }
+            line.push('\n');
+            self.lines.push(line);
+        }
+        if frames == 0 {
+            let mut line = String::from("<<< ");
+            push_decimal(&mut line, bytes.len() as u64);
+            line.push_str(" bytes (part of a frame)");
+            self.lines.push(line);
+        }
+    }
+
+    /// `name:value`, the value replaced when the header is a secret or the user asked for it.
     fn push_header(&self, line: &mut String, name: &str, value: &str) {
-        line.push(' ');
         line.push_str(name);
         line.push(':');
         line.push_str(if self.redacted(name) {
@@ -107,6 +137,25 @@ impl DebugLog {
         } else {
             value
         });
+    }
+
+    /// Text lines (a frame's head, or more), each `name:value` line with a secret name redacted.
+    fn push_head(&self, line: &mut String, head: &[u8]) {
+        let text = core::str::from_utf8(head).unwrap_or("");
+        let mut first = true;
+        for part in split(text, b'\n') {
+            if !first {
+                line.push('\n');
+            }
+            match part.bytes().position(|b| b == b':') {
+                Some(colon) if !first => {
+                    let name = part.get(..colon).unwrap_or("");
+                    self.push_header(line, name, part.get(colon + 1..).unwrap_or(""));
+                }
+                _ => line.push_str(part),
+            }
+            first = false;
+        }
     }
 
     fn redacted(&self, name: &str) -> bool {
@@ -117,41 +166,19 @@ impl DebugLog {
                 .iter()
                 .any(|h| h.eq_ignore_ascii_case(name))
     }
+}
 
-    /// A frame's command and headers (redacted), plus its body when `raw` is on.
-    fn describe(&self, prefix: &str, bytes: &[u8]) -> String {
-        let mut line = String::from(prefix);
-        if bytes.iter().all(|&b| b == b'\n' || b == b'\r') {
-            line.push_str("heart-beat");
-            return line;
-        }
-        let mut parser = Parser::new().follow_connected(false);
-        let _ = parser.push(bytes);
-        let mut frames = 0;
-        while let Some(item) = parser.next_item() {
-            let Item::Frame(frame) = item else { continue };
-            if frames > 0 {
-                line.push('\n');
-            }
-            frames += 1;
-            line.push_str(frame.command.as_str());
-            for (name, value) in frame.headers.iter() {
-                self.push_header(&mut line, name, value);
-            }
-            line.push_str(" (");
-            push_decimal(&mut line, frame.body.len() as u64);
-            line.push_str(" body bytes)");
-            if self.config.raw {
-                line.push('\n');
-                push_lossy(&mut line, &frame.body);
-            }
-        }
-        if frames == 0 {
-            push_decimal(&mut line, bytes.len() as u64);
-            line.push_str(" bytes (partial frame)");
-        }
-        line
-    }
+/// A message of EOLs only: heart-beats.
+fn is_heartbeat(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| b == b'\n' || b == b'\r')
+}
+
+/// The length of a frame's head up to and including its blank line (all of it if there is none).
+fn head_len(bytes: &[u8]) -> usize {
+    bytes
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map_or(bytes.len(), |at| at + 2)
 }
 
 /// Appends `bytes` as `String::from_utf8_lossy` shows them (each invalid sequence one U+FFFD),

@@ -84,12 +84,14 @@ describe('options', () => {
     for (const spec of OPTIONS) {
       const [name, , def] = spec;
       if (name === 'debug') assert.equal(typeof client.debug, 'function', 'debug is a callable function by default');
+      else if (name === 'stompVersions') assert.deepEqual(client[name].protocolVersions(), def.protocolVersions(), 'stompVersions default: Versions.default, as stompjs');
       else assert.deepEqual(client[name], def, `${name} default`);
       const value = goodValue(spec);
       client[name] = value;
       assert.equal(client[name], value, `${name} reads back what was set`);
       client[name] = undefined;
-      if (name !== 'debug') assert.deepEqual(client[name], def, `${name} back to its default`);
+      if (name === 'stompVersions') assert.deepEqual(client[name].supportedVersions(), def.supportedVersions());
+      else if (name !== 'debug') assert.deepEqual(client[name], def, `${name} back to its default`);
     }
     for (const [name] of CALLBACKS) {
       assert.equal(typeof client[name], 'function', `${name} is a function by default (stompjs: a no-op)`);
@@ -149,13 +151,14 @@ describe('options', () => {
     const lines = [];
     const client = new Client({ brokerURL: 'ws://alice:s3cret@127.0.0.1:1/ws?access_token=tok123', reconnectDelay: 0, debug: (l) => lines.push(l) });
     client.activate();
-    await until(() => client.connectionState === 'inactive', 5000, 'the failed attempt');
+    // reconnectDelay 0: after the failed attempt the client stays active, not reconnecting (as stompjs).
+    await until(() => client.connectionState === 'failed', 5000, 'the failed attempt');
     const text = lines.join('\n');
     assert.match(text, /opening ws:\/\/[^@\s]+@127\.0\.0\.1:1\/ws\?access_token=\S+/, text);
     assert.ok(!text.includes('alice') && !text.includes('s3cret') && !text.includes('tok123'), text);
   });
 
-  test('logRawCommunication shows received bodies through debug, bytes that are not UTF-8 as TextDecoder shows them', async () => {
+  test('logRawCommunication shows received frames as stompjs does (the raw text), bytes that are not UTF-8 as TextDecoder shows them', async () => {
     const lines = [];
     const { client } = await connected({ logRawCommunication: true, debug: (l) => lines.push(l) });
     const destination = freshDestination();
@@ -167,7 +170,7 @@ describe('options', () => {
     await stop(client);
     const line = lines.find((l) => l.startsWith('<<< MESSAGE') && l.includes(destination));
     assert.ok(line, lines.join('\n'));
-    assert.ok(line.endsWith(`(${bytes.length} body bytes)\n${new TextDecoder().decode(bytes)}`), JSON.stringify(line));
+    assert.ok(line.includes(`\ncontent-length:${bytes.length}\n\n${new TextDecoder().decode(bytes)}\0`), JSON.stringify(line));
   });
 });
 
@@ -631,11 +634,11 @@ describe('delivery: at-least-once and backpressure (issue #14)', () => {
       connections += 1;
       return broker.factory();
     };
-    const client = new Client({ webSocketFactory: factory, reconnectDelay: 50, heartbeatIncoming: 0, heartbeatOutgoing: 0, delivery: 'at-least-once' });
+    const client = new Client({ webSocketFactory: factory, reconnectDelay: 50, heartbeatIncoming: 0, heartbeatOutgoing: 0, delivery: 'at-least-once', keepSubscriptions: true });
     const watch = new Watch(client);
     client.activate();
     await watch.next('connect');
-    client.subscribe('/queue/in', () => {});
+    client.subscribe('/queue/in', () => {}); // kept across reconnects (keepSubscriptions)
     const first = client.publish({ destination: '/queue/out', body: 'one' });
     await until(() => broker.frames.some((f) => f.command === 'SEND'), 2000, 'the first SEND');
     broker.connections[0].close(1006, 'dropped');
@@ -675,10 +678,10 @@ describe('delivery: at-least-once and backpressure (issue #14)', () => {
     const discarded = client.publish({ destination: '/queue/a', body: 'never' });
     await stop(client);
     const error = await failure(() => discarded);
-    assert.match(error.message, /discarded/);
+    assert.match(error.message, /given up before it was written/);
   });
 
-  test('publish Promises nobody awaits (stompjs code ignores them) end no Node process when refused or discarded; the failures are still reported', async () => {
+  test('a refusal throws at the call, as stompjs; Promises nobody awaits end no Node process when given up later; the failures are reported', async () => {
     const { fakeBroker } = await import('../support/stomp-peer.js');
     const broker = fakeBroker({ sync: false });
     const client = new Client({ webSocketFactory: broker.factory, reconnectDelay: 100, heartbeatIncoming: 0, heartbeatOutgoing: 0, maxQueuedFrames: 2 });
@@ -689,17 +692,19 @@ describe('delivery: at-least-once and backpressure (issue #14)', () => {
     await watch.next('connect');
     broker.connections[0].close(1006, 'dropped');
     await watch.next('reconnectScheduled');
-    // Two queued, the third refused (the queue holds 2), as at-least-once: none of them awaited.
+    // Two queued (none awaited), the third refused at the call (the queue holds 2).
     client.publish({ destination: '/queue/a', body: '1' });
     client.publish({ destination: '/queue/a', body: '2', delivery: 'at-least-once' });
-    client.publish({ destination: '/queue/a', body: '3' });
+    assert.throws(() => client.publish({ destination: '/queue/a', body: '3' }), (e) => e.code === 'QUEUE_FULL' && /maxQueuedFrames/.test(e.message));
+    client.on('queueDiscarded', () => {});
     await client.deactivate();
     await sleep(50); // unhandled rejections are reported after the microtasks run
     assert.deepEqual(escaped.slice(before), [], 'no unhandled rejection');
-    assert.ok(watch.debugLines.some((l) => /publish\(\) refused: .*queue of unsent frames is full \(maxQueuedFrames reached\)/.test(l)), `the refusal is in the debug log: ${watch.debugLines.join(' | ')}`);
+    assert.ok(watch.debugLines.some((l) => /publish\(\): frame given up before it was written/.test(l)), `the give-up is in the debug log: ${watch.debugLines.join(' | ')}`);
     assert.equal(watch.count('queueDiscarded'), 1, 'the discard is reported');
-    // Awaited, the same failures still reject; a wrong parameter still rejects with its TypeError.
-    await assert.rejects(client.publish({ destination: 5 }), TypeError);
+    // A wrong parameter throws its TypeError; so does a publish on an inactive client, as stompjs.
+    assert.throws(() => client.publish({ destination: 5 }), TypeError);
+    assert.throws(() => client.publish({ destination: '/queue/a' }), (e) => e instanceof TypeError && /There is no underlying STOMP connection/.test(e.message));
   });
 
   test('backpressure: above maxBufferedAmount publishes wait, and settle in order as the socket drains', async () => {

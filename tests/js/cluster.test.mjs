@@ -48,6 +48,8 @@ test('killing the node the client is on: it fails over to another node, resubscr
     reconnectDelay: 500,
     maxReconnectAttempts: 8,
     delivery: 'at-least-once',
+    // The subscription is made once connected and must follow the failover.
+    keepSubscriptions: true,
   });
   const events = [];
   for (const name of ['connect', 'webSocketClose', 'stompError', 'reconnectFailed', 'receiptFailed', 'queueDiscarded']) {

@@ -38,7 +38,8 @@ test('RabbitMQ SIGKILLed and restarted mid-stream: at-least-once to a durable qu
   const COUNT = 3000;
   const queue = freshDestination('/queue/lost-kill').slice('/queue/'.length);
   const tally = new Tally();
-  const common = { brokerURL: RABBIT, connectHeaders: LOGIN, heartbeatIncoming: 1000, heartbeatOutgoing: 1000, reconnectDelay: 500 };
+  // keepSubscriptions: the consumer subscribes once connected, and its subscription must outlive the kill.
+  const common = { brokerURL: RABBIT, connectHeaders: LOGIN, heartbeatIncoming: 1000, heartbeatOutgoing: 1000, reconnectDelay: 500, keepSubscriptions: true };
 
   const consumer = new Client(common);
   const producer = new Client({ ...common, delivery: 'at-least-once' });

@@ -1,6 +1,8 @@
 // The mini-program build (pkg/miniprogram/, scripts/build-pkg) in an emulated WeChat / uni-app /
-// Douyin runtime (tests/miniprogram/): static gates on the artefacts, the loader, and the Client against
-// the loopback RabbitMQ through the platform's SocketTask, including hide → suspend → show.
+// Douyin / Alipay runtime (tests/miniprogram/): static gates on the artefacts, the loader, and the Client
+// against the loopback RabbitMQ through the platform's SocketTask, including hide → suspend → show. On
+// Alipay's main thread (no WebAssembly of any name) the loader runs the engine compiled to JavaScript
+// (engine.js), the same Client on it.
 // Needs pkg/ (scripts/build-pkg) and the broker (scripts/broker start); `make test` provides both.
 //
 // Every test that makes a runtime fails on what the runtime swallowed: an exception thrown in one of its
@@ -178,8 +180,9 @@ const MADE_BY_ON_APP_SHOW = /^onAppShow|set in onAppShow( \(microtask\))?$/;
 /** The events recorded since the index `from`. */
 const since = (h, from) => Array.from(h.events).slice(from);
 
+/** As the README tells mini-program apps: pages subscribe whenever they load, and keep it (`keepSubscriptions`). */
 function clientOptions(extra = {}) {
-  return JSON.stringify({ brokerURL: BROKER, connectHeaders: LOGIN, debugLog: true, ...extra });
+  return JSON.stringify({ brokerURL: BROKER, connectHeaders: LOGIN, debugLog: true, keepSubscriptions: true, ...extra });
 }
 
 /**
@@ -222,7 +225,19 @@ describe('mini-program build: static gates', () => {
     const imports = WebAssembly.Module.imports(module);
     assert.ok(imports.length > 0);
     for (const i of imports) assert.equal(i.module, './stomp_wasm_bg.js', `import module of ${i.name}`);
-    assert.deepEqual(readdirSync(MP).filter((f) => f.endsWith('.js')), ['index.js'], 'one JS file: loader, client and glue');
+    assert.deepEqual(readdirSync(MP).filter((f) => f.endsWith('.js')).sort(), ['engine.js', 'index.js'], 'index.js (loader, client and glue) and engine.js');
+  });
+
+  test('engine.js (no WebAssembly) is a file of its own, which index.js names in no literal require (WeChat would ship it)', () => {
+    const index = readFileSync(join(MP, 'index.js'), 'utf8');
+    const engine = readFileSync(join(MP, 'engine.js'), 'utf8');
+    // The engine's data (base64 strings of the module's data segments) is what no minifier renames.
+    const data = (engine.match(/"[A-Za-z0-9+/]{64,}={0,2}"/g) ?? []).sort((a, b) => b.length - a.length)[0];
+    assert.ok(data, 'engine.js holds the data segments (base64)');
+    assert.match(engine, /engine without WebAssembly: the MVP module compiled to JavaScript by wasm2js/, 'engine.js is the wasm2js engine');
+    assert.ok(!index.includes(data.slice(1, -1)), 'index.js does not carry the engine');
+    assert.doesNotMatch(index, /require\(\s*["'`][^"'`]*engine/, 'no literal require of engine.js: WeChat\'s upload keeps every file a literal require names');
+    assert.deepEqual(readFileSync(join(MP, '..', 'js', 'engine.js')), Buffer.from(engine), 'the same engine as js/engine.js');
   });
 
   test('the loader and glue evaluate with no TextEncoder, TextDecoder, WebAssembly or window; the polyfill fills only the gaps', { timeout: 30000 }, async (t) => {
@@ -315,7 +330,7 @@ describe('mini-program build: static gates', () => {
 
   test('ES2017 syntax only (older JavaScriptCore): nothing for esbuild to lower', () => {
     const esbuild = createRequire(join(ROOT, 'package.json'))('esbuild');
-    for (const name of ['index.js']) {
+    for (const name of ['index.js', 'engine.js']) {
       const code = readFileSync(join(MP, name), 'utf8');
       const lowered = esbuild.transformSync(code, { loader: 'js', target: 'es2017' }).code;
       const kept = esbuild.transformSync(code, { loader: 'js', target: 'esnext' }).code;
@@ -332,13 +347,14 @@ describe('mini-program build: static gates', () => {
     const rows = { 'miniprogram wasm (MVP)': size(WASM) };
     const web = join(MP, '..', 'web', 'stomp_wasm_bg.wasm');
     if (existsSync(web)) rows['web wasm'] = size(web);
-    for (const name of ['index.js']) rows[name] = size(join(MP, name));
+    for (const name of ['index.js', 'engine.js']) rows[name] = size(join(MP, name));
     for (const [name, s] of Object.entries(rows)) {
       t.diagnostic(`${name.padEnd(24)} ${String(s.raw).padStart(7)} raw ${String(s.gzip).padStart(7)} gzip ${String(s.brotli).padStart(7)} brotli`);
     }
     const wasmBr = statSync(`${WASM}.br`).size;
     const shipped = wasmBr + statSync(join(MP, 'index.js')).size;
     t.diagnostic(`shipped (.wasm.br + js): ${shipped} bytes of ${BUDGET_SHIPPED}; .wasm.br ${wasmBr} of ${BUDGET_WASM_BR}`);
+    t.diagnostic(`Alipay (index.js + engine.js, no wasm): ${statSync(join(MP, 'index.js')).size + statSync(join(MP, 'engine.js')).size} bytes`);
     assert.ok(shipped <= BUDGET_SHIPPED, `shipped ${shipped} > ${BUDGET_SHIPPED}`);
     assert.ok(wasmBr <= BUDGET_WASM_BR, `.wasm.br ${wasmBr} > ${BUDGET_WASM_BR}`);
   });
@@ -366,10 +382,24 @@ describe('mini-program loader', () => {
     assert.deepEqual(Array.from(rt.control.hiddenGlobals), []);
   });
 
-  test('without WXWebAssembly / TTWebAssembly, init says which base library is needed', { timeout: 30000 }, async (t) => {
+  test('without WXWebAssembly / TTWebAssembly (WeChat < 2.13.0), init loads engine.js; without engine.js it says what to do', { timeout: 30000 }, async (t) => {
     const rt = runtime(t, { platform: 'wx' });
     rt.eval('delete globalThis.WXWebAssembly');
-    await assert.rejects(rt.require('stomp-wasm').init({ wasmPath: '/libs/stomp_wasm_bg.wasm.br' }), /neither WXWebAssembly \(WeChat base library >= 2\.13\.0\) nor TTWebAssembly/);
+    const lib = rt.require('stomp-wasm');
+    await lib.init({ wasmPath: '/libs/stomp_wasm_bg.wasm.br' });
+    assert.equal(lib.isInitialized(), true);
+    rt.context.lib = lib;
+    assert.equal(rt.eval(`typeof new lib.Client({ brokerURL: 'ws://127.0.0.1:15674/ws' }).activate`), 'function');
+
+    const bare = makePackageRoot(MP);
+    t.after(() => bare.dispose());
+    rmSync(join(bare.root, 'miniprogram_npm', 'stomp-wasm', 'engine.js'));
+    const missing = runtime(t, { platform: 'wx', root: bare.root });
+    missing.eval('delete globalThis.WXWebAssembly');
+    const without = missing.require('stomp-wasm');
+    await assert.rejects(without.init({ wasmPath: '/libs/stomp_wasm_bg.wasm.br' }),
+      /neither WXWebAssembly \(WeChat base library >= 2\.13\.0\) nor TTWebAssembly .*engine\.js.*could not be loaded: .*Require stomp-wasm's engine\.js in your app and pass it: init\(\{ engine \}\)/);
+    assert.equal(without.isInitialized(), false);
   });
 
   test('Douyin: TTWebAssembly; a base library without brotli takes the plain .wasm', { timeout: 30000 }, async (t) => {
@@ -399,6 +429,9 @@ const PLATFORMS = [
   // uni-app (its own API object only, so detection must find `uni`); onClose comes when the app thaws.
   { platform: 'uni', withOnClose: true },
   { platform: 'tt', withOnClose: false },
+  // Alipay's main thread: no WebAssembly of any name (the engine compiled to JavaScript runs),
+  // my.connectSocket with multiple: true, callbacks with errorMessage.
+  { platform: 'my', withOnClose: true },
 ];
 
 for (const variant of PLATFORMS) {
@@ -418,6 +451,10 @@ for (const variant of PLATFORMS) {
       const [task] = rt.control.tasks();
       assert.equal(task.url, BROKER);
       assert.equal(task.through, platform, `opened through ${platform}.connectSocket`);
+      if (platform === 'my') {
+        assert.deepEqual(rt.typeofGlobals(['WebAssembly', 'MyWebAssembly', 'WXWebAssembly', 'TTWebAssembly']),
+          { WebAssembly: 'undefined', MyWebAssembly: 'undefined', WXWebAssembly: 'undefined', TTWebAssembly: 'undefined' }, 'no WebAssembly on the main thread');
+      }
       assert.deepEqual(Array.from(task.protocols), ['v12.stomp', 'v11.stomp', 'v10.stomp']);
       assert.equal(task.header?.Authorization, 'Bearer mini-program', 'Authorization goes on the handshake');
       const topic = `/topic/mp-${platform}-${RUN}`;
@@ -529,6 +566,40 @@ for (const variant of PLATFORMS) {
     });
   });
 }
+
+describe('mini-program runtime: Alipay main thread (no WebAssembly)', () => {
+  test('init() needs no wasmPath there: it loads the engine compiled to JavaScript (engine.js)', { timeout: 30000 }, async (t) => {
+    const rt = runtime(t, { platform: 'my' });
+    assert.deepEqual(rt.typeofGlobals(['WebAssembly', 'MyWebAssembly', 'WXWebAssembly', 'TTWebAssembly', 'TextEncoder', 'TextDecoder', 'my']), {
+      WebAssembly: 'undefined', MyWebAssembly: 'undefined', WXWebAssembly: 'undefined', TTWebAssembly: 'undefined',
+      TextEncoder: 'undefined', TextDecoder: 'undefined', my: 'object',
+    });
+    const lib = rt.require('stomp-wasm');
+    assert.equal(lib.isInitialized(), false, 'nothing loaded before init()');
+    const first = lib.init();
+    assert.equal(lib.init({ wasmPath: '/libs/other.wasm' }), first, 'a second call returns the first Promise');
+    await first;
+    assert.equal(lib.isInitialized(), true);
+  });
+
+  test("init({ engine: require('stomp-wasm/engine.js') }) — for builds that keep only what is required by name", { timeout: 30000 }, async (t) => {
+    const rt = runtime(t, { platform: 'my' });
+    const lib = rt.require('stomp-wasm');
+    await assert.rejects(lib.init({ engine: {} }), /engine must be stomp-wasm's engine\.js module/);
+    await lib.init({ engine: rt.require('stomp-wasm/engine.js') });
+    assert.equal(lib.isInitialized(), true);
+  });
+
+  test('uni-app built for Alipay (uni and my both present): the client opens my.connectSocket, with multiple: true', { timeout: 30000 }, async (t) => {
+    const { rt, make } = await start(t, { platform: 'my', otherPlatforms: ['uni'] });
+    const h = make(clientOptions({ reconnectDelay: 0 }));
+    activate(h);
+    await until(() => h.count('connect') === 1, 5000, 'CONNECTED', () => describeRun(rt, h));
+    assert.deepEqual(Array.from(rt.control.tasks(), (task) => task.through), ['my']);
+    // The harness refuses (a violation, no task) a my.connectSocket without multiple: true; the teardown
+    // fails the test on any violation.
+  });
+});
 
 describe('mini-program runtime: the stomp.js 2.x facade', () => {
   test('Stomp.client(url) under wx: connect(login, passcode, …), subscribe, send, heart-beats from client.heartbeat, disconnect', { timeout: 30000 }, async (t) => {
@@ -679,9 +750,9 @@ describe('mini-program runtime: options take effect', () => {
 
   test('platform: picks the API object whose connectSocket and lifecycle hooks are used', { timeout: 30000 }, async (t) => {
     // A runtime where wx, tt and uni each exist, as objects of their own.
-    const { rt, make } = await start(t, { platform: 'wx', otherPlatforms: ['tt', 'uni'] });
+    const { rt, make } = await start(t, { platform: 'wx', otherPlatforms: ['tt', 'uni', 'my'] });
     const through = [];
-    for (const choice of [undefined, 'wx', 'tt', 'uni']) {
+    for (const choice of [undefined, 'wx', 'tt', 'uni', 'my']) {
       const h = make(clientOptions({ ...(choice && { platform: choice }), reconnectDelay: 0 }));
       activate(h);
       await until(() => h.count('connect') === 1, 5000, `CONNECTED with platform ${choice}`, () => describeRun(rt, h));
@@ -690,7 +761,7 @@ describe('mini-program runtime: options take effect', () => {
       through.push(`${choice ?? 'unset'} → ${task.through}, hooks on ${hooks.join('+')}`);
       await settles(h.client.deactivate(), 5000, 'deactivate()');
     }
-    assert.deepEqual(through, ['unset → wx, hooks on wx', 'wx → wx, hooks on wx', 'tt → tt, hooks on tt', 'uni → uni, hooks on uni']);
+    assert.deepEqual(through, ['unset → wx, hooks on wx', 'wx → wx, hooks on wx', 'tt → tt, hooks on tt', 'uni → uni, hooks on uni', 'my → my, hooks on my']);
   });
 
   test('platform: \'browser\' in a mini-program (no WebSocket) fails clearly instead of using wx', { timeout: 30000 }, async (t) => {

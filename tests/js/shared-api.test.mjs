@@ -136,7 +136,7 @@ for (const mode of ['worker', 'leader']) {
     assert.deepEqual(await b.evaluate(() => T.got.tx.map((m) => m.body)), ['a1', 'a2', 'after'], "a's committed frames; b's aborted one never");
   });
 
-  test(`${mode}: after a drop of the shared socket, onConnect's subscriptions are made again and the others restored: each message once`, async () => {
+  test(`${mode}: after a drop of the shared socket, onConnect's subscriptions are made again, keepSubscriptions ones restored, other ones made while connected lapse (stompjs's rule): each message once`, async () => {
     await a.evaluate(({ run }) => {
       window.connects = 0;
       T.client.onConnect = () => {
@@ -144,7 +144,11 @@ for (const mode of ['worker', 'leader']) {
         T.subscribe('oc', `/topic/${run}.oc`);
       };
     }, { run });
-    await b.evaluate(({ run }) => T.subscribe('restored', `/topic/${run}.oc`), { run });
+    await b.evaluate(({ run }) => {
+      T.subscribe('lapsed', `/topic/${run}.oc`);
+      T.client.keepSubscriptions = true;
+      T.subscribe('restored', `/topic/${run}.oc`);
+    }, { run });
     // Two drops: onConnect subscribes after the first reconnect, and again after the second.
     for (let k = 1; k <= 2; k++) {
       await a.evaluate(() => T.client.forceDisconnect());
@@ -158,6 +162,7 @@ for (const mode of ['worker', 'leader']) {
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(await a.evaluate(() => T.got.oc.map((m) => m.body)), ['once'], "onConnect's subscription: the message once");
     assert.deepEqual(await b.evaluate(() => T.got.restored.map((m) => m.body)), ['once'], 'the restored subscription: the message once');
+    assert.deepEqual(await b.evaluate(() => (T.got.lapsed || []).map((m) => m.body)), [], 'made while connected without keepSubscriptions: it lasted for its connection');
     const closes = await Promise.all([a, b].map((p) => p.evaluate(() => T.eventsNamed('webSocketClose').length)));
     assert.deepEqual(closes, [2, 2], 'both tabs saw the socket close twice');
   });

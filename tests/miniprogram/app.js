@@ -237,13 +237,15 @@ exports.compatChat = function (url, login, passcode, destination, text) {
 /** Opens a bare SocketTask (another part of the app holding a socket). */
 exports.openRawSocket = function (platform, url) {
   var result = { open: false, closed: false, error: null, task: null };
-  var task = globalThis[platform].connectSocket({
+  var options = {
     url: url,
     protocols: ['v12.stomp'],
     fail: function (error) {
-      result.error = error.errMsg;
+      result.error = error.errMsg || error.errorMessage;
     },
-  });
+  };
+  if (platform === 'my') options.multiple = true; // Alipay: else its one global socket, and no task
+  var task = globalThis[platform].connectSocket(options);
   task.onOpen(function () {
     result.open = true;
   });
@@ -252,7 +254,7 @@ exports.openRawSocket = function (platform, url) {
     result.closed = true;
   });
   task.onError(function (error) {
-    result.error = error.errMsg;
+    result.error = error.errMsg || error.errorMessage;
   });
   result.task = task;
   return result;

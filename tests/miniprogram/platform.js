@@ -4,8 +4,11 @@
  * the host (real timers, the fake package's files, sockets backed by the `ws` package) and the config.
  *
  * What it provides, per platform:
- *   wx | uni | tt          connectSocket → SocketTask, onAppShow/onAppHide/offAppShow/offAppHide
- *   WXWebAssembly | TTWebAssembly   instantiate(path, imports) only: a package path, nothing else
+ *   wx | uni | tt | my     connectSocket → SocketTask, onAppShow/onAppHide/offAppShow/offAppHide
+ *                          (my: Alipay, which returns a SocketTask only with `multiple: true`, and whose
+ *                          callbacks say `errorMessage` where the others say `errMsg`)
+ *   WXWebAssembly | TTWebAssembly   instantiate(path, imports) only: a package path, nothing else (none
+ *                          for my: Alipay's MyWebAssembly exists only in Workers, not on the main thread)
  *   setTimeout/clearTimeout/setInterval/clearInterval   held while the app is suspended
  *   Date.now, performance.now   the host's clocks plus an offset the harness owns: `advance(ms)` moves
  *                          time on (timers due in the skipped time fire in order, each at its due time,
@@ -20,7 +23,7 @@
 (function (bridge, config) {
   'use strict';
   var G = globalThis;
-  var platform = config.platform; // 'wx' | 'uni' | 'tt'
+  var platform = config.platform; // 'wx' | 'uni' | 'tt' | 'my'
   var state = 'foreground'; // 'foreground' | 'background' (hidden, JS runs) | 'suspended' (JS frozen)
   var resuming = false; // JS thaws before onAppShow: connectSocket still fails with runningState=suspend
   var clockOffset = 0;
@@ -312,17 +315,28 @@
       }));
     });
   }
-  G[config.wasmGlobal] = {
-    instantiate: instantiate,
-    Memory: NativeWebAssembly.Memory,
-    Table: NativeWebAssembly.Table,
-    Global: NativeWebAssembly.Global,
-    RuntimeError: NativeWebAssembly.RuntimeError,
-  };
+  if (config.wasmGlobal) {
+    G[config.wasmGlobal] = {
+      instantiate: instantiate,
+      Memory: NativeWebAssembly.Memory,
+      Table: NativeWebAssembly.Table,
+      Global: NativeWebAssembly.Global,
+      RuntimeError: NativeWebAssembly.RuntimeError,
+    };
+  }
 
   // ---- sockets ---------------------------------------------------------------------------------------
   var CONNECT_KEYS = ['url', 'header', 'protocols', 'tcpNoDelay', 'perMessageDeflate', 'timeout',
     'forceCellularNetwork', 'success', 'fail', 'complete'];
+  // Alipay's my.connectSocket (its documentation: url, data, header, multiple, protocols, timeout, callbacks).
+  var MY_CONNECT_KEYS = ['url', 'data', 'header', 'multiple', 'protocols', 'timeout', 'success', 'fail', 'complete'];
+
+  // What a callback or an onError listener gets: WeChat, Douyin and uni-app say `errMsg`; Alipay says
+  // `error` (a code) and `errorMessage`.
+  function outcome(apiName, ok, text) {
+    if (apiName !== 'my') return { errMsg: text };
+    return ok ? {} : { error: 2, errorMessage: text };
+  }
 
   function callback(options, name, result) {
     if (options && typeof options[name] === 'function') deliver(options[name], [result], name);
@@ -360,7 +374,7 @@
   }
 
   function openTask(platform, options, argumentCount) {
-    var keys = platform === 'uni' ? CONNECT_KEYS.concat(['method']) : CONNECT_KEYS; // uni-app documents `method`
+    var keys = platform === 'uni' ? CONNECT_KEYS.concat(['method']) : platform === 'my' ? MY_CONNECT_KEYS : CONNECT_KEYS; // uni-app documents `method`
     if (argumentCount !== 1) violation(platform + '.connectSocket called with ' + argumentCount + ' arguments');
     if (!checkOptions(platform + '.connectSocket', options, keys)) {
       throw new TypeError(platform + '.connectSocket: the argument must be an object');
@@ -369,6 +383,10 @@
     if (platform === 'uni' && !hasCallback) {
       violation('uni.connectSocket called without success/fail/complete: uni returns a Promise, not a SocketTask');
       return Promise.resolve({ errMsg: 'connectSocket:ok' });
+    }
+    if (platform === 'my' && options.multiple !== true) {
+      violation('my.connectSocket called without multiple: true: Alipay then opens its one global socket and returns no SocketTask');
+      return undefined;
     }
     if (typeof options.url !== 'string' || !/^wss?:\/\//.test(options.url)) {
       violation(platform + '.connectSocket: url must be a ws:// or wss:// string, got ' + options.url);
@@ -396,10 +414,10 @@
       task.status = 'refused';
       task.refusal = refuse;
       record('refused ' + task.id + ': ' + refuse);
-      settle(options, false, { errMsg: refuse });
+      settle(options, false, outcome(platform, false, refuse));
       return task.api;
     }
-    settle(options, true, { errMsg: 'connectSocket:ok' });
+    settle(options, true, outcome(platform, true, 'connectSocket:ok'));
     // The platform opens the socket after this call returns; handlers registered later miss onOpen.
     bridge.defer(function () {
       var missing = ['onOpen', 'onMessage', 'onClose', 'onError'].filter(function (n) {
@@ -426,7 +444,7 @@
           dispatch(task, 'onClose', { code: code, reason: reason });
         },
         error: function (message) {
-          dispatch(task, 'onError', { errMsg: message });
+          dispatch(task, 'onError', task.through === 'my' ? { errorMessage: message } : { errMsg: message });
         },
       });
     });
@@ -473,17 +491,17 @@
       var isBinary = data instanceof ArrayBuffer;
       if (!isText && !isBinary) {
         violation('SocketTask.send: data must be a string or an ArrayBuffer, got ' + Object.prototype.toString.call(data));
-        settle(opts, false, { errMsg: 'sendSocketMessage:fail parameter error: data should be String or ArrayBuffer' });
+        settle(opts, false, outcome(task.through, false, 'sendSocketMessage:fail parameter error: data should be String or ArrayBuffer'));
         return;
       }
       if (task.status !== 'open') {
         task.sent.push('failed');
-        settle(opts, false, { errMsg: 'sendSocketMessage:fail WebSocket is not connected' });
+        settle(opts, false, outcome(task.through, false, 'sendSocketMessage:fail WebSocket is not connected'));
         return;
       }
       task.sent.push(isText ? (data === '\n' ? 'heart-beat' : 'text:' + data.length) : 'binary:' + data.byteLength);
       bridge.sendSocket(task.socketId, isText ? data : new Uint8Array(data));
-      settle(opts, true, { errMsg: 'sendSocketMessage:ok' });
+      settle(opts, true, outcome(task.through, true, 'sendSocketMessage:ok'));
     };
     api.close = function (opts) {
       checkOptions('SocketTask.close', opts === undefined ? {} : opts, ['code', 'reason', 'success', 'fail', 'complete']);
@@ -502,9 +520,9 @@
             dispatch(task, 'onClose', { code: code, reason: reason });
           });
         }
-        settle(opts, true, { errMsg: 'closeSocket:ok' });
+        settle(opts, true, outcome(task.through, true, 'closeSocket:ok'));
       } else {
-        settle(opts, false, { errMsg: 'closeSocket:fail WebSocket is not connected' });
+        settle(opts, false, outcome(task.through, false, 'closeSocket:fail WebSocket is not connected'));
       }
     };
     task.api = api;

@@ -1,7 +1,8 @@
-// The emulated mini-program runtime (WeChat, uni-app, Douyin) for the harness: a Node `vm` context that,
-// like a phone's, has no WebAssembly, TextEncoder, TextDecoder, window, document, process, Buffer or
+// The emulated mini-program runtime (WeChat, uni-app, Douyin, Alipay) for the harness: a Node `vm` context
+// that, like a phone's, has no WebAssembly, TextEncoder, TextDecoder, window, document, process, Buffer or
 // require, refuses code generation from strings (no eval / new Function in mini-programs), and has
-// WXWebAssembly (or TTWebAssembly), the platform API object, and timers it owns (platform.js, evaluated
+// WXWebAssembly (or TTWebAssembly; nothing on Alipay's main thread, whose MyWebAssembly exists only in
+// Workers), the platform API object, and timers it owns (platform.js, evaluated
 // inside the context). Host side here: the fake code package, a CommonJS `require` rooted in it, and the
 // bridge (real timers, package files, sockets backed by the `ws` package).
 import vm from 'node:vm';
@@ -35,12 +36,12 @@ export function makePackageRoot(miniprogramDir) {
   return { root, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-const WASM_GLOBAL = { wx: 'WXWebAssembly', uni: 'WXWebAssembly', tt: 'TTWebAssembly' };
+const WASM_GLOBAL = { wx: 'WXWebAssembly', uni: 'WXWebAssembly', tt: 'TTWebAssembly', my: null };
 
 /**
  * @param {object} o
  * @param {string} o.root            the fake code package
- * @param {'wx'|'uni'|'tt'} [o.platform]
+ * @param {'wx'|'uni'|'tt'|'my'} [o.platform]  my: Alipay's main thread (no WebAssembly of any name)
  * @param {boolean} [o.ios]          hide exported Globals from instances (iOS WeChat does not support them),
  *                                   and (macrotaskPromise, default on with ios) Promise as iOS ≤ 15 WeChat's
  *                                   setTimeout-based polyfill

@@ -8,19 +8,22 @@
 
 use stomp_wasm::frame::{Command, EncodeOptions, Frame, Headers, Item, Parser, Version};
 use stomp_wasm::session::{
-    Action, CloseInfo, Config, Event, Millis, ReconnectPolicy, ReconnectTimeMode, Session, State,
-    Transmit,
+    Action, CloseInfo, Config, Event, Millis, ReconnectPolicy, ReconnectTimeMode, SendOptions,
+    Session, State, Transmit,
 };
 
 /// The URL of the default test configuration.
 pub const URL: &str = "ws://broker.test:15674/ws";
 
 /// A configuration for tests: one URL, heart-beats off, reconnect after 1 s (linear, no jitter), no
-/// connection timeout, receipt timeout 30 s, disconnect timeout 5 s.
+/// connection timeout, receipt timeout 30 s, disconnect timeout 5 s, no backpressure (the harness
+/// reports no buffered amount unless a test does), receipts `r-N`.
 pub fn config() -> Config {
     Config {
         heartbeat_outgoing: 0,
         heartbeat_incoming: 0,
+        max_buffered_bytes: 0,
+        id_prefix: "r-".into(),
         reconnect: ReconnectPolicy {
             delay: 1_000,
             ..ReconnectPolicy::default()
@@ -72,7 +75,7 @@ pub struct Harness {
     pub conn: Option<Conn>,
     /// Every transport the session asked to open, in order.
     pub opens: Vec<Opened>,
-    /// When the session closed a transport (`Action::Close`).
+    /// When the session closed a transport (`Action::Close(CloseReason::Normal)`).
     pub closes: Vec<Millis>,
     frames: Vec<Frame>,
     frame_times: Vec<Millis>,
@@ -112,13 +115,19 @@ impl Harness {
     pub fn send_head(&mut self, destination: &str, headers: &Headers, body: &str) -> bool {
         let taken = self
             .session
-            .send_head(self.now, destination, headers, body.len())
+            .send_head(
+                self.now,
+                destination,
+                headers,
+                body.len(),
+                SendOptions::default(),
+            )
             .expect("send_head");
-        if taken {
+        if taken.is_some() {
             self.bodies.push_back(body.as_bytes().to_vec());
         }
         self.pump();
-        taken
+        taken.is_some()
     }
 
     /// A harness around [`config`] changed by `change`.
@@ -182,6 +191,9 @@ impl Harness {
                         self.frames.push(frame);
                         self.frame_times.push(now);
                     }
+                    Item::Skipped(skipped) => {
+                        panic!("t={now}: the broker's parser skipped {skipped:?}")
+                    }
                 }
             }
         }
@@ -215,7 +227,7 @@ impl Harness {
                         parser: Parser::new().follow_connected(false),
                     });
                 }
-                Action::Close => {
+                Action::Close(_) => {
                     assert!(
                         self.conn.is_some(),
                         "t={}: asked to close with no transport",
@@ -265,6 +277,14 @@ impl Harness {
             self.pump();
         }
         self.now = target;
+    }
+
+    /// The timer fires only at `at`, late (a throttled tab, a stalled thread): one `handle_timeout`.
+    pub fn wake_late(&mut self, at: Millis) {
+        assert!(at >= self.now, "the clock does not go back");
+        self.now = at;
+        self.session.handle_timeout(at);
+        self.pump();
     }
 
     // ----- commands -----

@@ -3,7 +3,7 @@
 // consumes the queue. Measures what reached the consumer (distinct messages, duplicates), how the
 // publishes settled, whether the producer's connection died, and whether RabbitMQ logged its
 // `{unexpected_message,resume}` crash meanwhile (the 3.10.8 Web-STOMP fault under a flood with
-// heart-beats on; shared/notes/rabbitmq.md).
+// heart-beats on; see the README, "Beyond one broker").
 //
 //   node tests/support/burst.mjs [--count 20000] [--body 200] [--delivery at-least-once] [--await]
 // prints one JSON line with the measurement. `lost.test.mjs` calls `burst()` itself.
@@ -74,7 +74,7 @@ export async function burst({ Client, count = 20000, bodyBytes = 200, delivery, 
 
   // The consumer: its own connection, no heart-beats (the fault is the publisher's), auto ack. The queue
   // expires a minute after its consumer is gone, so that no burst stays in the broker.
-  const consumer = new Client({ brokerURL: url, connectHeaders: LOGIN, heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 200 });
+  const consumer = new Client({ brokerURL: url, connectHeaders: LOGIN, heartbeatIncoming: 0, heartbeatOutgoing: 0, reconnectDelay: 200, keepSubscriptions: true });
   let consumerCloses = 0;
   consumer.on('webSocketClose', () => { consumerCloses += 1; });
   const subscribed = new Promise((resolve) => consumer.on('connect', resolve));

@@ -7,7 +7,7 @@ export const EVENTS = [
   'connect', 'disconnect', 'stompError', 'webSocketClose', 'webSocketError', 'unhandledMessage',
   'unhandledReceipt', 'unhandledFrame', 'changeState', 'heartbeatReceived', 'heartbeatLost', 'state',
   'reconnectScheduled', 'reconnectFailed', 'connectFailed', 'receiptFailed', 'queueDiscarded',
-  'transactionsAborted',
+  'transactionsAborted', 'messageRefused',
 ];
 
 /** Throws an Error with `message` unless `condition` holds. */

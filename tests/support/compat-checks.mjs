@@ -109,7 +109,9 @@ export async function loginOverloads(env) {
   expect(errors.length === 1, `errorCallback once: ${errors.length}`);
   expect(errors[0].command === 'ERROR' && /CONNECT|login|refused|credentials/i.test(`${errors[0].headers.message} ${errors[0].body}`),
     `errorCallback gets the ERROR frame: ${errors[0].command} ${errors[0].headers.message}`);
-  expect(!refused.active, 'no retry after the refusal (reconnect_delay 0)');
+  // As stompjs with reconnectDelay 0: still active, not reconnecting (no retry) until deactivate().
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(refused.connectionState === 'failed' && refused.active, `no retry after the refusal (reconnect_delay 0), still active as stompjs: ${refused.connectionState}`);
 
   const outcomes = [`refused: ${errors[0].headers.message}`];
   for (const [label, connect] of [

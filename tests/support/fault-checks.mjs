@@ -87,15 +87,19 @@ export async function garbage(env) {
   return recover(client, watch, `webSocketError "${text}", close, reconnect`);
 }
 
-/** A MESSAGE over a frame limit: an error naming the limit, a close, a reconnect. */
+/**
+ * A MESSAGE over a frame limit: skipped whole (its headers kept), reported by a `messageRefused` event naming
+ * the limit; the connection stays up (no error, no close, no reconnect).
+ */
 async function overLimit(env, limit, names) {
   const { client, watch } = start(env, 'over-limit', { limit });
-  const [error] = await watch.next('webSocketError', { timeout: 20000 });
-  await watch.next('webSocketClose');
-  await watch.next('connect', { count: 2, timeout: 20000 });
-  const text = errorText(error);
-  expect(names.test(text), `the error names the limit (${names}): ${text}`);
-  return recover(client, watch, `webSocketError "${text}", close, reconnect`);
+  const [refused] = await watch.next('messageRefused', { timeout: 20000 });
+  const text = String(refused && refused.error);
+  expect(names.test(text), `the refusal names the limit (${names}): ${text}`);
+  expect(refused.message.headers['message-id'] === 'over-limit', `the refused message keeps its headers: ${JSON.stringify(refused.message.headers)}`);
+  expect(watch.count('webSocketClose') === 0 && watch.count('webSocketError') === 0 && watch.count('connect') === 1,
+    `the connection stays up: ${watch.summary()}`);
+  return recover(client, watch, `messageRefused "${text}", no close`);
 }
 
 export const overHeaderBytes = (env) => overLimit(env, 'header-bytes', /maxHeaderBytes|max_header_bytes/);

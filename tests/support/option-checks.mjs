@@ -25,8 +25,17 @@ function header(frame, name) {
 }
 
 /** Settles each publish in order; returns `{fulfilled, rejected: [Error…]}`. */
+/** `client.publish(params)`, a refusal (thrown at the call) as a rejected Promise. */
+function attempt(client, params) {
+  try {
+    return client.publish(params);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 async function publishAll(client, params) {
-  const settled = await Promise.allSettled(params.map((p) => client.publish(p)));
+  const settled = await Promise.allSettled(params.map((p) => attempt(client, p)));
   return {
     fulfilled: settled.filter((s) => s.status === 'fulfilled').length,
     rejected: settled.filter((s) => s.status === 'rejected').map((s) => s.reason),
@@ -198,7 +207,7 @@ export async function stomp11(env) {
       `${frame.command} names message-id and subscription (1.1): ${JSON.stringify(frame.headers)}`);
   }
   // A carriage return has no 1.1 escape: refused, not sent altered.
-  const refused = await c.publish({ destination, body: 'cr', headers: { 'x-cr': 'a\rb' } }).then(() => null, (e) => e);
+  const refused = await attempt(c, { destination, body: 'cr', headers: { 'x-cr': 'a\rb' } }).then(() => null, (e) => e);
   expect(refused instanceof Error, 'a CR in a header value is refused under 1.1');
   await roundTrip(c);
   await shutdown(c);
@@ -237,7 +246,7 @@ export async function stomp10(env) {
   } catch (error) {
     clientNackError = error;
   }
-  const refused = await c.publish({ destination, body: 'lf', headers: { 'x-lf': 'a\nb' } }).then(() => null, (e) => e);
+  const refused = await attempt(c, { destination, body: 'lf', headers: { 'x-lf': 'a\nb' } }).then(() => null, (e) => e);
   await roundTrip(c);
   const [after] = await env.broker.records(env.id);
   expect(framesOf(after, 'NACK').length === 0, 'no NACK frame reaches a 1.0 broker');
@@ -335,15 +344,18 @@ async function frameLimit(env, option, value, limit, under, over) {
       expect(watch.count('webSocketError') === 0, `no error within ${option}: ${watch.summary()}`);
       outcome.push(`${size} accepted`);
     } else {
-      await until(() => watch.count('webSocketError') + watch.count('unhandledMessage') > 0, 10000, 'the error or the frame');
-      expect(watch.count('webSocketError') === 1, `a frame over ${option} is refused, not received: ${watch.summary()}`);
-      const [error] = watch.all('webSocketError')[0];
-      await watch.next('webSocketClose');
-      const text = String(error && error.message || error);
+      await until(() => watch.count('messageRefused') + watch.count('unhandledMessage') > 0, 10000, 'the refusal or the frame');
+      expect(watch.count('messageRefused') === 1 && watch.count('unhandledMessage') === 0,
+        `a frame over ${option} is refused, not received: ${watch.summary()}`);
+      const [{ error, message }] = watch.all('messageRefused')[0];
+      const text = String(error);
+      expect(message.headers['message-id'] === 'over-limit', `the refused message keeps its headers`);
       outcome.push(`${size} refused ("${text}")`);
+      await roundTrip(c);
+      expect(watch.count('webSocketClose') === 0 && watch.count('webSocketError') === 0, `the connection stays up: ${watch.summary()}`);
       await shutdown(c);
       expectNoFaults();
-      expect(new RegExp(`\\b${option}\\b`).test(text), `the error names the option ${option}: "${text}"`);
+      expect(new RegExp(`\\b${option}\\b`).test(text), `the refusal names the option ${option}: "${text}"`);
       break;
     }
     await shutdown(c);
@@ -351,7 +363,7 @@ async function frameLimit(env, option, value, limit, under, over) {
   return { outcome: `${option}: ${value} → ${outcome.join(', ')}` };
 }
 
-/** maxBodyBytes: 1000 → a 1000-byte body is received, 1001 bytes is a protocol error naming it. */
+/** maxBodyBytes: 1000 → a 1000-byte body is received, 1001 bytes is skipped and reported (`messageRefused`) naming it. */
 export const maxBodyBytes = (env) => frameLimit(env, 'maxBodyBytes', 1000, 'body', 1000, 1001);
 /** maxHeaders: 10 → 10 headers received, 11 refused. */
 export const maxHeaders = (env) => frameLimit(env, 'maxHeaders', 10, 'headers', 10, 11);

@@ -42,10 +42,11 @@ export function readmeBlock(name, file = 'README.md') {
 /**
  * Opens `dir`'s index.html (served on loopback) in headless Chromium and resolves to the first console
  * line starting with "received"; fails after 15 s with the page's errors, or on any page error.
+ * `chromiumArgs`: more command-line flags (`--js-flags=--jitless`: a browser without WebAssembly).
  */
-export async function receivedInChromium(dir) {
+export async function receivedInChromium(dir, { chromiumArgs = [] } = {}) {
   const server = await serveStatic(dir);
-  const browser = await launchChromium();
+  const browser = await launchChromium(chromiumArgs);
   try {
     const page = await browser.newPage();
     const errors = [];

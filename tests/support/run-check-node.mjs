@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { TestBrokerClient } from './test-broker-client.mjs';
 import { checkResult } from './check-result.mjs';
+import { watchWasmMemory } from '../../bench/lib/wasm-memory.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -29,6 +30,9 @@ console.error = (...args) => {
 };
 
 globalThis.WebSocket = require(join(ROOT, 'node_modules', 'ws'));
+// The package's wasm memory in bytes (env.wasmMemory()), for checks that bound it: watched before the
+// package instantiates its module.
+const wasmMemory = watchWasmMemory();
 const pkg = await import(pathToFileURL(join(ROOT, 'pkg', 'node', 'index.mjs')).href);
 await pkg.default();
 const checks = await import(pathToFileURL(join(ROOT, 'tests', 'support', moduleName)).href);
@@ -37,7 +41,7 @@ const cpuTime = () => {
   const { user, system } = process.cpuUsage();
   return Math.round((user + system) / 1000);
 };
-const env = { ...pkg, broker: new TestBrokerClient(Number(port)), id, platform: 'node', cpuTime };
+const env = { ...pkg, broker: new TestBrokerClient(Number(port)), id, platform: 'node', cpuTime, wasmMemory };
 const result = await checkResult(checks[checkName], env);
 result.faults = faults;
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));

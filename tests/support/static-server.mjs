@@ -36,7 +36,11 @@ export function serveStatic(root, { under = [root], pages = {} } = {}) {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
-/** Serves the repository's pkg/ and tests/support/ (what a test page imports), plus `pages`. */
+/**
+ * Serves the repository's pkg/ and tests/support/ (what a test page imports), @stomp/stompjs's ES
+ * modules (the oracle some checks run next to the package), plus `pages`.
+ */
 export function serveRepository(pages) {
-  return serveStatic(ROOT, { under: [join(ROOT, 'pkg'), join(ROOT, 'tests', 'support')], pages });
+  const stompjs = join(ROOT, 'node_modules', '@stomp', 'stompjs', 'esm6');
+  return serveStatic(ROOT, { under: [join(ROOT, 'pkg'), join(ROOT, 'tests', 'support'), stompjs], pages });
 }

@@ -3,6 +3,7 @@
 // module with no imports and nothing Node-only, so Node, a browser page and a wasm-bindgen snippet
 // (tests/web_node.rs) all load this one file as it is. Part 2, `ws-peer.mjs`, gives it Node's faces on
 // the network: a client connection over `ws` (the "other party" against RabbitMQ) and the broker ping.
+// One file (~550 lines) because it must load as a single module with no imports in every host above.
 //
 // The codec reads what tests/vectors/README.md specifies, and tests/js/stomp-peer.test.mjs checks it
 // against every vector there (three chunkings each) and round-trips every vector frame through the

@@ -190,6 +190,7 @@ impl Vector {
         let items = std::iter::from_fn(|| parser.next_item())
             .map(|item| match item {
                 Item::Heartbeat => Got::Heartbeat,
+                Item::Skipped(skipped) => panic!("{}: skipped {skipped:?}", self.name),
                 Item::Frame(frame) => Got::Frame {
                     command: frame.command.as_str().to_owned(),
                     headers: frame

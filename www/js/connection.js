@@ -153,6 +153,8 @@ export async function createClient(config, { log = () => {}, share = null } = {}
     maxReconnectDelay: config.maxReconnectDelay,
     maxReconnectAttempts: config.maxReconnectAttempts,
     reconnectJitter: 0.2,
+    // The pages subscribe once, whenever they are ready: keep the subscriptions across reconnects.
+    keepSubscriptions: true,
     connectionTimeout: 10000,
     receiptTimeout: config.receiptTimeout,
     debug: config.debug ? (message) => console.debug('[stomp]', message) : undefined,

@@ -37,6 +37,8 @@ App({
         reconnectTimeMode: ReconnectionTimeMode.EXPONENTIAL,
         maxReconnectDelay: 15000,
         reconnectJitter: 0.2,
+        // Pages subscribe when they load, connected or not: keep their subscriptions across reconnects.
+        keepSubscriptions: true,
       };
       if (config.debug) options.debug = (line) => console.log('[stomp]', line);
       const client = new Client(options);

@@ -63,11 +63,14 @@ impl Session {
 
     /// The transport is gone because the app is suspended: report it closed (1001) and wait.
     pub(super) fn suspend(&mut self, now: Millis) {
-        self.close_transport_with(CloseInfo {
-            code: 1001,
-            reason: "app suspended".to_owned(),
-            clean: false,
-        });
+        self.close_transport_with(
+            CloseInfo {
+                code: 1001,
+                reason: "app suspended".to_owned(),
+                clean: false,
+            },
+            CloseReason::Normal,
+        );
         self.wait_suspended(now);
     }
 

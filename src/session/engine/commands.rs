@@ -3,7 +3,7 @@
 
 use super::connection::dropped;
 use super::*;
-use crate::frame::encode_send_head;
+use crate::frame::{encode_send_head, Limit};
 
 impl Session {
     /// Starts connecting (stompjs's `activate`). Allowed when inactive or failed; while
@@ -19,9 +19,8 @@ impl Session {
         ) {
             return Err(self.invalid("connect"));
         }
-        if self.config.broker_urls.is_empty() {
-            return Err(CommandError::NoBrokerUrl);
-        }
+        // No broker URL yet is fine: a driver may learn it before it opens the transport (stompjs
+        // reads `brokerURL` after `beforeConnect`); it reports the failure if there is still none.
         self.connect_frame()
             .encode(EncodeOptions::default(), &mut Vec::new())?;
         if self.state == State::Disconnecting {
@@ -72,7 +71,7 @@ impl Session {
         if self.transport == Transport::None {
             return;
         }
-        self.close_transport();
+        self.close_transport(CloseReason::CommunicationFailure);
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Closed(dropped())),
             State::Connected => self.connection_lost(now),
@@ -81,58 +80,47 @@ impl Session {
         }
     }
 
-    /// Ends the session (stompjs's `deactivate`): DISCONNECT with a receipt, then close on that
-    /// RECEIPT or after `disconnect_timeout`; a DISCONNECT the negotiated version cannot write
-    /// closes at once. `force` discards the transport at once, reported as stompjs's synthetic close
-    /// (`TransportClosed` with code 4001, not clean). Ends in [`Event::Disconnected`] (whose
-    /// `confirmed` says whether the broker's RECEIPT arrived) unless already inactive. Subscriptions
-    /// are forgotten, the offline queue is discarded, a pending reconnect is cancelled, and so is a
-    /// connect remembered while disconnecting.
+    /// Ends the session (stompjs's `deactivate`). Gracefully while connected: what the application
+    /// issued before is written first (frames backpressure held back), then DISCONNECT with a
+    /// receipt; the transport closes on that RECEIPT, or when `disconnect_timeout` (timed from
+    /// this call) runs out, giving up whatever is still unwritten. A DISCONNECT the negotiated
+    /// version cannot write closes at once. `force` discards the transport at once, reported as
+    /// stompjs's synthetic close (`TransportClosed` with code 4001, not clean), and gives up what
+    /// waits. Ends in [`Event::Disconnected`] (whose `confirmed` says whether the broker's RECEIPT
+    /// arrived) unless already inactive. Subscriptions are forgotten, what waited for a connection
+    /// is given up, a pending reconnect is cancelled, and so is a connect remembered while
+    /// disconnecting.
     pub fn disconnect(&mut self, now: Millis, force: bool) -> Result<(), CommandError> {
         self.notice_suspension(now);
         self.connect_after_disconnect = false;
         match self.state {
             State::Inactive => Ok(()),
             State::Connected if !force && self.config.disconnect_timeout > 0 => {
-                let receipt = self.next_receipt_id();
-                let mut headers = Headers::new().with("receipt", &receipt);
-                for (name, value) in self.config.disconnect_headers.iter() {
-                    if name != "receipt" {
-                        headers.push(name, value);
-                    }
-                }
-                let frame = Frame {
-                    command: Command::Disconnect,
-                    headers,
-                    body: Vec::new(),
-                };
-                if self.write_frame(now, &frame, false, false).is_err() {
-                    // A disconnect header this version cannot write: never stay connected for it.
-                    self.close_transport();
-                    self.finish_disconnect(now, false);
-                    return Ok(());
-                }
-                self.receipts.insert(receipt, Waiter::Disconnect, None);
                 self.timers.set(
                     Timer::Disconnect,
                     now.saturating_add(self.config.disconnect_timeout),
                 );
                 self.set_state(State::Disconnecting);
+                self.queue.push(Job::Disconnect, Some(self.connection));
+                self.flush_queue(now);
                 Ok(())
             }
             State::Disconnecting if !force => Ok(()),
             _ => {
                 if force {
                     // As stompjs discarding a socket: no closing handshake, a synthetic close.
-                    self.close_transport_with(CloseInfo {
-                        code: 4001,
-                        reason:
-                            "Quick discarding socket without waiting for the shutdown sequence."
-                                .to_owned(),
-                        clean: false,
-                    });
+                    self.close_transport_with(
+                        CloseInfo {
+                            code: 4001,
+                            reason:
+                                "Quick discarding socket without waiting for the shutdown sequence."
+                                    .to_owned(),
+                            clean: false,
+                        },
+                        CloseReason::Forced,
+                    );
                 } else {
-                    self.close_transport();
+                    self.close_transport(CloseReason::Normal);
                 }
                 self.finish_disconnect(now, false);
                 Ok(())
@@ -140,14 +128,19 @@ impl Session {
         }
     }
 
-    /// Subscribes to `destination`. The id is the `id` header if given, else `sub-N`; it stays the
-    /// same across reconnects, each of which sends the same SUBSCRIBE again. Allowed in every state
-    /// but `Disconnecting`: when not connected, the SUBSCRIBE goes out on the next CONNECTED.
+    /// Subscribes to `destination`; returns the id: the `id` header if given, else `sub-N` (the
+    /// session makes every front end's ids). The subscription stays the same across reconnects, each
+    /// of which sends the same SUBSCRIBE again — unless `per_connection`: then it belongs to the
+    /// connection it is made on (or the next one, if not connected) and ends with it, reported in
+    /// [`Event::SubscriptionsEnded`] (what a stompjs `onConnect` makes, and makes again after every
+    /// reconnect). Allowed in every state but `Disconnecting`: when not connected, the SUBSCRIBE
+    /// goes out on the next CONNECTED; behind backpressure, in issue order.
     pub fn subscribe(
         &mut self,
         now: Millis,
         destination: &str,
         headers: &Headers,
+        per_connection: bool,
     ) -> Result<String, CommandError> {
         self.notice_suspension(now);
         if self.state == State::Disconnecting {
@@ -163,7 +156,7 @@ impl Session {
             Some(id) => id.to_owned(),
             None => self.subscriptions.generate_id(),
         };
-        let mut stored = Headers::new()
+        let mut stored = Headers::with_capacity(headers.len() + 2, headers.text_len() + 32)
             .with("destination", destination)
             .with("id", &id);
         for (name, value) in headers.iter() {
@@ -173,22 +166,34 @@ impl Session {
         }
         let receipt = self.claim_receipt(headers)?;
         self.check_encodable(Command::Subscribe, &stored)?;
-        let mut subscription = Subscription {
+        let serial = self.subscriptions.next_serial();
+        self.subscriptions.insert(Subscription {
             id: id.clone(),
             headers: stored,
             first_receipt: receipt,
-        };
+            serial,
+            sent: false,
+            per_connection,
+        });
         if self.state == State::Connected {
-            self.send_subscribe(now, &subscription)?;
-            subscription.first_receipt = None;
+            let job = Job::Subscribe {
+                id: id.clone(),
+                serial,
+            };
+            let connection = Some(self.connection);
+            if let Err(error) = self.enqueue_or_write(now, job, connection) {
+                self.subscriptions.remove(&id);
+                return Err(error);
+            }
         }
-        self.subscriptions.insert(subscription);
         Ok(id)
     }
 
-    /// Ends a subscription. UNSUBSCRIBE goes out if connected; otherwise the subscription is just
-    /// forgotten (and a receipt asked for fails with [`ReceiptError::Discarded`]). MESSAGE events for
-    /// it not yet polled become [`Event::UnhandledMessage`].
+    /// Ends a subscription. UNSUBSCRIBE goes out (in issue order) if its SUBSCRIBE went out on this
+    /// connection; otherwise the subscription is just forgotten (and a receipt asked for fails with
+    /// [`ReceiptError::Discarded`]). MESSAGE events for it not yet polled become
+    /// [`Event::UnhandledMessage`]. An unknown id is [`CommandError::UnknownSubscription`], with
+    /// nothing done.
     pub fn unsubscribe(
         &mut self,
         now: Millis,
@@ -196,16 +201,19 @@ impl Session {
         headers: &Headers,
     ) -> Result<(), CommandError> {
         self.notice_suspension(now);
-        if !self.subscriptions.contains(id) {
+        let Some(subscription) = self.subscriptions.get(id) else {
             return Err(CommandError::UnknownSubscription(id.to_owned()));
-        }
+        };
+        let sent = subscription.sent && self.state == State::Connected;
         let mut frame = Frame::new(Command::Unsubscribe).header("id", id);
         for (name, value) in headers.iter().filter(|(name, _)| *name != "id") {
             frame.headers.push(name, value);
         }
         let receipt = self.claim_receipt(&frame.headers)?;
-        if self.state == State::Connected {
-            self.write_frame(now, &frame, false, false)?;
+        if sent {
+            self.check_encodable(Command::Unsubscribe, &frame.headers)?;
+            let connection = Some(self.connection);
+            self.enqueue_or_write(now, Job::Frame(frame), connection)?;
         } else if let Some(id) = receipt {
             self.fail_receipt(id, ReceiptError::Discarded);
         }
@@ -215,8 +223,15 @@ impl Session {
         Ok(())
     }
 
-    /// Publishes a message (SEND). Sent now when connected; queued while connecting or reconnecting
-    /// (if `queue_while_disconnected`), bounded by the queue limits.
+    /// Publishes a message (SEND); returns its ticket and whether it went out now. Written now when
+    /// connected and nothing waits before it; else it waits, in issue order: behind backpressure
+    /// (never refused for being many: a connected client accepts what stompjs would write to its
+    /// socket), or for a connection while connecting or reconnecting (if
+    /// `queue_while_disconnected`, or at-least-once; refused beyond `max_queued_frames` /
+    /// `max_queued_bytes`). A SEND in a transaction belongs to the transaction's connection.
+    /// Refused: larger than this client accepts on receipt, an at-least-once frame beyond
+    /// `max_unconfirmed_bytes`, a header the version in use cannot write. See [`SendOptions`] for
+    /// receipts and at-least-once.
     pub fn send(
         &mut self,
         now: Millis,
@@ -224,37 +239,120 @@ impl Session {
         headers: &Headers,
         body: Vec<u8>,
         options: SendOptions,
-    ) -> Result<SendOutcome, CommandError> {
+    ) -> Result<Accepted, CommandError> {
         self.notice_suspension(now);
-        if destination.is_empty() {
-            return Err(CommandError::MissingHeader("destination"));
-        }
-        let mut frame = Frame::new(Command::Send).header("destination", destination);
+        let connection = self.check_send(destination, headers, options)?;
+        let mut frame = Frame {
+            command: Command::Send,
+            headers: Headers::with_capacity(headers.len() + 3, headers.text_len() + 64)
+                .with("destination", destination),
+            body,
+        };
         for (name, value) in headers.iter().filter(|(name, _)| *name != "destination") {
             frame.headers.push(name, value);
         }
-        frame.body = body;
-        if options.retain && frame.headers.get("receipt").is_none() {
-            return Err(CommandError::MissingHeader("receipt"));
-        }
+        let ticket = self.next_ticket + 1;
+        self.add_receipt_headers(&mut frame.headers, options, ticket);
         let binary = options.binary || core::str::from_utf8(&frame.body).is_err();
-        self.dispatch(
-            now,
-            Queued::Send {
-                frame,
-                binary,
-                skip_content_length: options.skip_content_length,
-                retain: options.retain,
-            },
-        )
+        let skip_content_length = options.skip_content_length && !options.binary;
+        self.check_receivable(&frame, skip_content_length)?;
+        self.claim_receipt(&frame.headers)?;
+        if skip_content_length && memchr::memchr(0, &frame.body).is_some() {
+            return Err(crate::frame::EncodeError::NulInBodyWithoutContentLength.into());
+        }
+        if self.state != State::Connected || self.blocked() || !self.queue.is_empty() {
+            // It waits: it must be writable when its turn comes.
+            self.check_encodable(Command::Send, &frame.headers)?;
+            self.check_bounds(frame.headers.text_len() + frame.body.len(), options)?;
+        } else if options.retain {
+            self.check_bounds(frame.headers.text_len() + frame.body.len(), options)?;
+        }
+        let job = Job::Send(SendJob {
+            ticket,
+            frame,
+            binary,
+            skip_content_length,
+            retain: options.retain,
+        });
+        let outcome = self.enqueue_or_write(now, job, connection)?;
+        self.next_ticket = ticket;
+        Ok(Accepted { ticket, outcome })
+    }
+
+    /// The state and header rules of a SEND; returns the connection it belongs to, if only one (a
+    /// transactional SEND).
+    fn check_send(
+        &self,
+        destination: &str,
+        headers: &Headers,
+        options: SendOptions,
+    ) -> Result<Option<u64>, CommandError> {
+        match self.state {
+            State::Connected => {}
+            State::Connecting | State::Reconnecting => {
+                if !self.config.queue_while_disconnected && !options.retain {
+                    return Err(CommandError::NotConnected);
+                }
+            }
+            _ => return Err(self.invalid("send")),
+        }
+        if destination.is_empty() {
+            return Err(CommandError::MissingHeader("destination"));
+        }
+        if headers.get("transaction").is_some() {
+            self.check_transaction(headers)?;
+            return Ok(Some(self.connection));
+        }
+        Ok(None)
+    }
+
+    /// The bounds a publish of `size` bytes meets: what waits for a connection (only while not
+    /// connected), what at-least-once delivery keeps.
+    fn check_bounds(&self, size: usize, options: SendOptions) -> Result<(), CommandError> {
+        if self.state != State::Connected {
+            if self.queue.len() >= self.config.max_queued_frames {
+                return Err(CommandError::QueueFull {
+                    limit: "max_queued_frames",
+                });
+            }
+            if self.queue.bytes() + size > self.config.max_queued_bytes {
+                return Err(CommandError::QueueFull {
+                    limit: "max_queued_bytes",
+                });
+            }
+        }
+        let (_, unconfirmed) = self.retained();
+        if options.retain && unconfirmed + size > self.config.max_unconfirmed_bytes {
+            return Err(CommandError::QueueFull {
+                limit: "max_unconfirmed_bytes",
+            });
+        }
+        Ok(())
+    }
+
+    /// The `receipt` (and, at-least-once, `dedup-id`) a publish asks for, unless its headers carry
+    /// them: `<id_prefix><ticket>`.
+    fn add_receipt_headers(&self, headers: &mut Headers, options: SendOptions, ticket: Ticket) {
+        if !(options.receipt || options.retain) {
+            return;
+        }
+        if headers.get("receipt").is_none() {
+            let mut id = self.config.id_prefix.clone();
+            push_decimal(&mut id, ticket);
+            headers.push("receipt", &id);
+        }
+        if options.retain && headers.get("dedup-id").is_none() {
+            let id = headers.get("receipt").unwrap_or_default().to_owned();
+            headers.push("dedup-id", &id);
+        }
     }
 
     /// Backpressure input: how many bytes the transport holds unwritten now (a WebSocket's
     /// `bufferedAmount`; `None` when it cannot say, taken as none). Over
-    /// [`max_buffered_bytes`](super::Config::max_buffered_bytes) the session is congested: SEND,
-    /// ACK and NACK wait in the offline queue, bounded as ever, until a report finds half of it
-    /// drained; then they go out in order ([`Event::Flushed`] says how many SENDs without a receipt
-    /// were written), as many as the bound allows. A new connection starts with nothing buffered.
+    /// [`max_buffered_bytes`](super::Config::max_buffered_bytes) the session is congested: frames
+    /// wait in the outbox, in issue order, until a report finds half of it drained; then they go
+    /// out in order ([`Event::Written`] names the last publish written), as many as the bound
+    /// allows. A new connection starts with nothing buffered.
     pub fn handle_buffered(&mut self, now: Millis, amount: Option<usize>) {
         self.notice_suspension(now);
         let limit = self.config.max_buffered_bytes;
@@ -264,17 +362,17 @@ impl Session {
             true => amount > limit / 2,
             false => amount >= limit,
         } && limit > 0;
-        if !self.blocked() && self.state == State::Connected {
-            self.flush_queue(now);
-        }
+        self.flush_queue(now);
     }
 
-    /// Whether SEND, ACK and NACK wait for [`handle_buffered`](Session::handle_buffered): the
-    /// transport was found congested, or enough has been handed out since the last report to
-    /// reach the bound. A driver that sets `max_buffered_bytes` reports the transport's buffered
-    /// amount whenever this is true after it wrote, and again a little later while it stays true.
+    /// Whether frames wait for [`handle_buffered`](Session::handle_buffered): the transport was
+    /// found congested, or enough has been handed out since the last report to reach the bound. A
+    /// driver that sets `max_buffered_bytes` reports the transport's buffered amount whenever this
+    /// is true after it wrote, and again a little later while it stays true.
     pub fn wants_buffered(&self) -> bool {
-        self.state == State::Connected && self.blocked()
+        matches!(self.state, State::Connected | State::Disconnecting)
+            && self.transport == Transport::Open
+            && self.blocked()
     }
 
     /// Whether a report found the transport congested (and none since found it half drained).
@@ -283,47 +381,78 @@ impl Session {
     }
 
     /// [`send`](Session::send) for a text body that the caller keeps: when the frame can go out now
-    /// (connected, nothing queued before it), the SEND's head — with `content-length: body_len` — is
-    /// queued as a [`Transmit`](super::Transmit) whose `body_follows` is set, and `Ok(true)` says so:
-    /// the driver writes that head, the body (UTF-8 of exactly `body_len` bytes) and a NUL as one
-    /// text message. Otherwise `Ok(false)`, nothing done: call `send` with the body. A driver whose
-    /// body is a JS string uses this, so that the body never crosses into wasm and back.
+    /// (connected, nothing waiting before it, not at-least-once), the SEND's head — with
+    /// `content-length: body_len` — is queued as a [`Transmit`](super::Transmit) whose
+    /// `body_follows` is set, and `Ok(Some(ticket))` says so: the driver writes that head, the body
+    /// (UTF-8 of exactly `body_len` bytes, or the caller's bytes with `options.binary`) and a NUL as
+    /// one message. Otherwise `Ok(None)`, nothing done: call `send` with the body. A driver whose
+    /// body is a JS value uses this, so that the body never crosses into wasm and back.
     pub fn send_head(
         &mut self,
         now: Millis,
         destination: &str,
         headers: &Headers,
         body_len: usize,
-    ) -> Result<bool, CommandError> {
+        options: SendOptions,
+    ) -> Result<Option<Ticket>, CommandError> {
         self.notice_suspension(now);
-        if self.state != State::Connected || self.blocked() || self.queue.len() > 0 {
-            return Ok(false);
+        let free = self.state == State::Connected && !self.blocked() && self.queue.is_empty();
+        if !free || options.retain || options.skip_content_length {
+            return Ok(None);
         }
-        if destination.is_empty() {
-            return Err(CommandError::MissingHeader("destination"));
+        // Connected and written now: the connection a transactional SEND belongs to is this one.
+        self.check_send(destination, headers, options)?;
+        if body_len > self.config.limits.max_body_bytes {
+            return Err(CommandError::TooLarge(Limit::BodyBytes));
         }
-        if let Some(tx) = headers.get("transaction") {
-            if !self.transactions.contains(tx) {
-                return Err(CommandError::UnknownTransaction(tx.to_owned()));
-            }
-        }
-        self.claim_receipt(headers)?;
+        let ticket = self.next_ticket + 1;
         let mut head = Vec::new();
-        let options = EncodeOptions::new(self.version.unwrap_or(Version::V1_2));
-        encode_send_head(destination, headers, body_len, options, &mut head)?;
-        self.track_receipt(now, headers);
+        if options.receipt && headers.get("receipt").is_none() {
+            let mut with_receipt = headers.clone();
+            self.add_receipt_headers(&mut with_receipt, options, ticket);
+            self.write_head(now, destination, &with_receipt, body_len, ticket, &mut head)?;
+        } else {
+            self.write_head(now, destination, headers, body_len, ticket, &mut head)?;
+        }
+        self.next_ticket = ticket;
         self.last_sent = now;
         self.count_buffered(head.len() + body_len + 1);
         self.transmits.push_back(Transmit {
             bytes: head,
-            binary: false,
+            binary: options.binary,
             body_follows: true,
         });
-        Ok(true)
+        Ok(Some(ticket))
+    }
+
+    fn write_head(
+        &mut self,
+        now: Millis,
+        destination: &str,
+        headers: &Headers,
+        body_len: usize,
+        ticket: Ticket,
+        head: &mut Vec<u8>,
+    ) -> Result<(), CommandError> {
+        // As `check_receivable`: destination and content-length besides these.
+        if headers.len() + 2 > self.config.limits.max_headers {
+            return Err(CommandError::TooLarge(Limit::Headers));
+        }
+        self.claim_receipt(headers)?;
+        let options = EncodeOptions::new(self.version.unwrap_or(Version::V1_2));
+        encode_send_head(destination, headers, body_len, options, head)?;
+        if head.len() > self.config.limits.max_header_bytes {
+            head.clear();
+            return Err(CommandError::TooLarge(Limit::HeaderBytes));
+        }
+        self.track_receipt(now, headers, Some(ticket));
+        Ok(())
     }
 
     /// Acknowledges a message (ACK), with the headers the negotiated version wants: `id` under 1.2,
-    /// `message-id` and `subscription` under 1.1, `message-id` under 1.0. Queued like SEND.
+    /// `message-id` and `subscription` under 1.1, `message-id` under 1.0. Only on the connection
+    /// that delivered it ([`CommandError::StaleAck`] otherwise: nothing sent, the broker redelivers
+    /// it), never for an `ack: auto` subscription ([`CommandError::AutoAck`]); in issue order.
     pub fn ack(
         &mut self,
         now: Millis,
@@ -334,7 +463,7 @@ impl Session {
         self.ack_or_nack(now, Command::Ack, target, headers)
     }
 
-    /// Rejects a message (NACK); STOMP 1.0 has no NACK. Queued like SEND.
+    /// Rejects a message (NACK); STOMP 1.0 has none. As [`ack`](Session::ack).
     pub fn nack(
         &mut self,
         now: Millis,
@@ -342,15 +471,12 @@ impl Session {
         headers: &Headers,
     ) -> Result<SendOutcome, CommandError> {
         self.notice_suspension(now);
-        if self.state == State::Connected && self.version == Some(Version::V1_0) {
-            return Err(CommandError::NackUnsupported);
-        }
         self.ack_or_nack(now, Command::Nack, target, headers)
     }
 
     /// Begins a transaction; returns its id (`id`, or `tx-N`). Needs a connection: a transaction
     /// does not outlive one (the broker aborts open transactions when the connection ends, reported
-    /// as [`Event::TransactionsAborted`]).
+    /// as [`Event::TransactionsAborted`]; its frames still waiting are given up).
     pub fn begin(
         &mut self,
         now: Millis,
@@ -377,13 +503,13 @@ impl Session {
         Ok(id)
     }
 
-    /// Commits an open transaction.
+    /// Commits an open transaction (after the frames issued before it).
     pub fn commit(&mut self, now: Millis, id: &str, headers: &Headers) -> Result<(), CommandError> {
         self.notice_suspension(now);
         self.end_transaction(now, Command::Commit, id, headers)
     }
 
-    /// Aborts an open transaction.
+    /// Aborts an open transaction (after the frames issued before it).
     pub fn abort(&mut self, now: Millis, id: &str, headers: &Headers) -> Result<(), CommandError> {
         self.notice_suspension(now);
         self.end_transaction(now, Command::Abort, id, headers)

@@ -1,5 +1,6 @@
-//! A connection's life: attempts, CONNECTED and what it restores, the frames the broker sends,
-//! heart-beat deadlines, losses, the reconnect schedule and the end of a disconnect.
+//! A connection's life: attempts and CONNECT, heart-beat deadlines, losses, the reconnect schedule,
+//! what ends with a connection, and the end of a disconnect. What the broker sends, and what
+//! CONNECTED restores, is `incoming`.
 
 use super::*;
 
@@ -7,8 +8,15 @@ impl Session {
     pub(super) fn start_attempt(&mut self, now: Millis) {
         // Bytes not drained for an earlier transport must never reach this one before CONNECT.
         self.transmits.clear();
-        // Before CONNECTED the version is unknown: an ERROR from a 1.0 broker is not escaped.
-        self.parser = Parser::with_limits(self.config.limits).lenient_before_version(true);
+        // Before CONNECTED the version is unknown: an ERROR from a 1.0 broker is not escaped. The
+        // parser itself switches to the version CONNECTED names, at the exact byte where it ends (the
+        // frames after it in the same message are read under that version): the session only reads it.
+        // A frame over the limits is skipped (its bytes read, never stored) and reported as
+        // `Item::Skipped`: a MESSAGE the broker redelivers must not end every connection.
+        self.parser = Parser::with_limits(self.config.limits)
+            .lenient_before_version(true)
+            .skip_oversized(true)
+            .skip_only(Command::Message);
         self.version = None;
         self.heartbeat = NegotiatedHeartbeat::default();
         self.transport = Transport::Opening;
@@ -26,6 +34,9 @@ impl Session {
         });
     }
 
+    /// CONNECT (or STOMP). Its headers in stompjs's order: the connect headers first, then the ones
+    /// the session writes (`accept-version`, `host`, `login`, `passcode`, `heart-beat`), each unless a
+    /// connect header of that name replaces it (in its own place).
     pub(super) fn connect_frame(&self) -> Frame {
         let config = &self.config;
         let command = match config.use_stomp_command {
@@ -42,153 +53,34 @@ impl Session {
                 accept.push_str(version.as_str());
             }
         }
-        let mut headers = Headers::new().with("accept-version", &accept);
-        match &config.host {
-            HostHeader::FromUrl => match url_host(self.current_url().unwrap_or("")) {
-                "" => {}
-                host => headers.push("host", host),
-            },
-            HostHeader::Fixed(host) => headers.push("host", host),
-            HostHeader::Omit => {}
-        }
-        if let Some(login) = &config.login {
-            headers.push("login", login);
-        }
-        if let Some(passcode) = &config.passcode {
-            headers.push("passcode", passcode);
-        }
         let mut beat = String::with_capacity(41);
         push_decimal(&mut beat, config.heartbeat_outgoing);
         beat.push(',');
         push_decimal(&mut beat, config.heartbeat_incoming);
-        headers.push("heart-beat", &beat);
-        for (name, value) in config.connect_headers.iter() {
-            headers.set(name, value);
+        let host = match &config.host {
+            HostHeader::FromUrl => Some(url_host(self.current_url().unwrap_or(""))),
+            HostHeader::Fixed(host) => Some(host.as_str()),
+            HostHeader::Omit => None,
+        };
+        let mut headers = config.connect_headers.clone();
+        let ours = [
+            ("accept-version", Some(accept.as_str())),
+            ("host", host.filter(|h| !h.is_empty())),
+            ("login", config.login.as_deref()),
+            ("passcode", config.passcode.as_deref()),
+            ("heart-beat", Some(beat.as_str())),
+        ];
+        for (name, value) in ours {
+            if let Some(value) = value {
+                if !headers.contains(name) {
+                    headers.push(name, value);
+                }
+            }
         }
         Frame {
             command,
             headers,
             body: Vec::new(),
-        }
-    }
-
-    pub(super) fn handle_frame(&mut self, now: Millis, frame: Frame) {
-        match (self.state, frame.command) {
-            (State::Connecting, Command::Connected) => self.on_connected(now, frame),
-            (State::Connecting, Command::Error) => {
-                self.close_transport();
-                self.failed_attempt(now, ConnectFailure::Error(frame));
-            }
-            (State::Connected | State::Disconnecting, Command::Message) => {
-                match frame.headers.get("subscription") {
-                    Some(id) if self.subscriptions.contains(id) => {
-                        let subscription = id.to_owned();
-                        self.events.push_back(Event::Message {
-                            subscription,
-                            frame,
-                        });
-                    }
-                    _ => self.events.push_back(Event::UnhandledMessage(frame)),
-                }
-            }
-            (State::Connected | State::Disconnecting, Command::Receipt) => {
-                self.on_receipt(now, frame)
-            }
-            (State::Connected | State::Disconnecting, Command::Error) => {
-                if let Some(id) = frame.headers.get("receipt-id") {
-                    if let Some(pending) = self.receipts.take(id) {
-                        // The broker refused the frame: sending it again will not help.
-                        self.retained.remove(&pending.id);
-                        if pending.waiter == Waiter::User {
-                            self.events.push_back(Event::ReceiptFailed {
-                                id: pending.id,
-                                error: ReceiptError::Error(frame.clone()),
-                            });
-                        }
-                    }
-                }
-                self.events.push_back(Event::StompError(frame));
-                // The spec has the broker close after ERROR; do not wait for it.
-                self.close_transport();
-                match self.state {
-                    State::Disconnecting => self.finish_disconnect(now, false),
-                    _ => self.connection_lost(now),
-                }
-            }
-            _ => self.events.push_back(Event::UnhandledFrame(frame)),
-        }
-    }
-
-    pub(super) fn on_connected(&mut self, now: Millis, frame: Frame) {
-        // No `version` header means 1.0; a version we did not offer cannot be spoken.
-        let named = frame.headers.get("version");
-        let version = match named {
-            None => Some(Version::V1_0),
-            Some(text) => Version::parse(text),
-        };
-        let Some(version) = version.filter(|v| self.offers(*v)) else {
-            let version = named.map(str::to_owned);
-            self.close_transport();
-            self.failed_attempt(now, ConnectFailure::VersionNotOffered { version });
-            return;
-        };
-        self.parser.set_version(version);
-        let (sx, sy) = frame
-            .headers
-            .get("heart-beat")
-            .and_then(parse_heartbeat)
-            .unwrap_or((0, 0));
-        let (cx, cy) = (
-            self.config.heartbeat_outgoing,
-            self.config.heartbeat_incoming,
-        );
-        self.heartbeat = NegotiatedHeartbeat {
-            outgoing: if cx > 0 && sy > 0 { cx.max(sy) } else { 0 },
-            incoming: if cy > 0 && sx > 0 { cy.max(sx) } else { 0 },
-        };
-        self.version = Some(version);
-        self.server_headers = frame.headers.clone();
-        self.timers.stop(Timer::Connect);
-        // The streak is not reset here: only a connection that stays up for `stable_after` ends it
-        // (see `end_connection`), so a broker that accepts and then drops at once is backed off.
-        self.connected_at = Some(now);
-        // Heart-beating starts with the connection: the outgoing interval counts from now.
-        self.last_sent = now;
-        self.set_state(State::Connected);
-        self.buffered = 0;
-        self.congested = false;
-        self.resubscribe(now);
-        self.resend_retained(now);
-        self.flush_queue(now);
-        self.events.push_back(Event::Connected {
-            version,
-            heartbeat: self.heartbeat,
-            headers: frame.headers,
-        });
-    }
-
-    pub(super) fn resubscribe(&mut self, now: Millis) {
-        let mut subscriptions = core::mem::take(&mut self.subscriptions);
-        let mut lost = Vec::new();
-        subscriptions.for_each_in_order(|subscription| {
-            // Checked encodable under the strictest offered version when made; only a `set_config`
-            // offering a stricter version since can make this fail.
-            match self.send_subscribe(now, subscription) {
-                Ok(()) => true,
-                Err(error) => {
-                    if let CommandError::Encode(error) = error {
-                        lost.push((subscription.id.clone(), error));
-                    }
-                    false
-                }
-            }
-        });
-        self.subscriptions = subscriptions;
-        for (id, error) in lost {
-            if let Some(receipt) = self.subscriptions.remove(&id).and_then(|s| s.first_receipt) {
-                self.fail_receipt(receipt, ReceiptError::Discarded);
-            }
-            self.events.push_back(Event::SubscriptionLost { id, error });
         }
     }
 
@@ -206,6 +98,7 @@ impl Session {
             .unwrap_or(Version::V1_0)
     }
 
+    /// Writes a subscription's SUBSCRIBE (with its first receipt, which it spends).
     pub(super) fn send_subscribe(
         &mut self,
         now: Millis,
@@ -219,109 +112,25 @@ impl Session {
         if let Some(receipt) = &subscription.first_receipt {
             frame.headers.push("receipt", receipt);
         }
-        self.write_frame(now, &frame, false, false)
-    }
-
-    /// Writes what waited in the queue, in order, while connected and not held back.
-    pub(super) fn flush_queue(&mut self, now: Millis) {
-        let mut sends = 0;
-        while self.state == State::Connected && !self.blocked() {
-            let Some(item) = self.queue.pop() else { break };
-            let plain = item.is_plain_send();
-            if self.write_queued(now, &item).is_err() {
-                // Checked against the strictest offered version when queued; only a NACK meeting a
-                // 1.0 broker gets here. Report it rather than drop it silently.
-                self.discard(VecDeque::from([item]));
-            } else if plain {
-                sends += 1;
-            }
+        self.write_frame(now, &frame, false, false, None)?;
+        self.subscriptions.spend_first_receipt(&subscription.id);
+        if let Some(live) = self.subscriptions.get_mut(&subscription.id) {
+            live.sent = true;
         }
-        if sends > 0 {
-            self.events.push_back(Event::Flushed { sends });
-        }
-    }
-
-    /// At-least-once frames the last connection took without a RECEIPT: written again, in order.
-    pub(super) fn resend_retained(&mut self, now: Millis) {
-        let kept: Vec<Kept> = self.retained.in_order().cloned().collect();
-        for item in kept {
-            // Encodable under the strictest offered version (checked when made): this cannot fail
-            // unless `set_config` offered a stricter one since; then give the frame up, reported.
-            if self
-                .write_frame(now, &item.frame, item.binary, item.skip_content_length)
-                .is_err()
-            {
-                self.retained.remove(&item.receipt);
-                self.fail_receipt(item.receipt, ReceiptError::Discarded);
-            }
-        }
-    }
-
-    /// Writes a SEND, ACK or NACK (the ACK/NACK headers for the negotiated version). An
-    /// at-least-once SEND is kept until its RECEIPT.
-    pub(super) fn write_queued(&mut self, now: Millis, item: &Queued) -> Result<(), CommandError> {
-        match item {
-            Queued::Send {
-                frame,
-                binary,
-                skip_content_length,
-                retain: true,
-            } => {
-                let receipt = frame.headers.get("receipt").unwrap_or_default();
-                self.retained.push(Kept {
-                    receipt: receipt.to_owned(),
-                    frame: frame.clone(),
-                    binary: *binary,
-                    skip_content_length: *skip_content_length,
-                });
-                let written = self.write_frame(now, frame, *binary, *skip_content_length);
-                if written.is_err() {
-                    self.retained.remove(receipt);
-                }
-                written
-            }
-            Queued::Send {
-                frame,
-                binary,
-                skip_content_length,
-                retain: false,
-            } => self.write_frame(now, frame, *binary, *skip_content_length),
-            Queued::Ack(request) => {
-                let frame = self.ack_frame(request)?;
-                self.write_frame(now, &frame, false, false)
-            }
-        }
-    }
-
-    pub(super) fn on_receipt(&mut self, now: Millis, frame: Frame) {
-        let id = frame.headers.get("receipt-id").unwrap_or("");
-        match self.receipts.take(id) {
-            Some(pending) if pending.waiter == Waiter::Disconnect => {
-                self.close_transport();
-                self.finish_disconnect(now, true);
-            }
-            Some(pending) => {
-                self.retained.remove(&pending.id);
-                self.events.push_back(Event::Receipt {
-                    id: pending.id,
-                    frame,
-                })
-            }
-            None => self.events.push_back(Event::UnhandledReceipt(frame)),
-        }
+        Ok(())
     }
 
     pub(super) fn heartbeat_lost(&mut self, now: Millis) {
         self.events.push_back(Event::HeartbeatLost {
             last_received: self.last_received,
         });
-        self.close_transport();
+        self.close_transport(CloseReason::CommunicationFailure);
         self.connection_lost(now);
     }
 
     pub(super) fn protocol_error(&mut self, now: Millis, error: ParseError) {
         self.events.push_back(Event::ProtocolError(error));
-        self.close_transport();
+        self.close_transport(CloseReason::Normal);
         match self.state {
             State::Connecting => self.failed_attempt(now, ConnectFailure::Protocol(error)),
             State::Disconnecting => self.finish_disconnect(now, false),
@@ -353,8 +162,10 @@ impl Session {
     pub(super) fn schedule_reconnect(&mut self, now: Millis) {
         let policy = &self.config.reconnect;
         if policy.delay == 0 {
+            // No reconnect (stompjs's `reconnectDelay: 0`): the client stays active, not
+            // reconnecting, until `connect`, `reconnect_now` or `disconnect`.
             self.discard_queue();
-            self.set_state(State::Inactive);
+            self.set_state(State::Failed);
             return;
         }
         if policy.max_attempts > 0 && self.streak >= policy.max_attempts {
@@ -377,9 +188,12 @@ impl Session {
         });
     }
 
-    /// Settles what belonged to the connection that just ended: receipts and transactions. A
-    /// connection that stayed up for `stable_after` ends the reconnect streak.
+    /// Settles what belonged to the connection that just ended: receipts, transactions and their
+    /// waiting frames, waiting ACKs/NACKs and other frames of that connection, its per-connection
+    /// subscriptions; counts it against the oldest unconfirmed at-least-once frame. A connection
+    /// that stayed up for `stable_after` ends the reconnect streak.
     pub(super) fn end_connection(&mut self, now: Millis) {
+        let was_connected = self.connected_at.is_some();
         if let Some(since) = self.connected_at.take() {
             if now.saturating_sub(since) >= self.config.stable_after {
                 self.streak = 0;
@@ -389,18 +203,61 @@ impl Session {
         self.timers.stop(Timer::Disconnect);
         self.buffered = 0;
         self.congested = false;
+        self.version = None;
         for pending in self.receipts.take_all() {
             // An at-least-once frame's receipt is awaited again on the next connection.
             if pending.waiter == Waiter::User && !self.retained.contains(&pending.id) {
                 self.events.push_back(Event::ReceiptFailed {
                     id: pending.id,
+                    ticket: pending.ticket,
                     error: ReceiptError::ConnectionLost,
                 });
             }
         }
-        if !self.transactions.is_empty() {
-            let aborted = sorted(self.transactions.take_ids());
-            self.events.push_back(Event::TransactionsAborted(aborted));
+        // Frames that belong to this connection never go out on another. A transaction whose
+        // COMMIT or ABORT still waited is aborted by the broker as an open one is.
+        let scoped = self.queue.take_scoped(None);
+        let mut aborted = self.transactions.take_ids();
+        for queued in &scoped {
+            if let Job::Frame(frame) = &queued.job {
+                if matches!(frame.command, Command::Commit | Command::Abort) {
+                    if let Some(tx) = frame.headers.get("transaction") {
+                        aborted.push(tx.to_owned());
+                    }
+                }
+            }
+        }
+        if !aborted.is_empty() {
+            self.events
+                .push_back(Event::TransactionsAborted(sorted(aborted)));
+        }
+        self.give_up(scoped, ReceiptError::ConnectionLost);
+        // Counted against the oldest unconfirmed frame only when the broker closed the connection
+        // itself: RabbitMQ closes it (1000, no ERROR) on a SEND to a missing exchange, while a
+        // connection that drops (1006: a crash under load, the network) says nothing of the frames.
+        let refused = core::mem::take(&mut self.refused_close);
+        self.error_seen = false;
+        if was_connected && refused {
+            let limit = self.config.max_delivery_attempts;
+            if let Some(kept) = self.retained.note_lost_connection(limit) {
+                self.events.push_back(Event::SendFailed {
+                    ticket: kept.ticket,
+                    receipt: Some(kept.receipt),
+                    error: ReceiptError::GivenUp {
+                        attempts: kept.lost_at_front,
+                    },
+                });
+                self.events.push_back(Event::QueueDiscarded { frames: 1 });
+            }
+        }
+        let ended = self.subscriptions.per_connection_ids();
+        if !ended.is_empty() {
+            for id in &ended {
+                if let Some(receipt) = self.subscriptions.remove(id).and_then(|s| s.first_receipt) {
+                    self.fail_receipt(receipt, ReceiptError::Discarded);
+                }
+            }
+            self.events.push_back(Event::SubscriptionsEnded(ended));
         }
     }
 
@@ -410,10 +267,15 @@ impl Session {
         self.end_connection(now);
         self.timers.stop_all();
         self.discard_queue();
+        let mut ended = Vec::new();
         for subscription in self.subscriptions.take_all() {
             if let Some(id) = subscription.first_receipt {
                 self.fail_receipt(id, ReceiptError::Discarded);
             }
+            ended.push(subscription.id);
+        }
+        if !ended.is_empty() {
+            self.events.push_back(Event::SubscriptionsEnded(ended));
         }
         self.set_state(State::Inactive);
         self.events.push_back(Event::Disconnected { confirmed });
@@ -424,65 +286,58 @@ impl Session {
     }
 
     /// Gives up everything held for the application: at-least-once frames awaiting a RECEIPT (sent
-    /// before, and their receipts fail), then the queue.
+    /// before), then what waits to be written; each publish fails ([`Event::SendFailed`]), one
+    /// [`Event::QueueDiscarded`] counts them.
     pub(super) fn discard_queue(&mut self) {
         let retained = self.retained.take_all();
-        let frames = retained.len();
-        for id in retained {
-            self.fail_receipt(id, ReceiptError::Discarded);
+        let given_up = retained.len();
+        for kept in retained {
+            self.events.push_back(Event::SendFailed {
+                ticket: kept.ticket,
+                receipt: Some(kept.receipt),
+                error: ReceiptError::Discarded,
+            });
         }
-        let items = self.queue.take_all();
-        if items.is_empty() && frames > 0 {
-            self.events
-                .push_back(Event::QueueDiscarded { frames, sends: 0 });
-            return;
-        }
-        self.discard_counting(items, frames);
-    }
-
-    pub(super) fn discard(&mut self, items: VecDeque<Queued>) {
-        self.discard_counting(items, 0);
-    }
-
-    fn discard_counting(&mut self, items: VecDeque<Queued>, already: usize) {
-        if items.is_empty() {
-            return;
-        }
-        let frames = items.len() + already;
-        let mut sends = 0;
-        for item in &items {
-            if item.is_plain_send() {
-                sends += 1;
-            }
-            if let Some(id) = item.receipt() {
-                self.events.push_back(Event::ReceiptFailed {
-                    id: id.to_owned(),
-                    error: ReceiptError::Discarded,
-                });
+        let queued = self.queue.take_all();
+        let sends = self.give_up(queued, ReceiptError::Discarded);
+        if given_up > 0 {
+            // One count for both: replace the one `give_up` pushed, if any.
+            if sends > 0 {
+                if let Some(Event::QueueDiscarded { frames }) = self.events.back_mut() {
+                    *frames += given_up;
+                }
+            } else {
+                self.events
+                    .push_back(Event::QueueDiscarded { frames: given_up });
             }
         }
-        self.events
-            .push_back(Event::QueueDiscarded { frames, sends });
     }
 
     pub(super) fn fail_receipt(&mut self, id: String, error: ReceiptError) {
-        self.events.push_back(Event::ReceiptFailed { id, error });
+        self.events.push_back(Event::ReceiptFailed {
+            id,
+            ticket: None,
+            error,
+        });
     }
 
     /// Closes the transport, if there is one, and reports it as closed (as a WebSocket's close event
     /// would: stompjs users expect `onWebSocketClose` whoever closed it).
-    pub(super) fn close_transport(&mut self) {
-        self.close_transport_with(CloseInfo {
-            code: 1000,
-            reason: "closed by the client".to_owned(),
-            clean: true,
-        });
+    pub(super) fn close_transport(&mut self, reason: CloseReason) {
+        self.close_transport_with(
+            CloseInfo {
+                code: 1000,
+                reason: "closed by the client".to_owned(),
+                clean: true,
+            },
+            reason,
+        );
     }
 
-    pub(super) fn close_transport_with(&mut self, info: CloseInfo) {
+    pub(super) fn close_transport_with(&mut self, info: CloseInfo, reason: CloseReason) {
         if self.transport != Transport::None {
             self.transport = Transport::None;
-            self.actions.push_back(Action::Close);
+            self.actions.push_back(Action::Close(reason));
             self.events.push_back(Event::TransportClosed(info));
         }
     }
@@ -517,31 +372,30 @@ impl Session {
         // A silence of s whole milliseconds is longer than the allowed x exactly when s > floor(x);
         // `as` rounds a non-negative float down (and saturates), as `floor` would (std only).
         let allowed = (interval as f64 * tolerance) as Millis;
-        Some(self.last_received.saturating_add(allowed).saturating_add(1))
+        let deadline = self.last_received.saturating_add(allowed).saturating_add(1);
+        Some(deadline.max(self.late_wake_grace.unwrap_or(0)))
+    }
+
+    /// Called when the liveness deadline has passed: when the check itself ran more than
+    /// [`LATE_WAKE_MS`] after it, the client, not the broker, was asleep (a throttled background tab,
+    /// a mini-program resumed, a stalled thread), and what the broker sent meanwhile may still wait
+    /// behind this timer in the event loop (Node runs due timers before reading sockets). The broker
+    /// then gets one more incoming interval from now; returns whether that grace was granted (once
+    /// per silence: a second late check finds it already spent).
+    pub(super) fn grant_late_wake_grace(&mut self, now: Millis) -> bool {
+        let Some(deadline) = self.heartbeat_in_deadline() else {
+            return false;
+        };
+        if self.late_wake_grace.is_some() || now.saturating_sub(deadline) < LATE_WAKE_MS {
+            return false;
+        }
+        self.late_wake_grace = Some(now.saturating_add(self.heartbeat.incoming));
+        true
     }
 }
 
-/// `cx,cy` (spaces around the numbers allowed); `None` if malformed or out of range.
-fn parse_heartbeat(text: &str) -> Option<(Millis, Millis)> {
-    // Cut at the comma's byte position with `get` (no char searcher, no panic path).
-    let comma = text.bytes().position(|b| b == b',')?;
-    Some((
-        parse_millis(text.get(..comma)?)?,
-        parse_millis(text.get(comma + 1..)?)?,
-    ))
-}
-
-/// A decimal number of milliseconds, digits only once trimmed; `None` if it overflows `u64`.
-fn parse_millis(text: &str) -> Option<Millis> {
-    let digits = text.trim_ascii();
-    if digits.is_empty() {
-        return None;
-    }
-    digits.bytes().try_fold(0 as Millis, |n, digit| {
-        let digit = Millis::from(digit.checked_sub(b'0').filter(|d| *d <= 9)?);
-        n.checked_mul(10)?.checked_add(digit)
-    })
-}
+/// How late a liveness check may run before its verdict waits for the event loop to catch up.
+pub(super) const LATE_WAKE_MS: Millis = 100;
 
 pub(super) fn dropped() -> CloseInfo {
     CloseInfo {

@@ -103,13 +103,13 @@ export class CompatClient extends Client {
 
   /**
    * `publish` with 2.x's arguments. A `content-length: false` header leaves `content-length` out
-   * (`skipContentLengthHeader`). Throws (rather than rejecting) on a bad argument, as 2.x and v7 do.
+   * (`skipContentLengthHeader`). Throws on a refusal, as 2.x and v7 do.
    */
   send(destination, headers, body) {
     const copy = Object.assign({}, headers === undefined || headers === null ? {} : headers);
     const skipContentLengthHeader = copy['content-length'] === false;
     if (skipContentLengthHeader) delete copy['content-length'];
-    this._publish({
+    this.publish({
       destination: destination,
       headers: copy,
       body: body === undefined ? '' : body,

@@ -1,6 +1,6 @@
-// Types of the stomp-wasm package (every build). The options block between the markers is written by
-// scripts/gen-options.mjs from src/web/edge/options.js (a test checks it is up to date): edit the
-// table, not the block.
+// Types of the stomp-wasm package (every build). The blocks between the markers (options, events,
+// publish parameters) are written by scripts/gen-options.mjs from src/web/edge/options.js (build-pkg
+// and `make test` run it with --check): edit the tables, not the blocks.
 
 /** STOMP headers: names to values (numbers and booleans are sent as `String(value)`; `undefined`
  * and `null` leave the header out). A class, as stompjs's, so that `import { StompHeaders }` is a value
@@ -50,20 +50,46 @@ export interface IFrame {
 
 /** A received MESSAGE: a frame that can be acknowledged. */
 export interface IMessage extends IFrame {
-  ack(headers?: StompHeaders): void;
-  nack(headers?: StompHeaders): void;
+  /**
+   * ACK, on the connection that delivered the message only: `false` (nothing sent, said through
+   * `debug`) once that connection has ended — the broker redelivers it — or for an `ack: auto`
+   * subscription's message.
+   */
+  ack(headers?: StompHeaders): boolean;
+  /** NACK, as `ack()`. */
+  nack(headers?: StompHeaders): boolean;
 }
 
 export type Message = IMessage;
 
-/** The frame class behind received frames (`message instanceof Frame`). */
-export declare class Frame implements IFrame {
-  private constructor();
-  readonly command: string;
-  readonly headers: ReceivedHeaders;
+/** stompjs's frame class: received frames are instances of it; code may make and subclass it. */
+export declare class FrameImpl implements IFrame {
+  constructor(params: {
+    command: string;
+    headers?: StompHeaders;
+    body?: string;
+    binaryBody?: Uint8Array;
+    escapeHeaderValues?: boolean;
+    skipContentLengthHeader?: boolean;
+  });
+  command: string;
+  headers: ReceivedHeaders;
   readonly body: string;
   readonly binaryBody: Uint8Array;
-  readonly isBinaryBody: boolean;
+  isBinaryBody: boolean;
+  escapeHeaderValues: boolean;
+  skipContentLengthHeader: boolean;
+  /** The command and header lines. */
+  toString(): string;
+  /** The frame as written: a string, or an ArrayBuffer for a binary body. */
+  serialize(): string | ArrayBuffer;
+  static marshall(params: ConstructorParameters<typeof FrameImpl>[0]): string | ArrayBuffer;
+  static fromRawFrame(rawFrame: IRawFrameType, escapeHeaderValues: boolean): FrameImpl;
+}
+
+/** The frame class behind received frames (`message instanceof Frame`, and `instanceof FrameImpl`). */
+export declare class Frame extends FrameImpl {
+  private constructor();
 }
 
 export type debugFnType = (message: string) => void;
@@ -86,20 +112,6 @@ export interface ITransaction {
   abort(): void;
 }
 
-/** `publish()` parameters. */
-export interface IPublishParams {
-  destination: string;
-  headers?: StompHeaders;
-  /** A text body. */
-  body?: string;
-  /** A binary body (sent as a binary WebSocket message). */
-  binaryBody?: Uint8Array | ArrayBuffer | ArrayBufferView;
-  /** Settle the returned Promise with the broker's RECEIPT (or reject when it cannot come). */
-  receipt?: boolean;
-  /** Leave out `content-length` (the body must not hold NUL). */
-  skipContentLengthHeader?: boolean;
-}
-
 export type publishParams = IPublishParams;
 
 /** stompjs's raw header pair (its parser's output; exported for type compatibility). */
@@ -112,7 +124,8 @@ export interface IRawFrameType {
   binaryBody: Uint8Array | undefined;
 }
 
-/** Events for `on(name, listener)` / `off(name, listener)` and their listener arguments. */
+// <events>
+/** Every event of `on(name, listener)`: the arguments its listeners get. */
 export interface ClientEventMap {
   connect: [frame: IFrame];
   disconnect: [frame: IFrame];
@@ -130,10 +143,30 @@ export interface ClientEventMap {
   reconnectFailed: [detail: { attempts: number }];
   connectFailed: [detail: { reason: string; frame?: IFrame }];
   receiptFailed: [detail: { receiptId: string; error: string }];
-  queueDiscarded: [detail: { frames: number }];
+  queueDiscarded: [detail: { frames: number; error: string }];
   transactionsAborted: [ids: string[]];
   subscriptionLost: [detail: { id: string; error: string }];
+  messageRefused: [detail: { message: IMessage; error: string }];
 }
+
+/** The parameters of `publish()`. */
+export interface IPublishParams {
+  /** Where to send it. */
+  destination: string;
+  /** More headers (numbers and booleans are written as text). */
+  headers?: StompHeaders;
+  /** A text body. */
+  body?: string;
+  /** A binary body (any view or ArrayBuffer); sent as a binary frame, always with `content-length`. */
+  binaryBody?: Uint8Array | ArrayBuffer | ArrayBufferView;
+  /** Leave `content-length` out of a text frame (never of a binary one, as stompjs). */
+  skipContentLengthHeader?: boolean;
+  /** Ask for the broker's RECEIPT: the Promise resolves with it. */
+  receipt?: boolean;
+  /** This publish's delivery (default: the `delivery` option). */
+  delivery?: "at-most-once" | "at-least-once";
+}
+// </events>
 
 /** The detailed state (`client.connectionState`). */
 export type ConnectionState = 'inactive' | 'connecting' | 'connected' | 'disconnecting' | 'reconnecting' | 'failed';
@@ -149,13 +182,13 @@ export interface ClientOptionValues {
   connectHeaders?: StompHeaders;
   /** DISCONNECT headers. Default: {}. */
   disconnectHeaders?: StompHeaders;
-  /** Versions offered, newest first by default: `['1.2', '1.1', '1.0']`. */
+  /** Versions offered, newest first by default: `['1.2', '1.1', '1.0']`. Default: ["1.2","1.1","1.0"]. */
   stompVersions?: Versions | string[];
   /** How often the broker should send heart-beats, in ms; 0 turns them off. Default: 10000. */
   heartbeatIncoming?: number;
   /** How often the client offers to send heart-beats, in ms; 0 turns them off. Default: 10000. */
   heartbeatOutgoing?: number;
-  /** Silence longer than the incoming interval times this closes the connection. Default: 2. */
+  /** Silence longer than the incoming interval times this closes the connection (a check that runs over 100 ms late, because the client itself was asleep, first gives the broker one more interval). Default: 2. */
   heartbeatToleranceMultiplier?: number;
   /** 'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`). Default: 'interval'. */
   heartbeatStrategy?: TickerStrategy | "interval" | "worker";
@@ -179,19 +212,25 @@ export interface ClientOptionValues {
   disconnectTimeout?: number;
   /** Queue publish/ack/nack while (re)connecting; sent after the subscriptions are restored. Default: true. */
   queueWhileDisconnected?: boolean;
-  /** Most frames the client holds: waiting to be written (while not connected, or held back by backpressure), and at-least-once frames waiting for their RECEIPT; more rejects the publish. Default: 1000. */
+  /** Most frames waiting for a connection: a `publish()` made while not connected throws (`code: 'QUEUE_FULL'`) when this many wait. While connected nothing is refused for being many (a loop that never awaits loses nothing; backpressure paces the writes); frames still waiting when the connection drops count here. Default: 1000. */
   maxQueuedFrames?: number;
-  /** Most bytes (headers and bodies) of the frames the client holds (as `maxQueuedFrames` counts them). Default: 4 MiB. */
+  /** Most bytes (headers and bodies) waiting for a connection, as `maxQueuedFrames`. Default: 4 MiB. */
   maxQueuedBytes?: number;
+  /** Most bytes of at-least-once frames the client keeps until their RECEIPT (written or waiting): an at-least-once `publish()` beyond it throws (`code: 'QUEUE_FULL'`). Default: 64 MiB. */
+  maxUnconfirmedBytes?: number;
+  /** An at-least-once frame that was the oldest unconfirmed one when its connection ended this many times in a row is given up, its Promise rejected (the broker refuses it: RabbitMQ closes the connection on a SEND to a missing exchange); 0 never gives up. Default: 3. */
+  maxDeliveryAttempts?: number;
   /** Limit on a received frame's command and header lines, in bytes. Default: 8192. */
   maxHeaderBytes?: number;
   /** Limit on the number of headers of a received frame. Default: 128. */
   maxHeaders?: number;
   /** Limit on a received frame's body, in bytes. Default: 16 MiB. */
   maxBodyBytes?: number;
-  /** 'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. The frames awaiting their RECEIPT count against `maxQueuedFrames`/`maxQueuedBytes`: raise them for bursts of more than 1,000. Also per publish (`publish({…, delivery})`). Default: 'at-most-once'. */
+  /** 'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. Bounded by `maxUnconfirmedBytes`; given up after `maxDeliveryAttempts`. Also per publish (`publish({…, delivery})`). Default: 'at-most-once'. */
   delivery?: "at-most-once" | "at-least-once";
-  /** Backpressure: the socket never holds more unsent bytes than this plus one frame; new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off. Default: 262144. */
+  /** Subscriptions made while not connected are always kept and restored after every reconnect; with true, those made while connected are too (until unsubscribed) — for code that does not subscribe again in `onConnect`. Subscriptions a connect callback makes (while it runs, or while the Promise it returned is pending) always last for their connection: it makes them again. Default: false. */
+  keepSubscriptions?: boolean;
+  /** Backpressure: the socket never holds more unsent bytes than this plus one frame; later frames wait in the client, in the order issued, and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off. Default: 262144. */
   maxBufferedAmount?: number;
   /** Send every frame as a binary WebSocket message. Default: false. */
   forceBinaryWSFrames?: boolean;
@@ -203,21 +242,21 @@ export interface ClientOptionValues {
   discardWebsocketOnCommFailure?: boolean;
   /** Ends each incoming text message with the NUL a frame ends with when it lacks one (React Native cuts strings at NUL); only for brokers that send one whole frame per message. Default: false. */
   appendMissingNULLonIncoming?: boolean;
-  /** Also show frame bodies through `debug` (credentials stay hidden). Default: false. */
+  /** Show frames through `debug` as stompjs does with it: the whole frame text, body and NUL included (credentials stay hidden). Default: false. */
   logRawCommunication?: boolean;
   /** Header names whose values `debug` never shows, beyond `passcode` and `Authorization`. Default: []. */
   redactHeaders?: string[];
   /** Reconnect at once when the page becomes visible or the network comes back. Default: true. */
   reconnectOnResume?: boolean;
-  /** Socket API: 'browser' (the global WebSocket) or a mini-program's; by default the global WebSocket if there is one, else the first of `wx`, `tt`, `uni` found. */
-  platform?: "browser" | "wx" | "uni" | "tt";
+  /** Socket API: 'browser' (the global WebSocket) or a mini-program's (`my`: Alipay); by default the global WebSocket if there is one, else the first of `wx`, `tt`, `my`, `uni` found. */
+  platform?: "browser" | "wx" | "uni" | "tt" | "my";
   /** Connect headers also sent on a mini-program socket's handshake (`Authorization` always is). Default: []. */
   handshakeHeaders?: string[];
   /** Mini-programs: wait while the app is hidden, reconnect at once when it is shown. Default: true. */
   appLifecycle?: boolean;
   /** Receives log lines. `passcode`, `Authorization` and `redactHeaders` never reach it. */
   debug?: debugFnType;
-  /** Called before each connection attempt; may return a Promise (e.g. to refresh a token into `connectHeaders`). */
+  /** Called before each connection attempt; may return a Promise (e.g. to refresh a token into `connectHeaders`, or to set `brokerURL`: it is read after). */
   beforeConnect?: (client: Client) => void | Promise<void>;
 }
 
@@ -256,7 +295,7 @@ export interface ClientOptionProperties {
   webSocketFactory: (() => IStompSocket) | undefined;
   connectHeaders: StompHeaders;
   disconnectHeaders: StompHeaders;
-  stompVersions: Versions | string[] | undefined;
+  stompVersions: Versions | string[];
   heartbeatIncoming: number;
   heartbeatOutgoing: number;
   heartbeatToleranceMultiplier: number;
@@ -273,10 +312,13 @@ export interface ClientOptionProperties {
   queueWhileDisconnected: boolean;
   maxQueuedFrames: number;
   maxQueuedBytes: number;
+  maxUnconfirmedBytes: number;
+  maxDeliveryAttempts: number;
   maxHeaderBytes: number;
   maxHeaders: number;
   maxBodyBytes: number;
   delivery: "at-most-once" | "at-least-once";
+  keepSubscriptions: boolean;
   maxBufferedAmount: number;
   forceBinaryWSFrames: boolean;
   splitLargeFrames: boolean;
@@ -286,7 +328,7 @@ export interface ClientOptionProperties {
   logRawCommunication: boolean;
   redactHeaders: string[];
   reconnectOnResume: boolean;
-  platform: "browser" | "wx" | "uni" | "tt" | undefined;
+  platform: "browser" | "wx" | "uni" | "tt" | "my" | undefined;
   handshakeHeaders: string[];
   appLifecycle: boolean;
   debug: debugFnType;

@@ -2,12 +2,14 @@
 // (`client.reconnectDelay = 0`): ONE table that drives parsing, the properties, the TypeScript
 // declarations, the package README and the option numbers wasm knows (scripts/gen-options.mjs writes
 // index.d.ts and the README from it and each option's OPTION_DOCS entry, and option_ids.rs from its
-// rows; build-pkg and a test check that they match). Each value is checked and converted here, in JS, before anything reaches
-// wasm: a bad value is a TypeError naming the option, and user code (a getter, a Proxy) runs before
-// the client is touched.
+// rows; build-pkg, which `make test` runs, checks with --check that they match). The defaults shown
+// here are the Rust config's (`tests/option_defaults.rs` and `tests/wasm_node.rs` compare them). Each
+// value is checked and converted here, in JS, before anything reaches wasm: a bad value is a TypeError
+// naming the option, and user code (a getter, a Proxy) runs before the client is touched.
 //
 // Written as ES2017 (no optional chaining, no class fields): it ships as is to mini-programs and to
 // webpack 4.
+import { Versions } from './enums.js';
 
 /**
  * [name, kind, default] (the TypeScript type and the documentation of each are in OPTION_DOCS). Kinds:
@@ -31,7 +33,7 @@ export const OPTIONS = [
   ['webSocketFactory', 'fn', undefined],
   ['connectHeaders', 'headers', {}],
   ['disconnectHeaders', 'headers', {}],
-  ['stompVersions', 'versions', undefined],
+  ['stompVersions', 'versions', Versions.default],
   ['heartbeatIncoming', 'ms', 10000],
   ['heartbeatOutgoing', 'ms', 10000],
   ['heartbeatToleranceMultiplier', 'multiplier', 2],
@@ -48,10 +50,13 @@ export const OPTIONS = [
   ['queueWhileDisconnected', 'bool', true],
   ['maxQueuedFrames', 'count', 1000],
   ['maxQueuedBytes', 'count', 4194304],
+  ['maxUnconfirmedBytes', 'count', 67108864],
+  ['maxDeliveryAttempts', 'count', 3],
   ['maxHeaderBytes', 'count', 8192],
   ['maxHeaders', 'count', 128],
   ['maxBodyBytes', 'count', 16777216],
   ['delivery', 'enum:at-most-once|at-least-once', 'at-most-once'],
+  ['keepSubscriptions', 'bool', false],
   ['maxBufferedAmount', 'count', 262144],
   ['forceBinaryWSFrames', 'bool', false],
   ['splitLargeFrames', 'bool', false],
@@ -61,7 +66,7 @@ export const OPTIONS = [
   ['logRawCommunication', 'bool', false],
   ['redactHeaders', 'strings', []],
   ['reconnectOnResume', 'bool', true],
-  ['platform', 'enum:browser|wx|uni|tt', undefined],
+  ['platform', 'enum:browser|wx|uni|tt|my', undefined],
   ['handshakeHeaders', 'strings', []],
   ['appLifecycle', 'bool', true],
   ['debug', 'fn', undefined],
@@ -81,7 +86,7 @@ export const OPTION_DOCS = {
   stompVersions: ['Versions | string[]', "Versions offered, newest first by default: `['1.2', '1.1', '1.0']`."],
   heartbeatIncoming: ['number', 'How often the broker should send heart-beats, in ms; 0 turns them off.'],
   heartbeatOutgoing: ['number', 'How often the client offers to send heart-beats, in ms; 0 turns them off.'],
-  heartbeatToleranceMultiplier: ['number', 'Silence longer than the incoming interval times this closes the connection.'],
+  heartbeatToleranceMultiplier: ['number', 'Silence longer than the incoming interval times this closes the connection (a check that runs over 100 ms late, because the client itself was asleep, first gives the broker one more interval).'],
   heartbeatStrategy: ['TickerStrategy | "interval" | "worker"', "'worker' runs the client's timer in a Web Worker, which background tabs do not throttle (falls back to 'interval' where a worker cannot start, saying so through `debug`)."],
   reconnectDelay: ['number', 'Milliseconds before reconnecting; 0 never reconnects.'],
   reconnectTimeMode: ['ReconnectionTimeMode', '`ReconnectionTimeMode.EXPONENTIAL` doubles the delay after each failed attempt, up to `maxReconnectDelay`.'],
@@ -93,29 +98,35 @@ export const OPTION_DOCS = {
   receiptTimeout: ['number', 'A receipt not received within this many ms fails; 0 waits forever.'],
   disconnectTimeout: ['number', '`deactivate()` closes after this many ms without the DISCONNECT receipt.'],
   queueWhileDisconnected: ['boolean', 'Queue publish/ack/nack while (re)connecting; sent after the subscriptions are restored.'],
-  maxQueuedFrames: ['number', 'Most frames the client holds: waiting to be written (while not connected, or held back by backpressure), and at-least-once frames waiting for their RECEIPT; more rejects the publish.'],
-  maxQueuedBytes: ['number', 'Most bytes (headers and bodies) of the frames the client holds (as `maxQueuedFrames` counts them).'],
+  maxQueuedFrames: ['number', "Most frames waiting for a connection: a `publish()` made while not connected throws (`code: 'QUEUE_FULL'`) when this many wait. While connected nothing is refused for being many (a loop that never awaits loses nothing; backpressure paces the writes); frames still waiting when the connection drops count here."],
+  maxQueuedBytes: ['number', 'Most bytes (headers and bodies) waiting for a connection, as `maxQueuedFrames`.'],
+  maxUnconfirmedBytes: ['number', "Most bytes of at-least-once frames the client keeps until their RECEIPT (written or waiting): an at-least-once `publish()` beyond it throws (`code: 'QUEUE_FULL'`)."],
+  maxDeliveryAttempts: ['number', 'An at-least-once frame that was the oldest unconfirmed one when its connection ended this many times in a row is given up, its Promise rejected (the broker refuses it: RabbitMQ closes the connection on a SEND to a missing exchange); 0 never gives up.'],
   maxHeaderBytes: ['number', 'Limit on a received frame\'s command and header lines, in bytes.'],
   maxHeaders: ['number', 'Limit on the number of headers of a received frame.'],
   maxBodyBytes: ['number', 'Limit on a received frame\'s body, in bytes.'],
-  delivery: ['"at-most-once" | "at-least-once"', "'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. The frames awaiting their RECEIPT count against `maxQueuedFrames`/`maxQueuedBytes`: raise them for bursts of more than 1,000. Also per publish (`publish({…, delivery})`)."],
-  maxBufferedAmount: ['number', "Backpressure: the socket never holds more unsent bytes than this plus one frame; new frames wait in the client (bounded by `maxQueuedFrames`/`maxQueuedBytes`) and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off."],
+  delivery: ['"at-most-once" | "at-least-once"', "'at-least-once': every publish carries a receipt and a `dedup-id` header (the same value) and stays in the client until its RECEIPT, sent again after a reconnect (after the subscriptions, before newer frames); its Promise resolves with the RECEIPT. Duplicates are possible: consumers de-duplicate on `dedup-id`. Bounded by `maxUnconfirmedBytes`; given up after `maxDeliveryAttempts`. Also per publish (`publish({…, delivery})`)."],
+  keepSubscriptions: ['boolean', "Subscriptions made while not connected are always kept and restored after every reconnect; with true, those made while connected are too (until unsubscribed) — for code that does not subscribe again in `onConnect`. Subscriptions a connect callback makes (while it runs, or while the Promise it returned is pending) always last for their connection: it makes them again."],
+  maxBufferedAmount: ['number', "Backpressure: the socket never holds more unsent bytes than this plus one frame; later frames wait in the client, in the order issued, and each publish Promise resolves once its frame is written, so `await client.publish(…)` in a loop paces itself; 0 turns it off."],
   forceBinaryWSFrames: ['boolean', 'Send every frame as a binary WebSocket message.'],
   splitLargeFrames: ['boolean', 'Write a text frame longer than `maxWebSocketChunkSize` as several WebSocket messages, cut between UTF-8 characters, for brokers that reassemble them (Spring, RabbitMQ); binary frames are never split.'],
   maxWebSocketChunkSize: ['number', 'With `splitLargeFrames`: the most bytes in one WebSocket message (stompjs counts UTF-16 units instead).'],
   discardWebsocketOnCommFailure: ['boolean', "When heart-beats are lost, a connection attempt or a disconnect times out, or on `forceDisconnect()`: discard the socket (`terminate()` where it has one, as Node's `ws`) instead of closing it gracefully. The client moves on at once either way."],
   appendMissingNULLonIncoming: ['boolean', 'Ends each incoming text message with the NUL a frame ends with when it lacks one (React Native cuts strings at NUL); only for brokers that send one whole frame per message.'],
-  logRawCommunication: ['boolean', 'Also show frame bodies through `debug` (credentials stay hidden).'],
+  logRawCommunication: ['boolean', 'Show frames through `debug` as stompjs does with it: the whole frame text, body and NUL included (credentials stay hidden).'],
   redactHeaders: ['string[]', 'Header names whose values `debug` never shows, beyond `passcode` and `Authorization`.'],
   reconnectOnResume: ['boolean', 'Reconnect at once when the page becomes visible or the network comes back.'],
-  platform: ['"browser" | "wx" | "uni" | "tt"', "Socket API: 'browser' (the global WebSocket) or a mini-program's; by default the global WebSocket if there is one, else the first of `wx`, `tt`, `uni` found."],
+  platform: ['"browser" | "wx" | "uni" | "tt" | "my"', "Socket API: 'browser' (the global WebSocket) or a mini-program's (`my`: Alipay); by default the global WebSocket if there is one, else the first of `wx`, `tt`, `my`, `uni` found."],
   handshakeHeaders: ['string[]', 'Connect headers also sent on a mini-program socket\'s handshake (`Authorization` always is).'],
   appLifecycle: ['boolean', 'Mini-programs: wait while the app is hidden, reconnect at once when it is shown.'],
   debug: ['debugFnType', 'Receives log lines. `passcode`, `Authorization` and `redactHeaders` never reach it.'],
-  beforeConnect: ['(client: Client) => void | Promise<void>', 'Called before each connection attempt; may return a Promise (e.g. to refresh a token into `connectHeaders`).'],
+  beforeConnect: ['(client: Client) => void | Promise<void>', 'Called before each connection attempt; may return a Promise (e.g. to refresh a token into `connectHeaders`, or to set `brokerURL`: it is read after).'],
 };
 
-/** The stompjs callback properties: [property, event name for on(), TypeScript type]. */
+/** Options the wasm never hears of: kept in JS (`webSocketFactory` goes by `setFactory`). */
+export const JS_ONLY = ['webSocketFactory', 'delivery', 'keepSubscriptions', 'beforeConnect'];
+
+/** The stompjs callback properties: [property, event name for on(), TypeScript type of the callback]. */
 export const CALLBACKS = [
   ['onConnect', 'connect', 'frameCallbackType'],
   ['onDisconnect', 'disconnect', 'frameCallbackType'],
@@ -140,10 +151,46 @@ export const EXTRA_EVENTS = [
   'queueDiscarded',
   'transactionsAborted',
   'subscriptionLost',
+  'messageRefused',
 ];
 
-/** stompjs options this client does not implement: refused by name, never silently ignored. */
-export const NOT_IMPLEMENTED = [];
+/**
+ * The arguments of each event's listeners, as a TypeScript tuple, for scripts/gen-options.mjs only (the
+ * `ClientEventMap` of index.d.ts); every event of CALLBACKS and EXTRA_EVENTS has one.
+ */
+export const EVENT_ARGS = {
+  connect: '[frame: IFrame]',
+  disconnect: '[frame: IFrame]',
+  stompError: '[frame: IFrame]',
+  webSocketClose: '[event: any]',
+  webSocketError: '[event: any]',
+  unhandledMessage: '[message: IMessage]',
+  unhandledReceipt: '[frame: IFrame]',
+  unhandledFrame: '[frame: IFrame]',
+  changeState: '[state: ActivationState]',
+  heartbeatReceived: '[]',
+  heartbeatLost: '[]',
+  state: '[state: ConnectionState]',
+  reconnectScheduled: '[detail: { attempt: number; delay: number; at: number }]',
+  reconnectFailed: '[detail: { attempts: number }]',
+  connectFailed: '[detail: { reason: string; frame?: IFrame }]',
+  receiptFailed: '[detail: { receiptId: string; error: string }]',
+  queueDiscarded: '[detail: { frames: number; error: string }]',
+  transactionsAborted: '[ids: string[]]',
+  subscriptionLost: '[detail: { id: string; error: string }]',
+  messageRefused: '[detail: { message: IMessage; error: string }]',
+};
+
+/** The parameters of `publish()`: [name, TypeScript type, documentation] (index.d.ts's IPublishParams). */
+export const PUBLISH_PARAMS = [
+  ['destination', 'string', 'Where to send it.'],
+  ['headers', 'StompHeaders', 'More headers (numbers and booleans are written as text).'],
+  ['body', 'string', 'A text body.'],
+  ['binaryBody', 'Uint8Array | ArrayBuffer | ArrayBufferView', 'A binary body (any view or ArrayBuffer); sent as a binary frame, always with `content-length`.'],
+  ['skipContentLengthHeader', 'boolean', 'Leave `content-length` out of a text frame (never of a binary one, as stompjs).'],
+  ['receipt', 'boolean', "Ask for the broker's RECEIPT: the Promise resolves with it."],
+  ['delivery', '"at-most-once" | "at-least-once"', 'This publish\'s delivery (default: the `delivery` option).'],
+];
 
 export function typeError(message) {
   return new TypeError(message);

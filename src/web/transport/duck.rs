@@ -77,10 +77,9 @@ impl Transport for DuckSocket {
         if self.handlers.detached() {
             return;
         }
+        // Its handlers stay, doing nothing from now on: a wrapper that forwards events with
+        // `this.onclose(event)` must find a function there (stompjs leaves functions too).
         self.handlers.detach();
-        for name in HANDLERS {
-            let _ = Reflect::set(&self.socket, &JsValue::from_str(name), &JsValue::NULL);
-        }
         let terminate = discard
             && Reflect::get(&self.socket, &"terminate".into()).is_ok_and(|t| t.is_function());
         let _ = call_method(

@@ -1,8 +1,9 @@
-//! Mini-program sockets: WeChat's `wx.connectSocket`, Douyin's `tt.connectSocket` and uni-app's
-//! `uni.connectSocket`, which return a SocketTask instead of a WebSocket. Handlers are registered
-//! synchronously right after `connectSocket` (later ones can miss `onOpen`); callbacks are always
-//! passed, so uni returns a task rather than a Promise. SocketTasks cannot unregister handlers: ours
-//! go quiet when detached (see [`Handlers`]).
+//! Mini-program sockets: WeChat's `wx.connectSocket`, Douyin's `tt.connectSocket`, Alipay's
+//! `my.connectSocket` and uni-app's `uni.connectSocket`, which return a SocketTask instead of a WebSocket.
+//! Handlers are registered synchronously right after `connectSocket` (later ones can miss `onOpen`);
+//! callbacks are always passed, so uni returns a task rather than a Promise, and Alipay gets
+//! `multiple: true`, without which it opens its one global socket and returns no task. SocketTasks
+//! cannot unregister handlers: ours go quiet when detached (see [`Handlers`]).
 
 use alloc::collections::VecDeque;
 use alloc::rc::Rc;
@@ -31,28 +32,33 @@ pub enum Platform {
     Uni,
     /// Douyin / Toutiao (`tt`).
     Tt,
+    /// Alipay (`my`): its main thread has no WebAssembly, so the package's engine compiled to JavaScript
+    /// runs there.
+    My,
 }
 
 impl Platform {
-    /// The global object the platform's API lives on: `"wx"`, `"uni"` or `"tt"`.
+    /// The global object the platform's API lives on: `"wx"`, `"uni"`, `"tt"` or `"my"`.
     pub fn global_name(self) -> &'static str {
         match self {
             Platform::Wx => "wx",
             Platform::Uni => "uni",
             Platform::Tt => "tt",
+            Platform::My => "my",
         }
     }
 
-    /// The platform named `name` (`"wx"`, `"uni"`, `"tt"`).
+    /// The platform named `name` (`"wx"`, `"uni"`, `"tt"`, `"my"`).
     pub fn parse(name: &str) -> Option<Platform> {
-        [Platform::Wx, Platform::Uni, Platform::Tt]
+        [Platform::Wx, Platform::Uni, Platform::Tt, Platform::My]
             .into_iter()
             .find(|p| p.global_name() == name)
     }
 
-    /// The first of `wx`, `tt`, `uni` present with a `connectSocket` function.
+    /// The first of `wx`, `tt`, `my`, `uni` present with a `connectSocket` function (a uni-app build
+    /// for a platform has that platform's own object too, and it is the one used).
     pub fn detect() -> Option<Platform> {
-        [Platform::Wx, Platform::Tt, Platform::Uni]
+        [Platform::Wx, Platform::Tt, Platform::My, Platform::Uni]
             .into_iter()
             .find(|p| p.api().is_some())
     }
@@ -99,11 +105,11 @@ impl InFlight {
     }
 }
 
-/// The platform's `errMsg`, else a description of the value.
+/// The platform's `errMsg` (Alipay: `errorMessage`), else a description of the value.
 fn err_msg(value: &JsValue) -> String {
-    Reflect::get(value, &"errMsg".into())
-        .ok()
-        .and_then(|m| m.as_string())
+    ["errMsg", "errorMessage"]
+        .into_iter()
+        .find_map(|key| Reflect::get(value, &key.into()).ok()?.as_string())
         .unwrap_or_else(|| crate::web::debug::describe_js(value))
 }
 
@@ -130,6 +136,9 @@ impl MiniProgramSocket {
         Reflect::set(&options, &"url".into(), &url.into())?;
         let protocol_list: Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
         Reflect::set(&options, &"protocols".into(), &protocol_list)?;
+        if platform == Platform::My {
+            Reflect::set(&options, &"multiple".into(), &JsValue::TRUE)?;
+        }
         if !handshake.is_empty() {
             let header = Object::new();
             for (name, value) in handshake.iter() {

@@ -70,10 +70,8 @@ impl Transport for BrowserSocket {
         if self.handlers.detached() {
             return;
         }
+        // The handlers stay, doing nothing from now on (as a duck socket's: see there).
         self.handlers.detach();
-        self.socket.set_onopen(None);
-        self.socket.set_onmessage(None);
-        self.socket.set_onclose(None);
         if discard
             && Reflect::get(&self.socket, &JsValue::from_str("terminate"))
                 .is_ok_and(|t| t.is_function())

@@ -272,6 +272,8 @@ impl<'a> Connection<'a> {
                     }
                     self.apply(outs);
                 }
+                // Only with `Parser::skip_oversized`, which this broker does not turn on.
+                Item::Skipped(_) => {}
             }
         }
         if let Err(error) = result {

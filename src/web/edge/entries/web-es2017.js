@@ -9,7 +9,7 @@
 //   // import wasmUrl from 'stomp-wasm/web/stomp_wasm_bg.wasm'; await init(wasmUrl);
 import { makeLoader } from './web-loader.js';
 
-export { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized } from '../api.js';
+export * from '../api.js';
 
 const loader = makeLoader(function () {
   throw new TypeError(

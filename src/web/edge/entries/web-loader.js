@@ -2,9 +2,14 @@
 // Response, bytes or a compiled module. `defaultUrl()` says where the wasm is when init() is given
 // nothing: next to the module (import.meta.url) in the modern build; the ES2017 build cannot know.
 // Written as ES2017.
-import { imports, finish } from '../api.js';
+import { imports, finish } from '../load.js';
 
 async function load(source) {
+  if (typeof WebAssembly !== 'object' || WebAssembly === null) {
+    throw new Error(
+      'stomp-wasm init: this browser has no WebAssembly (turned off by a policy, a JIT-less or lockdown mode, or too old): ' +
+      "import 'stomp-wasm/js' instead, the same client on the engine compiled to JavaScript");
+  }
   if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, imports());
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.instantiate(source, imports());
   const response = await (source instanceof Response ? source : fetch(source));

@@ -6,7 +6,7 @@
 // web-es2017.js instead, through package.json's `module` and `browser` fields.
 import { makeLoader } from './web-loader.js';
 
-export { Client, Frame, ActivationState, ReconnectionTimeMode, StompSocketState, TickerStrategy, Versions, StompHeaders, StompConfig, Stomp, CompatClient, isInitialized } from '../api.js';
+export * from '../api.js';
 
 const loader = makeLoader(function () {
   return new URL('stomp_wasm_bg.wasm', import.meta.url);

@@ -15,7 +15,7 @@
 //
 // What is kept per tab (link): its subscriptions, open transactions, messages awaiting its ack.
 
-import { CALLBACKS, EXTRA_EVENTS } from '../options.js';
+import { CALLBACKS, EXTRA_EVENTS, OPTION_BY_NAME } from '../options.js';
 import { encode, encodeFrame } from './wire.js';
 
 /** Between a link id and a tab's own id (link ids never contain it). */
@@ -63,7 +63,11 @@ export class Host {
     this._relayDebug = function (line) {
       host._debug(line);
     };
-    const client = new env.Client(options);
+    // Every subscription the host makes is kept by its client (restored after reconnects): which of
+    // them last for one connection is each tab's rule, applied here (_connectionEnded).
+    const all = Object.assign({}, options);
+    if (OPTION_BY_NAME.keepSubscriptions) all.keepSubscriptions = true;
+    const client = new env.Client(all);
     this.client = client;
     client.beforeConnect = function () {
       return host._beforeConnect();

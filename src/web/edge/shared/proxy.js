@@ -13,7 +13,7 @@
 // Written as ES2017 like the rest of the edge.
 
 import { Frame, ActivationState } from '../entries/web.js';
-import { OPTIONS, CALLBACKS, EXTRA_EVENTS, OPTION_BY_NAME, CALLBACK_BY_NAME, headerText, typeError } from '../options.js';
+import { OPTIONS, CALLBACKS, EXTRA_EVENTS, PUBLISH_PARAMS, OPTION_BY_NAME, CALLBACK_BY_NAME, headerText, typeError } from '../options.js';
 import { checkOption, plainHeaders, plainOption, hostOptions, configKey, decode, decodeFrame, decodeError, randomId, TAB_ONLY } from './wire.js';
 import { join, initialized, wasmURL, markWorkerBroken } from './modes.js';
 import { TAB_ID } from './tabs.js';
@@ -26,7 +26,8 @@ for (let i = 0; i < EXTRA_EVENTS.length; i++) EVENTS[EXTRA_EVENTS[i]] = null;
 /** Shared mode's own event: `{mode, tabs}` whenever either changes. */
 EVENTS.sharing = null;
 
-const PUBLISH_KEYS = { destination: 1, headers: 1, body: 1, binaryBody: 1, receipt: 1, skipContentLengthHeader: 1, delivery: 1 };
+const PUBLISH_KEYS = {};
+for (let i = 0; i < PUBLISH_PARAMS.length; i++) PUBLISH_KEYS[PUBLISH_PARAMS[i][0]] = 1;
 const MODES = { auto: 1, worker: 1, leader: 1, tab: 1 };
 const NO_CONNECTION = 'There is no underlying STOMP connection';
 
@@ -316,7 +317,12 @@ export class Client {
       while (this._subs.has(id));
     }
     if (this._subs.has(id)) throw new Error("a subscription with id '" + id + "' already exists");
-    const conn = this._inConnect || this._asyncConnect;
+    // The package's rule (docs/delivery.md §8): made by a connect callback, or while connected (unless
+    // keepSubscriptions), a subscription lasts for its connection; made while not connected, it is kept
+    // and restored after every reconnect. The host keeps every subscription it makes (its client runs
+    // with keepSubscriptions) and ends those of a connection with it.
+    let conn = this._inConnect || this._asyncConnect;
+    if (!conn && this.connected && this._option('keepSubscriptions') !== true) conn = this._host.c;
     const sub = { id: id, d: destination, h: h, cb: callback, c: conn };
     this._subs.set(id, sub);
     if (this._link && this._active) this._link.send({ o: 'sub', s: id, d: destination, h: h, c: conn });

@@ -7,7 +7,7 @@
 // (arrays), in order.
 
 import { Frame } from '../entries/web.js';
-import { OPTIONS, packHeaders, convert, OPTION_BY_NAME } from '../options.js';
+import { OPTIONS, JS_ONLY, packHeaders, convert, OPTION_BY_NAME } from '../options.js';
 
 /** Every op of the proxy/host protocol, for the reader; the code uses the strings. */
 export const OPS = {
@@ -109,8 +109,13 @@ export function plainHeaders(headers, where) {
   return out;
 }
 
-/** Options that never reach the host: functions (each tab keeps its own) and the tab's publish default. */
-export const TAB_ONLY = { debug: 1, beforeConnect: 1, webSocketFactory: 1, delivery: 1 };
+/**
+ * Options that never reach the host: `debug` and the package's JS-only ones (functions, each tab keeps
+ * its own; the tab's publish default; its subscription rule, `keepSubscriptions`, which the proxy
+ * applies for its own subscriptions).
+ */
+export const TAB_ONLY = { debug: 1 };
+for (let i = 0; i < JS_ONLY.length; i++) TAB_ONLY[JS_ONLY[i]] = 1;
 
 /** One option's value (as stored by the proxy, already checked) as data the host's `Client` accepts. */
 export function plainOption(name, stored) {
