@@ -104,6 +104,11 @@ test(`a hidden, throttled (and for 40 % of the time frozen) tab keeps 1 s heart-
     hidden: document.visibilityState,
     ticks: window.ticks.slice(),
     faults: window.__faults,
+    // What the shared client said around a loss (its debug lines reach the tab), if there was one.
+    around: (() => {
+      const ev = T.events.find((e) => e.name === 'heartbeatLost' || e.name === 'webSocketClose');
+      return ev ? { at: ev.at, lines: T.log.filter((l) => !/^(<<<|>>>) (MESSAGE|SEND|RECEIPT)/.test(l)).slice(-25) } : null;
+    })(),
   })`);
   const controlSeen = await control.eval('window.control');
   const end = await connections(VHOST);
@@ -112,6 +117,7 @@ test(`a hidden, throttled (and for 40 % of the time frozen) tab keeps 1 s heart-
   console.log(`# ${elapsed.toFixed(0)} s hidden: shared tab — ${seen.received} broker heart-beats seen, ${seen.lost} lost, ${seen.closes} socket closes, ${seen.connects} CONNECTED; ` +
     `frozen ${(SECONDS * 0.4).toFixed(0)} s of it; its 1 s page timer fired every ${medianTick} ms (median) when not frozen; control tab (per-tab Client, page timer) — ${controlSeen.received} heart-beats seen, ` +
     `${controlSeen.lost} heartbeatLost, ${controlSeen.closes} socket closes, ${controlSeen.connects} CONNECTED`);
+  if (seen.around) console.log(`# lost at ${new Date(seen.around.at).toISOString()} (${((seen.around.at - started) / 1000).toFixed(1)} s in); the shared client's last lines:\n# ${seen.around.lines.join('\n# ')}`);
   assert.equal(seen.hidden, 'hidden', 'the tab stayed in the background');
   assert.ok(medianTick >= 1500, `throttling was on: the hidden tab's 1 s timer chain fired every ${medianTick} ms (median)`);
   assert.equal(seen.lost, 0, 'no heartbeatLost');
