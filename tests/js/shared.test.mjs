@@ -10,7 +10,7 @@
 //      no connection.
 //   3. Leader mode (no SharedWorker): the leader tab is closed while another tab publishes 1,000
 //      at-least-once messages: a survivor reconnects (time measured), all 1,000 arrive at a consumer,
-//      duplicates counted and reported.
+//      duplicates counted and reported; a third tab's subscription is restored by the new leader.
 //
 // Needs pkg/ (scripts/build-pkg) and the broker (scripts/broker start); run as root (rabbitmqctl).
 import { test, before, after } from 'node:test';
@@ -161,6 +161,8 @@ test('leader mode (no SharedWorker): the leader tab closes while another publish
     await waitIn(leader, () => T.connected());
     const publisher = await tabs.open(options);
     const third = await tabs.open(options);
+    // The third tab's subscription (kept: made before its connection) must be restored by the next leader.
+    await third.evaluate(({ run }) => T.subscribe('after', `/topic/${run}.after-failover`), { run: RUN });
     for (const page of [publisher, third]) await page.evaluate(() => T.client.activate());
     for (const page of [publisher, third]) await waitIn(page, () => T.connected());
     assert.deepEqual(await Promise.all([leader, publisher, third].map((p) => p.evaluate(() => T.client.sharing.mode))), ['leader', 'leader', 'leader']);
@@ -205,6 +207,9 @@ test('leader mode (no SharedWorker): the leader tab closes while another publish
     console.log(`# leader failover: ${newLeader} took over; first reconnect ${failoverMs} ms after the leader's close; ` +
       `1000 published, ${seen.size} distinct received, ${duplicates} duplicate(s), ${splitIds} message(s) with two dedup-ids`);
     assert.deepEqual(missing, [], 'all 1,000 messages arrived');
+    await publisher.evaluate(({ run }) => T.client.publish({ destination: `/topic/${run}.after-failover`, body: 'restored', receipt: true }), { run: RUN });
+    await waitIn(third, () => (T.got.after || []).length >= 1);
+    assert.deepEqual(await third.evaluate(() => T.got.after.map((m) => m.body)), ['restored'], "the third tab's subscription was restored by the new leader");
     assert.equal(splitIds, 0, 'a re-sent frame carries the dedup-id of its first attempt');
     assert.ok(failoverMs < 2000, `a survivor reconnected within 2 s of the leader's close (${failoverMs} ms)`);
     assert.equal((await connections(VHOST)).length, 2, 'still one connection for the tabs (and the consumer\'s)');
