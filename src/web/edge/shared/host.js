@@ -14,6 +14,8 @@
 //     pagehide, or its death seen by the caller through its lock) releases what it held.
 //
 // What is kept per tab (link): its subscriptions, open transactions, messages awaiting its ack.
+// Over 500 lines for one reason: one class whose tables (links, groups, kept messages) every route
+// reads and changes; cut in two, each half would reach into the other's.
 
 import { CALLBACKS, EXTRA_EVENTS, OPTION_BY_NAME } from '../options.js';
 import { encode, encodeFrame } from './wire.js';
