@@ -103,7 +103,7 @@ function wireRs() {
     '//! The numbers that cross between the wasm `ClientCore` and client.js (see wire.js for what each',
     '//! argument carries).',
   ];
-  const types = { EVENT: 'u32', FRAME: 'u32', LIFECYCLE: 'u32', PUBLISH: 'u32', STATUS: 'f64' };
+  const types = { EVENT: 'u32', FRAME: 'u32', COMMAND: 'u32', PUBLISH: 'u32', STATUS: 'f64' };
   for (const [table, entries] of Object.entries(WIRE)) {
     if (!types[table]) throw new Error(`gen-options: wire.js exports ${table}, which has no Rust type here`);
     lines.push('', `/// wire.js \`${table}\`.`, `pub(super) mod ${table.toLowerCase()} {`);

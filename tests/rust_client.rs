@@ -504,10 +504,19 @@ async fn publish_numbered(client: &Client, queue: &str, count: usize) {
     .expect("receipted");
 }
 
-/// Subscribes a fresh consumer (another connection, `ack: auto`) to `queue`, and returns the
-/// numbers of the messages it gets, with whether each was redelivered, up to `sentinel` (left
-/// out).
-async fn fresh_consumer(queue: &str, sentinel: &str) -> Vec<(usize, bool)> {
+/// Publishes a sentinel to `queue` through `producer` (receipted), then subscribes a fresh consumer
+/// (another connection, `ack: auto`) and returns the numbers of the messages it gets before the
+/// sentinel, with whether each was redelivered.
+async fn fresh_consumer(producer: &Client, queue: &str) -> Vec<(usize, bool)> {
+    let sentinel = "sentinel";
+    within(
+        "the sentinel's receipt",
+        producer
+            .publish(Publish::new(queue, sentinel).with_receipt())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     let client = Client::new(config()).unwrap();
     client.activate().unwrap();
     let mut stream = client.subscribe(queue, &Headers::new()).unwrap();
@@ -593,18 +602,9 @@ async fn buffer_ack_client_keeps_every_message_and_a_dropped_subscription_gives_
     // Dropped with 100 unread: one NACK (of the last: it covers 101 to 200), committed after the
     // UNSUBSCRIBE, so that the broker gives them to the next consumer, not back to this one.
     drop(stream);
-    let sentinel = "sentinel";
-    within(
-        "the sentinel's receipt",
-        client
-            .publish(Publish::new(&queue, sentinel).with_receipt())
-            .unwrap(),
-    )
-    .await
-    .unwrap();
     assert!(client.is_connected());
 
-    let seen = fresh_consumer(&queue, sentinel).await;
+    let seen = fresh_consumer(&client, &queue).await;
     let numbers: Vec<usize> = seen.iter().map(|(n, _)| *n).collect();
     assert_eq!(
         numbers,
@@ -635,17 +635,8 @@ async fn buffer_client_individual_keeps_every_message_and_a_dropped_subscription
     // Ended holding 190 (the issue: they stayed delivered-unacknowledged until the connection
     // closed): a NACK each, committed after the UNSUBSCRIBE. (Dropping it does the same.)
     stream.unsubscribe(&Headers::new()).unwrap();
-    let sentinel = "sentinel";
-    within(
-        "the sentinel's receipt",
-        client
-            .publish(Publish::new(&queue, sentinel).with_receipt())
-            .unwrap(),
-    )
-    .await
-    .unwrap();
     // The first connection is still up: the fresh consumer gets them from the NACKs.
-    let seen = fresh_consumer(&queue, sentinel).await;
+    let seen = fresh_consumer(&client, &queue).await;
     assert!(client.is_connected());
     let mut numbers: Vec<usize> = seen.iter().map(|(n, _)| *n).collect();
     numbers.sort_unstable();
@@ -747,16 +738,8 @@ async fn ack_of_a_message_of_an_ended_connection_is_stale_and_the_broker_redeliv
     client.ack(&again).unwrap();
     drop(jobs);
     // Acknowledged: a fresh consumer gets the sentinel first.
-    within(
-        "the sentinel's receipt",
-        client
-            .publish(Publish::new(&queue, "sentinel").with_receipt())
-            .unwrap(),
-    )
-    .await
-    .unwrap();
+    assert_eq!(fresh_consumer(&client, &queue).await, []);
     within("deactivate()", client.deactivate()).await;
-    assert_eq!(fresh_consumer(&queue, "sentinel").await, []);
 }
 
 #[wasm_bindgen_test]

@@ -64,14 +64,7 @@ fn a_commit_never_overtakes_the_sends_of_its_transaction() {
     assert_eq!(commands.first(), Some(&Command::Begin));
     assert_eq!(commands.last(), Some(&Command::Commit), "{commands:?}");
     // Every waiting publish was reported written, up to the last ticket.
-    let written = h
-        .log
-        .iter()
-        .filter_map(|e| match e {
-            Event::Written { through } => Some(*through),
-            _ => None,
-        })
-        .max();
+    let written = h.written_through();
     assert_eq!(written, tickets.last().copied());
 }
 

@@ -169,14 +169,7 @@ fn while_connected_nothing_is_refused_for_being_many() {
     // Those written before the close were at-most-once; every one that waited goes out now.
     let written = h.sent_frames().len();
     assert_eq!(written, waiting);
-    let last = h
-        .log
-        .iter()
-        .filter_map(|e| match e {
-            Event::Written { through } => Some(*through),
-            _ => None,
-        })
-        .max();
+    let last = h.written_through();
     assert_eq!(last, tickets.last().copied());
 }
 

@@ -10,6 +10,7 @@ use core::cell::RefCell;
 use crate::frame::{Headers, Version};
 use crate::session::{SendOptions, SendOutcome, State};
 use crate::web::driver::DriverConfig;
+use crate::web::random::{id_prefix, random_u64};
 use crate::web::{DebugConfig, Driver, Handler, Notice, Platform, SocketKind, TimerStrategy};
 
 use super::channel::oneshot;
@@ -105,26 +106,6 @@ impl Handler for Router {
     }
 }
 
-/// A random 64-bit number from the page's `Math.random` (for the jitter seed and id prefixes; not
-/// for secrets).
-fn random_u64() -> u64 {
-    let half = || (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    (half() << 32) | half()
-}
-
-fn hex(mut value: u64) -> String {
-    let mut text = String::with_capacity(16);
-    for _ in 0..16 {
-        let digit = (value >> 60) as u8;
-        text.push(char::from(match digit {
-            0..=9 => b'0' + digit,
-            _ => b'a' + digit - 10,
-        }));
-        value <<= 4;
-    }
-    text
-}
-
 fn driver_config(config: &Config, seed: u64, prefix: &str) -> DriverConfig {
     DriverConfig {
         session: config.session_config(seed, prefix),
@@ -160,8 +141,7 @@ impl Client {
     pub fn new(config: Config) -> Result<Client, Error> {
         config.check()?;
         let seed = random_u64();
-        let mut prefix = hex(random_u64());
-        prefix.push('-');
+        let prefix = id_prefix();
         let router = Rc::new(Router::new(
             config.subscription_buffer_bytes,
             config.event_buffer,

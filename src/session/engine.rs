@@ -402,6 +402,9 @@ impl Session {
             return;
         }
         self.transport = Transport::Open;
+        // Bytes a driver did not take before the last transport went are not this one's: nothing
+        // goes before CONNECT.
+        self.transmits.clear();
         self.last_received = now;
         self.late_wake_grace = None;
         let mut bytes = Vec::new();

@@ -28,9 +28,13 @@
 //!   is back, the page is visible), …; each returns a typed [`CommandError`] if refused;
 //!   [`send`](Session::send) returns the publish's [`Ticket`], which every event that settles it
 //!   names ([`Event::Written`], [`Event::SendFailed`], [`Event::Receipt`]);
-//! - outputs, `poll_*`: drain them after every input or command, in any order —
+//! - outputs, `poll_*`: drain them after every input or command, the transmits before the
+//!   actions —
+//!   [`poll_transmit`](Session::poll_transmit) (bytes to write, in order, to the transport that is
+//!   open now: within one step bytes always belong to it, since a new transport needs
+//!   [`handle_open`](Session::handle_open), a step of its own; an [`Action::Close`] of the same step
+//!   closes it after them),
 //!   [`poll_action`](Session::poll_action) (open or close the transport),
-//!   [`poll_transmit`](Session::poll_transmit) (bytes to write, in order),
 //!   [`poll_event`](Session::poll_event) (for the application), and
 //!   [`poll_timeout`](Session::poll_timeout) (when to call
 //!   [`handle_timeout`](Session::handle_timeout) next; re-read it after every call).

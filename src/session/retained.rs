@@ -86,6 +86,17 @@ impl Retained {
         self.remove(&receipt)
     }
 
+    /// Takes out the frames sent in a transaction (a `transaction` header), oldest first: a
+    /// transaction ends with its connection, so they are never sent again on another.
+    pub(crate) fn take_transactional(&mut self) -> Vec<Kept> {
+        let receipts: Vec<String> = self
+            .in_order()
+            .filter(|kept| kept.frame.headers.get("transaction").is_some())
+            .map(|kept| kept.receipt.clone())
+            .collect();
+        receipts.iter().filter_map(|r| self.remove(r)).collect()
+    }
+
     /// Gives every retained frame up; returns them, oldest first.
     pub(crate) fn take_all(&mut self) -> Vec<Kept> {
         self.bytes = 0;

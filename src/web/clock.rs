@@ -3,9 +3,8 @@
 //! stop outgoing heart-beats, and one that steps forward must not fake a heart-beat loss; only a
 //! monotonic source avoids both (the fallback avoids the first).
 
-use js_sys::Reflect;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
@@ -22,12 +21,9 @@ pub(crate) struct Clock {
 
 impl Clock {
     pub(crate) fn new() -> Clock {
-        let performance = Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+        let performance = crate::web::get(&crate::web::global(), "performance")
             .ok()
-            .filter(|p| {
-                p.is_object()
-                    && Reflect::get(p, &JsValue::from_str("now")).is_ok_and(|n| n.is_function())
-            })
+            .filter(|p| p.is_object() && crate::web::get(p, "now").is_ok_and(|n| n.is_function()))
             .map(JsCast::unchecked_into);
         Clock {
             performance,

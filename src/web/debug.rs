@@ -8,7 +8,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::Reflect;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -214,10 +213,7 @@ pub(crate) fn describe_js(value: &JsValue) -> String {
     }
     if value.is_object() {
         for key in ["message", "errMsg", "type"] {
-            if let Some(text) = Reflect::get(value, &JsValue::from_str(key))
-                .ok()
-                .and_then(|v| v.as_string())
-            {
+            if let Some(text) = crate::web::get(value, key).ok().and_then(|v| v.as_string()) {
                 return text;
             }
         }

@@ -9,7 +9,7 @@
 
 use alloc::rc::Rc;
 
-use js_sys::{Function, Reflect};
+use js_sys::Function;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -34,12 +34,12 @@ pub(crate) struct Hooks {
 }
 
 fn event_target(value: JsValue) -> Option<web_sys::EventTarget> {
-    let add = Reflect::get(&value, &JsValue::from_str("addEventListener")).ok()?;
+    let add = crate::web::get(&value, "addEventListener").ok()?;
     add.is_function().then(|| value.unchecked_into())
 }
 
 fn call(api: &JsValue, method: &str, argument: &JsValue) -> bool {
-    match Reflect::get(api, &JsValue::from_str(method)).map(|f| f.dyn_into::<Function>()) {
+    match crate::web::get(api, method).map(|f| f.dyn_into::<Function>()) {
         Ok(Ok(function)) => function.call1(api, argument).is_ok(),
         _ => false,
     }
@@ -57,8 +57,8 @@ impl Hooks {
             let report = report.clone();
             Closure::<dyn FnMut()>::new(move || report(hook)).into_js_value()
         };
-        let global = js_sys::global();
-        let document = Reflect::get(&global, &JsValue::from_str("document"))
+        let global = crate::web::global();
+        let document = crate::web::get(&global, "document")
             .ok()
             .filter(|d| d.is_object())
             .and_then(event_target)
@@ -69,7 +69,7 @@ impl Hooks {
             Closure::<dyn FnMut()>::new(move || {
                 let hidden = document
                     .as_ref()
-                    .and_then(|d| Reflect::get(d, &JsValue::from_str("hidden")).ok())
+                    .and_then(|d| crate::web::get(d, "hidden").ok())
                     .and_then(|h| h.as_bool())
                     .unwrap_or(false);
                 if !hidden {

@@ -93,7 +93,7 @@ async function main() {
   // One broker speaking binary WebSocket messages (as RabbitMQ with web_stomp.ws_frame = binary), with
   // heart-beats every second both ways.
   const broker = fakeBroker({ binary: true, heartBeat: '1000,1000' });
-  const h = recordingClient(broker, { heartbeatIncoming: 1000, heartbeatOutgoing: 1000 });
+  const h = recordingClient(broker, { heartbeatIncoming: 1000, heartbeatOutgoing: 1000, keepSubscriptions: true });
   let beating = true;
   const beat = setInterval(() => {
     const connection = broker.connections[broker.connections.length - 1];

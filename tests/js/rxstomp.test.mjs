@@ -7,14 +7,14 @@
 // cache) for rx-stomp, rxjs and uuid.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromiumContext } from '../support/chromium.mjs';
 import { serveStatic } from '../support/static-server.mjs';
-import { explain } from '../support/run-check.mjs';
+import { explain, runChild } from '../support/run-check.mjs';
 import { ROOT, prepareRxStompProject, buildRxStompPage } from '../support/rxstomp-project.mjs';
 
 const HERE = fileURLToPath(new URL('../support/', import.meta.url));
@@ -54,20 +54,7 @@ after(async () => {
 
 /** Runs `check` in a Node child over the scratch project; resolves to its result. */
 function runInNode(check, budgetMs = 60000) {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(HERE, 'rxstomp-run-node.mjs'), project, check], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), budgetMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-      if (line) done({ ...JSON.parse(line.slice('RESULT '.length)), stderr: stderr.slice(-4000) });
-      else done({ ok: false, error: `exited (code ${code}, signal ${signal}) without a result`, faults: [], stderr: stderr.slice(-4000) });
-    });
-  });
+  return runChild([join(HERE, 'rxstomp-run-node.mjs'), project, check], budgetMs);
 }
 
 /** Runs `check` in a fresh page of the Vite-built app; resolves to its result. */

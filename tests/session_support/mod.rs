@@ -9,7 +9,7 @@
 use stomp_wasm::frame::{Command, EncodeOptions, Frame, Headers, Item, Parser, Version};
 use stomp_wasm::session::{
     Action, CloseInfo, Config, Event, Millis, ReconnectPolicy, ReconnectTimeMode, SendOptions,
-    Session, State, Transmit,
+    Session, State, Ticket, Transmit,
 };
 
 /// The URL of the default test configuration.
@@ -457,6 +457,17 @@ impl Harness {
             .into_iter()
             .zip(std::mem::take(&mut self.frames))
             .collect()
+    }
+
+    /// The last ticket any `Written` event in the log reported written through.
+    pub fn written_through(&self) -> Option<Ticket> {
+        self.log
+            .iter()
+            .filter_map(|e| match e {
+                Event::Written { through } => Some(*through),
+                _ => None,
+            })
+            .max()
     }
 
     /// Commands of the frames the broker read since the last call.

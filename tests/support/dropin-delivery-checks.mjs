@@ -289,6 +289,21 @@ export async function callbackFramesReachTheSocketAtOnce(env) {
   return { outcome: JSON.stringify(r.ours) };
 }
 
+/** Activates `client` and resolves to what `body` returns when run inside its onConnect (or rejects with its throw). */
+function inOnConnect(client, body) {
+  const done = new Promise((resolve, reject) => {
+    client.onConnect = () => {
+      try {
+        resolve(body());
+      } catch (error) {
+        reject(error);
+      }
+    };
+  });
+  client.activate();
+  return within(done, 10000, 'onConnect');
+}
+
 /**
  * 19.1: a 20 KiB ASCII body published from onConnect with splitLargeFrames and maxWebSocketChunkSize
  * 1000 is already cut into pieces of at most 1000 bytes when publish() returns — as many as stompjs's.
@@ -298,28 +313,17 @@ export async function callbackFramesAreSplitAtOnce(env) {
   const r = await both(env, async ({ make }) => {
     const destination = `/topic/dropin-split-${env.id}`;
     const client = make(rabbitOptions({ splitLargeFrames: true, maxWebSocketChunkSize: 1000 }));
-    let seen = null;
-    const done = new Promise((resolve, reject) => {
-      client.onConnect = () => {
-        try {
-          const calls = spyOnSend(client.webSocket);
-          client.publish({ destination, body });
-          const pieces = calls.slice();
-          const joined = pieces.map(asText).join('');
-          seen = {
-            pieces: pieces.length,
-            largest: pieces.length ? Math.max(...pieces.map(byteLength)) : 0,
-            wholeFrame: joined.startsWith('SEND\n') && joined.endsWith(`${body}\0`),
-          };
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
+    return inOnConnect(client, () => {
+      const calls = spyOnSend(client.webSocket);
+      client.publish({ destination, body });
+      const pieces = calls.slice();
+      const joined = pieces.map(asText).join('');
+      return {
+        pieces: pieces.length,
+        largest: pieces.length ? Math.max(...pieces.map(byteLength)) : 0,
+        wholeFrame: joined.startsWith('SEND\n') && joined.endsWith(`${body}\0`),
       };
     });
-    client.activate();
-    await within(done, 10000, 'onConnect');
-    return seen;
   });
   expect(r.stompjs.pieces >= 20 && r.stompjs.wholeFrame, `stompjs splits it before publish() returns: ${JSON.stringify(r.stompjs)}`);
   expect(r.ours.pieces > 0, `ours: the frame reached the socket before publish() returned: ${JSON.stringify(r.ours)}`);
@@ -334,22 +338,11 @@ export async function callbackFramesAreSplitAtOnce(env) {
 export async function callbackFramesAreLoggedAtOnce(env) {
   const r = await both(env, async ({ make, name, log }) => {
     const client = make(rabbitOptions({ logRawCommunication: true }));
-    let seen = null;
-    const done = new Promise((resolve, reject) => {
-      client.onConnect = () => {
-        try {
-          const mark = log.lines(name).length;
-          client.publish({ destination: `/topic/dropin-log-${env.id}`, body: 'logged at once' });
-          seen = log.lines(name).slice(mark).filter((l) => l.startsWith('>>> ')).map((l) => l.split('\n')[0]);
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
-      };
+    return inOnConnect(client, () => {
+      const mark = log.lines(name).length;
+      client.publish({ destination: `/topic/dropin-log-${env.id}`, body: 'logged at once' });
+      return log.lines(name).slice(mark).filter((l) => l.startsWith('>>> ')).map((l) => l.split('\n')[0]);
     });
-    client.activate();
-    await within(done, 10000, 'onConnect');
-    return seen;
   });
   expectEqual(r.stompjs, ['>>> SEND'], 'stompjs (the oracle): the >>> lines logged while publish() ran');
   expectSame(r.ours, r.stompjs, 'the >>> lines logged while publish() ran');

@@ -22,10 +22,16 @@ export function freshId(label) {
 
 /** Runs `checkName` of `moduleName` in a fresh Node process; resolves to its result. */
 export function runInNode(moduleName, checkName, port, { id = freshId(checkName), budgetMs = 60000 } = {}) {
+  return runChild([join(HERE, 'run-check-node.mjs'), moduleName, checkName, String(port), id], budgetMs);
+}
+
+/**
+ * Runs `node ...args` (from the repository root) and resolves to the `RESULT {json}` line it prints,
+ * with the tail of its stderr; a child that prints none, or hangs past `budgetMs` (killed), is a failure.
+ */
+export function runChild(args, budgetMs) {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(HERE, 'run-check-node.mjs'), moduleName, checkName, String(port), id], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => { stdout += chunk; });

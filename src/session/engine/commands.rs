@@ -366,13 +366,15 @@ impl Session {
     }
 
     /// Whether frames wait for [`handle_buffered`](Session::handle_buffered): the transport was
-    /// found congested, or enough has been handed out since the last report to reach the bound. A
-    /// driver that sets `max_buffered_bytes` reports the transport's buffered amount whenever this
-    /// is true after it wrote, and again a little later while it stays true.
+    /// found congested, or enough has been handed out since the last report to reach the bound, or
+    /// frames still wait after [`set_config`](Session::set_config) raised or lifted the bound (the
+    /// next report writes them). A driver that sets `max_buffered_bytes` reports the transport's
+    /// buffered amount whenever this is true after it wrote, and again a little later while it
+    /// stays true.
     pub fn wants_buffered(&self) -> bool {
         matches!(self.state, State::Connected | State::Disconnecting)
             && self.transport == Transport::Open
-            && self.blocked()
+            && (self.blocked() || !self.queue.is_empty())
     }
 
     /// Whether a report found the transport congested (and none since found it half drained).

@@ -6,8 +6,9 @@ use super::*;
 
 impl Session {
     pub(super) fn start_attempt(&mut self, now: Millis) {
-        // Bytes not drained for an earlier transport must never reach this one before CONNECT.
-        self.transmits.clear();
+        // Bytes still waiting here were written to the transport this step closes (a flush before
+        // a DISCONNECT that could not be written): the driver writes them to it before it closes it
+        // (transmits before actions). Any a driver never took are dropped at `handle_open`.
         // Before CONNECTED the version is unknown: an ERROR from a 1.0 broker is not escaped. The
         // parser itself switches to the version CONNECTED names, at the exact byte where it ends (the
         // frames after it in the same message are read under that version): the session only reads it.
@@ -230,6 +231,16 @@ impl Session {
         if !aborted.is_empty() {
             self.events
                 .push_back(Event::TransactionsAborted(sorted(aborted)));
+        }
+        // At-least-once SENDs of a transaction, written and unconfirmed: the broker aborted the
+        // transaction with the connection, so they are not sent again on the next one.
+        for kept in self.retained.take_transactional() {
+            let tx = kept.frame.headers.get("transaction").unwrap_or_default();
+            self.events.push_back(Event::SendFailed {
+                ticket: kept.ticket,
+                error: ReceiptError::TransactionEnded(tx.to_owned()),
+                receipt: Some(kept.receipt),
+            });
         }
         self.give_up(scoped, ReceiptError::ConnectionLost);
         // Counted against the oldest unconfirmed frame only when the broker closed the connection

@@ -347,6 +347,14 @@ impl Core {
     /// Collects the session's actions and frames, and the debug lines so far.
     fn collect_outputs(&mut self, _shared: &Weak<Shared>, work: &mut Vec<Work>) {
         let now = self.clock.now();
+        // The transmits first: they belong to the transport open now, which an `Action::Close` of
+        // the same step closes after they are written (the session's call contract).
+        if let Some(transport) = self.transport.clone() {
+            let batch = outgoing::take_transmits(self);
+            if !batch.is_empty() {
+                work.push(Work::Send(transport, batch, self.config.force_binary));
+            }
+        }
         while let Some(action) = self.session.poll_action() {
             match action {
                 Action::Open { .. } => {
@@ -370,12 +378,6 @@ impl Core {
                         work.push(Work::Close(transport, discard));
                     }
                 }
-            }
-        }
-        if let Some(transport) = self.transport.clone() {
-            let batch = outgoing::take_transmits(self);
-            if !batch.is_empty() {
-                work.push(Work::Send(transport, batch, self.config.force_binary));
             }
         }
         for line in self.log.take() {

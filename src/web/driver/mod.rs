@@ -220,9 +220,14 @@ impl Driver {
 
     /// Replaces the configuration; it applies from the next attempt or decision, as the session's.
     pub fn configure(&self, config: DriverConfig) -> Result<(), DriverError> {
+        let weak = Rc::downgrade(&self.shared);
         self.command(|core, _| {
             core.log.configure(config.debug.clone());
             core.session.set_config(config.session.clone());
+            // A raised or lifted `maxBufferedAmount` lets waiting frames go at the next report.
+            if core.session.wants_buffered() {
+                core.poll_drain(&weak);
+            }
             if core.config.timer != config.timer && !core.session.state().is_active() {
                 core.timer = None;
             }

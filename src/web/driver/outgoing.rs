@@ -141,7 +141,7 @@ impl Core {
 
     /// Looks at the socket's buffered amount again in a moment (once: a look already scheduled
     /// serves).
-    fn poll_drain(&mut self, shared: &Weak<Shared>) {
+    pub(super) fn poll_drain(&mut self, shared: &Weak<Shared>) {
         if core::mem::replace(&mut self.drain_pending, true) {
             return;
         }

@@ -14,7 +14,7 @@
 import { OPTIONS, CALLBACKS, EXTRA_EVENTS, OPTION_BY_NAME, OPTION_ID, CALLBACK_BY_NAME, JS_ONLY, convert, packHeaders, headerText, typeError } from './options.js';
 import { messageClass } from './frames.js';
 import { ActivationState } from './enums.js';
-import { LIFECYCLE } from './wire.js';
+import { COMMAND } from './wire.js';
 import { publish } from './publish.js';
 import { onEvent, onFrame, toError } from './bridge.js';
 import { connected, connectWindow, beforeConnect, describeError } from './connect.js';
@@ -135,7 +135,7 @@ export class Client {
 
   /** Starts connecting, and keeps reconnecting per the policy until `deactivate()`. */
   activate() {
-    this._do('lifecycle', this, LIFECYCLE.ACTIVATE);
+    this._command(COMMAND.ACTIVATE, '', '', '', '', 0);
   }
 
   /**
@@ -150,19 +150,19 @@ export class Client {
     return new Promise(function (resolve) {
       const inactive = client._core.state() === 'inactive';
       if (!inactive) client._waiters.push(resolve);
-      client._do('lifecycle', client, force ? LIFECYCLE.DEACTIVATE_FORCE : LIFECYCLE.DEACTIVATE);
+      client._command(force ? COMMAND.DEACTIVATE_FORCE : COMMAND.DEACTIVATE, '', '', '', '', 0);
       if (inactive) resolve();
     });
   }
 
   /** Closes the socket as if the network dropped; the client reconnects per the policy. */
   forceDisconnect() {
-    this._do('lifecycle', this, LIFECYCLE.FORCE_DISCONNECT);
+    this._command(COMMAND.FORCE_DISCONNECT, '', '', '', '', 0);
   }
 
   /** Reconnects at once if waiting out a backoff, failed, or silent past the heart-beat tolerance. */
   reconnectNow() {
-    this._do('lifecycle', this, LIFECYCLE.RECONNECT_NOW);
+    this._command(COMMAND.RECONNECT_NOW, '', '', '', '', 0);
   }
 
   // ----- messaging -----
@@ -204,7 +204,7 @@ export class Client {
     // restored after every reconnect. `keepSubscriptions` keeps those made while connected too,
     // except the ones a connect callback makes (it makes them again).
     const perConnection = window === 'open' || (!this._option('keepSubscriptions') && this._core.state() === 'connected');
-    id = this._do('subscribe', this, destination, packed, perConnection);
+    id = this._command(COMMAND.SUBSCRIBE, destination, '', '', packed, perConnection ? 1 : 0);
     // Registered after the call: a MESSAGE can only come from a socket event, which the client
     // handles after this call returns.
     this._subs.set(id, callback);
@@ -222,7 +222,7 @@ export class Client {
     requireString(id, "unsubscribe(): 'id'");
     const packed = packHeaders(headers, 'headers');
     try {
-      this._do('unsubscribe', this, id, packed);
+      this._command(COMMAND.UNSUBSCRIBE, id, '', '', packed, 0);
     } catch (error) {
       if (error.code !== 'UNKNOWN_SUBSCRIPTION') throw error;
       this._log('unsubscribe(' + id + '): no such subscription (already ended): nothing to do');
@@ -244,7 +244,7 @@ export class Client {
     const id = headerText(messageId, 'messageId', 'ack()');
     const sub = headerText(subscriptionId, 'subscriptionId', 'ack()');
     if (id === null || sub === null) throw typeError((isAck ? 'ack' : 'nack') + '() takes a message id and a subscription id');
-    this._do('acknowledge', this, isAck, '', id, sub, 0, packHeaders(headers, 'headers'));
+    this._command(isAck ? COMMAND.ACK : COMMAND.NACK, '', id, sub, packHeaders(headers, 'headers'), 0);
   }
 
   /**
@@ -256,7 +256,7 @@ export class Client {
     const h = message.headers || {};
     const packed = packHeaders(headers, 'headers');
     try {
-      this._do('acknowledge', this, isAck, h.ack || '', h['message-id'] || '', h.subscription || '', message._connection || 0, packed);
+      this._command(isAck ? COMMAND.ACK : COMMAND.NACK, h.ack || '', h['message-id'] || '', h.subscription || '', packed, message._connection || 0);
       return true;
     } catch (error) {
       if (!error || (error.code !== 'STALE_ACK' && error.code !== 'AUTO_ACK')) throw error;
@@ -268,7 +268,7 @@ export class Client {
   /** Begins a transaction; returns `{id, commit(), abort()}`. */
   begin(transactionId) {
     const given = transactionId === undefined || transactionId === null ? '' : headerText(transactionId, 'transactionId', 'begin()');
-    const id = this._do('begin', this, given, '');
+    const id = this._command(COMMAND.BEGIN, given, '', '', '', 0);
     const client = this;
     return {
       id: id,
@@ -283,12 +283,12 @@ export class Client {
 
   /** Commits a transaction (after the frames issued before it). */
   commit(transactionId) {
-    this._do('endTransaction', this, true, requireString(transactionId, "commit(): 'transactionId'"), '');
+    this._command(COMMAND.COMMIT, requireString(transactionId, "commit(): 'transactionId'"), '', '', '', 0);
   }
 
   /** Aborts a transaction (after the frames issued before it). */
   abort(transactionId) {
-    this._do('endTransaction', this, false, requireString(transactionId, "abort(): 'transactionId'"), '');
+    this._command(COMMAND.ABORT, requireString(transactionId, "abort(): 'transactionId'"), '', '', '', 0);
   }
 
   /** Calls `callback(frame)` when the RECEIPT for `receiptId` arrives (put `receipt: receiptId` in the headers of the frame you send). */
@@ -378,12 +378,21 @@ export class Client {
   }
 
   /** Calls the wasm core; what it throws becomes the Error JS throws (bridge.js `toError`). */
+  /** Calls the core: a refusal comes back as null, its error in `takeError()`; a trap is thrown. */
   _do(method, a, b, c, d, e, f, g) {
+    let result;
     try {
-      return this._core[method](a, b, c, d, e, f, g);
+      result = this._core[method](a, b, c, d, e, f, g);
     } catch (thrown) {
       throw this._fault(toError(thrown));
     }
+    if (result === null) throw this._refused(this._core.takeError());
+    return result;
+  }
+
+  /** A command (wire.js `COMMAND`). */
+  _command(op, a, b, c, d, n) {
+    return this._do('command', this, op, a, b, c, d, n);
   }
 
   /** A refused publish's error (bridge.js `toError`). */

@@ -38,29 +38,13 @@ use notices::JsHandler;
 pub struct ClientCore {
     driver: Driver,
     handler: Rc<JsHandler>,
-    /// The error of the last refused `publish`, for `takeError` (see there).
+    /// The error of the last refused `publish` or `command`, for `takeError` (see there).
     refused: Cell<Option<JsValue>>,
 }
 
 /// A refused command as JS gets it: `CODE\0message` (client.js makes the `Error`).
 fn error(error: DriverError) -> JsValue {
     JsValue::from_str(&concat(&[error.code(), "\0", &error.message()]))
-}
-
-/// Eight random hex digits and a dash, from `Math.random`.
-fn random_prefix() -> String {
-    let mut value = (js_sys::Math::random() * 4_294_967_296.0) as u32;
-    let mut prefix = String::with_capacity(9);
-    for _ in 0..8 {
-        let digit = (value >> 28) as u8;
-        prefix.push(char::from(match digit {
-            0..=9 => b'0' + digit,
-            _ => b'a' + digit - 10,
-        }));
-        value <<= 4;
-    }
-    prefix.push('-');
-    prefix
 }
 
 /// `flags` of `publish` (wire.js `PUBLISH`).
@@ -86,7 +70,7 @@ impl ClientCore {
         // `beforeConnect`, as with stompjs) and runs the user's `beforeConnect`.
         config.before_connect = true;
         // Receipts and at-least-once `dedup-id`s unique among clients (not a secret).
-        config.session.id_prefix = random_prefix();
+        config.session.id_prefix = crate::web::random::id_prefix();
         ClientCore {
             driver: Driver::new(config, handler.clone()),
             handler,
@@ -105,38 +89,103 @@ impl ClientCore {
 
     /// Sets one option (`option_ids`), already checked and normalised by client.js: `value` is a
     /// number, a string (lists and headers packed with NUL), a boolean, or undefined for the default.
-    pub fn set(&self, target: &JsValue, option: u32, value: JsValue) -> Result<(), JsValue> {
+    /// Undefined, or null when refused (the error left for `takeError`, as `command`).
+    pub fn set(&self, target: &JsValue, option: u32, value: JsValue) -> JsValue {
         self.bind(target);
         let mut config = self.driver.config();
-        apply::apply(&mut config, option, &value)?;
-        self.driver.configure(config).map_err(error)
+        let applied = apply::apply(&mut config, option, &value)
+            .and_then(|()| self.driver.configure(config).map_err(error));
+        self.status(applied)
     }
 
     /// `webSocketFactory`: a function returning a WebSocket-like object, or null.
     #[wasm_bindgen(js_name = setFactory)]
-    pub fn set_factory(&self, factory: Option<js_sys::Function>) -> Result<(), JsValue> {
+    /// Undefined, or null when refused (as `set`).
+    pub fn set_factory(&self, factory: Option<js_sys::Function>) -> JsValue {
         let mut config = self.driver.config();
         config.socket = match (factory, &config.socket) {
             (Some(factory), _) => SocketKind::Factory(factory),
             (None, SocketKind::Factory(_)) => SocketKind::Auto,
             (None, other) => other.clone(),
         };
-        self.driver.configure(config).map_err(error)
+        self.status(self.driver.configure(config).map_err(error))
     }
 
-    /// The lifecycle commands, one entry point (each costs a wasm export and a glue method): wire.js
-    /// `LIFECYCLE`.
-    pub fn lifecycle(&self, target: &JsValue, op: u32) -> Result<(), JsValue> {
-        use wire::lifecycle::*;
-        self.bind(target);
-        match op {
-            ACTIVATE => self.driver.activate(),
-            DEACTIVATE | DEACTIVATE_FORCE => self.driver.deactivate(op == DEACTIVATE_FORCE),
-            FORCE_DISCONNECT => self.driver.force_disconnect(),
-            RECONNECT_NOW => self.driver.reconnect_now(),
-            _ => Ok(()),
+    /// What `set` and `setFactory` return: undefined, or null with the error kept for `takeError`.
+    fn status(&self, result: Result<(), JsValue>) -> JsValue {
+        match result {
+            Ok(()) => JsValue::UNDEFINED,
+            Err(refusal) => {
+                self.refused.set(Some(refusal));
+                JsValue::NULL
+            }
         }
-        .map_err(error)
+    }
+
+    /// Every command but `publish`, one entry point (each export costs wasm and a glue method):
+    /// wire.js `COMMAND` operations, with `a`–`d` and `n` as each reads them (see there). Returns
+    /// the id for SUBSCRIBE (the session makes `sub-N` unless the headers name one) and BEGIN,
+    /// undefined for the others; or null when refused, with the error left for
+    /// [`take_error`](ClientCore::take_error): a value, not a `Result`, which the glue would read
+    /// back through memory.
+    #[allow(clippy::too_many_arguments)]
+    pub fn command(
+        &self,
+        target: &JsValue,
+        op: u32,
+        a: &str,
+        b: &str,
+        c: &str,
+        d: &str,
+        n: f64,
+    ) -> JsValue {
+        use wire::command::*;
+        self.bind(target);
+        let done = |()| JsValue::UNDEFINED;
+        let result = match op {
+            ACTIVATE => self.driver.activate().map(done),
+            DEACTIVATE | DEACTIVATE_FORCE => {
+                self.driver.deactivate(op == DEACTIVATE_FORCE).map(done)
+            }
+            FORCE_DISCONNECT => self.driver.force_disconnect().map(done),
+            RECONNECT_NOW => self.driver.reconnect_now().map(done),
+            // `per_connection` (n = 1): made by a connection's `onConnect`, it ends with that
+            // connection instead of being restored.
+            SUBSCRIBE => self
+                .driver
+                .subscribe(a, &unpack(d), n != 0.0)
+                .map(JsValue::from),
+            UNSUBSCRIBE => self.driver.unsubscribe(a, &unpack(d)).map(done),
+            // `n`: the connection that delivered the message (0: the current one, for stompjs's
+            // `ack(messageId, subscriptionId)`).
+            ACK | NACK => {
+                let target = AckTarget {
+                    ack: (!a.is_empty()).then(|| a.into()),
+                    message_id: b.into(),
+                    subscription: c.into(),
+                    connection: (n >= 1.0).then_some(n as u64),
+                };
+                self.driver
+                    .acknowledge(op == ACK, target, &unpack(d))
+                    .map(|_| JsValue::UNDEFINED)
+            }
+            BEGIN => self
+                .driver
+                .begin((!a.is_empty()).then_some(a), &unpack(d))
+                .map(JsValue::from),
+            COMMIT | ABORT => self
+                .driver
+                .end_transaction(op == COMMIT, a, &unpack(d))
+                .map(done),
+            _ => Ok(JsValue::UNDEFINED),
+        };
+        match result {
+            Ok(value) => value,
+            Err(refusal) => {
+                self.refused.set(Some(error(refusal)));
+                JsValue::NULL
+            }
+        }
     }
 
     /// Publishes `body`: a JS string of `length` UTF-8 bytes (client.js counts them), or, with
@@ -178,81 +227,11 @@ impl ClientCore {
         }
     }
 
-    /// The error of the last `publish` that returned `STATUS.REFUSED` (then forgotten).
+    /// The error of the last `publish` that returned `STATUS.REFUSED`, or `command` that returned
+    /// null (then forgotten).
     #[wasm_bindgen(js_name = takeError)]
     pub fn take_error(&self) -> JsValue {
         self.refused.take().unwrap_or(JsValue::UNDEFINED)
-    }
-
-    /// Subscribes; returns the id (the session makes `sub-N` unless the headers name one).
-    /// `per_connection`: made by a connection's `onConnect`, it ends with that connection instead of
-    /// being restored.
-    pub fn subscribe(
-        &self,
-        target: &JsValue,
-        destination: &str,
-        headers: &str,
-        per_connection: bool,
-    ) -> Result<String, JsValue> {
-        self.bind(target);
-        self.driver
-            .subscribe(destination, &unpack(headers), per_connection)
-            .map_err(error)
-    }
-
-    /// Ends a subscription.
-    pub fn unsubscribe(&self, target: &JsValue, id: &str, headers: &str) -> Result<(), JsValue> {
-        self.bind(target);
-        self.driver.unsubscribe(id, &unpack(headers)).map_err(error)
-    }
-
-    /// ACK (`ack`) or NACK of a message: `ack_header` is the MESSAGE's `ack` header (empty if none);
-    /// `connection` the connection that delivered it (0: the current one, for stompjs's
-    /// `ack(messageId, subscriptionId)`).
-    #[allow(clippy::too_many_arguments)]
-    pub fn acknowledge(
-        &self,
-        target: &JsValue,
-        ack: bool,
-        ack_header: &str,
-        message_id: &str,
-        subscription: &str,
-        connection: f64,
-        headers: &str,
-    ) -> Result<(), JsValue> {
-        self.bind(target);
-        let target = AckTarget {
-            ack: (!ack_header.is_empty()).then(|| ack_header.into()),
-            message_id: message_id.into(),
-            subscription: subscription.into(),
-            connection: (connection >= 1.0).then_some(connection as u64),
-        };
-        self.driver
-            .acknowledge(ack, target, &unpack(headers))
-            .map(drop)
-            .map_err(error)
-    }
-
-    /// `begin(id?)`: the transaction id.
-    pub fn begin(&self, target: &JsValue, id: &str, headers: &str) -> Result<String, JsValue> {
-        self.bind(target);
-        let id = (!id.is_empty()).then_some(id);
-        self.driver.begin(id, &unpack(headers)).map_err(error)
-    }
-
-    /// COMMIT (`commit`) or ABORT.
-    #[wasm_bindgen(js_name = endTransaction)]
-    pub fn end_transaction(
-        &self,
-        target: &JsValue,
-        commit: bool,
-        id: &str,
-        headers: &str,
-    ) -> Result<(), JsValue> {
-        self.bind(target);
-        self.driver
-            .end_transaction(commit, id, &unpack(headers))
-            .map_err(error)
     }
 
     /// The owner's `beforeConnect` for `generation` finished (`error` empty when it succeeded).
@@ -265,21 +244,24 @@ impl ClientCore {
 
     /// The detailed state: `inactive`, `connecting`, `connected`, `disconnecting`, `reconnecting`,
     /// `failed`.
-    pub fn state(&self) -> String {
-        self.driver.state().as_str().into()
+    /// (A JS string made here: a returned `String` would be read back through memory by the glue.)
+    pub fn state(&self) -> JsValue {
+        JsValue::from_str(self.driver.state().as_str())
     }
 
     /// The negotiated version while connected.
-    pub fn version(&self) -> Option<String> {
-        self.driver.version().map(|v| v.as_str().into())
+    pub fn version(&self) -> JsValue {
+        self.driver
+            .version()
+            .map_or(JsValue::UNDEFINED, |v| JsValue::from_str(v.as_str()))
     }
 
     /// The CONNECTED frame's headers, as JSON.
     #[wasm_bindgen(js_name = serverHeaders)]
-    pub fn server_headers(&self) -> String {
+    pub fn server_headers(&self) -> JsValue {
         let mut out = String::new();
         pack(&self.driver.server_headers(), &mut out);
-        out
+        JsValue::from_str(&out)
     }
 
     /// The platform socket while one is open.

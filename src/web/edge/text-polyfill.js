@@ -216,6 +216,11 @@ function globalObject() {
   return null;
 }
 
+// The constructors keep their names when the bundle is minified (the mini-program build is): what a
+// page sees installed on its global object is `Utf8TextEncoder`/`Utf8TextDecoder`.
+Object.defineProperty(Utf8TextEncoder, 'name', { value: 'Utf8TextEncoder' });
+Object.defineProperty(Utf8TextDecoder, 'name', { value: 'Utf8TextDecoder' });
+
 var installed = [];
 var target = globalObject();
 if (target) {

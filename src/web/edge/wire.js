@@ -4,8 +4,9 @@
 //
 // wasm → JS: `client._e(kind, a, b, n, m, x)` for an event, `client._f(kind, headers, body, extra, n)`
 // for a received frame (headers as JSON, body a view of wasm memory valid during the call).
-// JS → wasm: `ClientCore.lifecycle(client, op)`, `ClientCore.publish(client, fields, body, length,
-// flags)` → a status (or a ticket to wait on), errors thrown as `CODE\0message` strings.
+// JS → wasm: `ClientCore.command(client, op, a, b, c, d, n)` for every command but publish (→ the id for
+// SUBSCRIBE and BEGIN; null when refused, the error then in `takeError()`), `ClientCore.publish(client,
+// fields, body, length, flags)` → a status (or a ticket to wait on); errors as `CODE\0message` strings.
 
 /** `_e` kinds; what each argument carries. */
 export const EVENT = {
@@ -43,13 +44,23 @@ export const FRAME = {
   REFUSED_MESSAGE: 8, // extra: the limit exceeded (its option name)
 };
 
-/** `ClientCore.lifecycle` operations. */
-export const LIFECYCLE = {
+/**
+ * `ClientCore.command` operations (one entry point: each export costs wasm and a glue method), the
+ * lifecycle ones and the frame commands; what each reads of `a`, `b`, `c`, `d` (strings) and `n`.
+ */
+export const COMMAND = {
   ACTIVATE: 0,
   DEACTIVATE: 1,
   DEACTIVATE_FORCE: 2,
   FORCE_DISCONNECT: 3,
   RECONNECT_NOW: 4,
+  SUBSCRIBE: 5, // a: destination; d: packed headers; n: 1 when it lasts for its connection only → the id
+  UNSUBSCRIBE: 6, // a: id; d: packed headers
+  ACK: 7, // a: the message's ack header ('' if none); b: message-id; c: subscription; d: packed headers; n: its connection (0: the current one)
+  NACK: 8, // as ACK
+  BEGIN: 9, // a: the id ('': the session makes one); d: packed headers → the id
+  COMMIT: 10, // a: the id; d: packed headers
+  ABORT: 11, // as COMMIT
 };
 
 /** `ClientCore.publish` flags. */

@@ -2,6 +2,22 @@
 //! The numbers that cross between the wasm `ClientCore` and client.js (see wire.js for what each
 //! argument carries).
 
+/// wire.js `COMMAND`.
+pub(super) mod command {
+    pub(crate) const ACTIVATE: u32 = 0;
+    pub(crate) const DEACTIVATE: u32 = 1;
+    pub(crate) const DEACTIVATE_FORCE: u32 = 2;
+    pub(crate) const FORCE_DISCONNECT: u32 = 3;
+    pub(crate) const RECONNECT_NOW: u32 = 4;
+    pub(crate) const SUBSCRIBE: u32 = 5;
+    pub(crate) const UNSUBSCRIBE: u32 = 6;
+    pub(crate) const ACK: u32 = 7;
+    pub(crate) const NACK: u32 = 8;
+    pub(crate) const BEGIN: u32 = 9;
+    pub(crate) const COMMIT: u32 = 10;
+    pub(crate) const ABORT: u32 = 11;
+}
+
 /// wire.js `EVENT`.
 pub(super) mod event {
     pub(crate) const STATE: u32 = 0;
@@ -36,15 +52,6 @@ pub(super) mod frame {
     pub(crate) const CONNECT_ERROR: u32 = 6;
     pub(crate) const UNHANDLED_FRAME: u32 = 7;
     pub(crate) const REFUSED_MESSAGE: u32 = 8;
-}
-
-/// wire.js `LIFECYCLE`.
-pub(super) mod lifecycle {
-    pub(crate) const ACTIVATE: u32 = 0;
-    pub(crate) const DEACTIVATE: u32 = 1;
-    pub(crate) const DEACTIVATE_FORCE: u32 = 2;
-    pub(crate) const FORCE_DISCONNECT: u32 = 3;
-    pub(crate) const RECONNECT_NOW: u32 = 4;
 }
 
 /// wire.js `PUBLISH`.

@@ -4,8 +4,10 @@
 
 use alloc::string::String;
 
-use js_sys::{Function, Reflect};
+use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
+
+use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::{
     call_method, close_info, joined_data, message_data, message_event, Handlers, Sendable, Sink,
@@ -17,20 +19,41 @@ pub(crate) struct DuckSocket {
     handlers: Handlers,
 }
 
+#[wasm_bindgen(
+    inline_js = "export function new_web_socket(u, p) { return new WebSocket(u, p ? p.split(',') : []); }"
+)]
+extern "C" {
+    /// `new WebSocket(url, protocols)`, the protocols comma-separated (none of them has a comma).
+    #[wasm_bindgen(catch)]
+    fn new_web_socket(url: &str, protocols: &str) -> Result<JsValue, JsValue>;
+}
+
 const HANDLERS: [&str; 3] = ["onopen", "onmessage", "onclose"];
 
 impl DuckSocket {
     pub(crate) fn from_factory(factory: &Function, sink: Sink) -> Result<DuckSocket, JsValue> {
-        let socket = factory.call0(&JsValue::UNDEFINED)?;
-        let has_send =
-            socket.is_object() && Reflect::get(&socket, &JsValue::from_str("send"))?.is_function();
+        DuckSocket::attach(factory.call0(&JsValue::UNDEFINED)?, sink)
+    }
+
+    /// The platform `WebSocket` (browsers; Node with `globalThis.WebSocket` from `ws` or built in),
+    /// opened with the subprotocols, driven as any WebSocket-like object is (one transport for both:
+    /// a browser socket is used through the same properties; `terminate()`, which Node's `ws` has,
+    /// when discarding).
+    pub(crate) fn open(url: &str, protocols: &[&str]) -> Result<JsValue, JsValue> {
+        new_web_socket(url, &protocols.join(","))
+    }
+
+    /// Registers the handlers on `socket` (from a factory, or a platform `WebSocket`), with
+    /// `binaryType = "arraybuffer"` so that binary messages arrive in order, never as Blobs to be read.
+    pub(crate) fn attach(socket: JsValue, sink: Sink) -> Result<DuckSocket, JsValue> {
+        let has_send = socket.is_object() && crate::web::get(&socket, "send")?.is_function();
         if !has_send {
             return Err(js_sys::TypeError::new(
                 "webSocketFactory must return a WebSocket-like object (with send, close, onopen, onmessage, onclose, onerror)",
             )
             .into());
         }
-        let _ = Reflect::set(&socket, &"binaryType".into(), &"arraybuffer".into());
+        let _ = crate::web::set(&socket, "binaryType", &"arraybuffer".into());
         let handlers = Handlers::new(sink);
         let functions = [
             handlers.make(|sink, _| sink(SocketEvent::Open)),
@@ -42,14 +65,14 @@ impl DuckSocket {
             handlers.make(|sink, event| sink(SocketEvent::Close(close_info(&event), event))),
         ];
         for (name, function) in HANDLERS.iter().zip(&functions) {
-            Reflect::set(&socket, &JsValue::from_str(name), function)?;
+            crate::web::set(&socket, name, function)?;
         }
         // Stays attached after close (see the browser socket).
         let on_error = handlers
             .make(|sink, event| sink(SocketEvent::Error(String::from("WebSocket error"), event)));
-        Reflect::set(&socket, &"onerror".into(), &on_error)?;
+        crate::web::set(&socket, "onerror", &on_error)?;
         // A socket that is already open (readyState 1) will not fire onopen again.
-        if Reflect::get(&socket, &"readyState".into())?.as_f64() == Some(1.0) {
+        if crate::web::get(&socket, "readyState")?.as_f64() == Some(1.0) {
             (handlers.sink())(SocketEvent::Open);
         }
         Ok(DuckSocket { socket, handlers })
@@ -80,8 +103,8 @@ impl Transport for DuckSocket {
         // Its handlers stay, doing nothing from now on: a wrapper that forwards events with
         // `this.onclose(event)` must find a function there (stompjs leaves functions too).
         self.handlers.detach();
-        let terminate = discard
-            && Reflect::get(&self.socket, &"terminate".into()).is_ok_and(|t| t.is_function());
+        let terminate =
+            discard && crate::web::get(&self.socket, "terminate").is_ok_and(|t| t.is_function());
         let _ = call_method(
             &self.socket,
             if terminate { "terminate" } else { "close" },
@@ -91,7 +114,7 @@ impl Transport for DuckSocket {
 
     /// Read with the driver's state released: a user's socket may have a getter here.
     fn buffered_amount(&self) -> Option<f64> {
-        Reflect::get(&self.socket, &"bufferedAmount".into())
+        crate::web::get(&self.socket, "bufferedAmount")
             .ok()
             .and_then(|v| v.as_f64())
     }

@@ -10,7 +10,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use core::cell::{Cell, RefCell};
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -65,8 +65,8 @@ impl Platform {
 
     /// The platform's API object, if it has `connectSocket`.
     pub(crate) fn api(self) -> Option<JsValue> {
-        let api = Reflect::get(&js_sys::global(), &JsValue::from_str(self.global_name())).ok()?;
-        let connect = Reflect::get(&api, &"connectSocket".into()).ok()?;
+        let api = crate::web::get(&crate::web::global(), self.global_name()).ok()?;
+        let connect = crate::web::get(&api, "connectSocket").ok()?;
         connect.is_function().then_some(api)
     }
 }
@@ -109,7 +109,7 @@ impl InFlight {
 fn err_msg(value: &JsValue) -> String {
     ["errMsg", "errorMessage"]
         .into_iter()
-        .find_map(|key| Reflect::get(value, &key.into()).ok()?.as_string())
+        .find_map(|key| crate::web::get(value, key).ok()?.as_string())
         .unwrap_or_else(|| crate::web::debug::describe_js(value))
 }
 
@@ -133,18 +133,18 @@ impl MiniProgramSocket {
         })?;
         let handlers = Handlers::new(sink);
         let options = Object::new();
-        Reflect::set(&options, &"url".into(), &url.into())?;
+        crate::web::set(&options, "url", &url.into())?;
         let protocol_list: Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
-        Reflect::set(&options, &"protocols".into(), &protocol_list)?;
+        crate::web::set(&options, "protocols", &protocol_list)?;
         if platform == Platform::My {
-            Reflect::set(&options, &"multiple".into(), &JsValue::TRUE)?;
+            crate::web::set(&options, "multiple", &JsValue::TRUE)?;
         }
         if !handshake.is_empty() {
             let header = Object::new();
             for (name, value) in handshake.iter() {
-                Reflect::set(&header, &name.into(), &value.into())?;
+                crate::web::set(&header, name, &value.into())?;
             }
-            Reflect::set(&options, &"header".into(), &header)?;
+            crate::web::set(&options, "header", &header)?;
         }
         // A callback makes uni return a SocketTask rather than a Promise; `fail` is enough (and no
         // `new Function`: WeChat forbids code generation).
@@ -156,7 +156,7 @@ impl MiniProgramSocket {
                 suspended,
             })
         });
-        Reflect::set(&options, &"fail".into(), &fail)?;
+        crate::web::set(&options, "fail", &fail)?;
         let task = call_method(&api, "connectSocket", Some(&options))?;
         if !task.is_object() {
             return Err(js_sys::TypeError::new(&concat(&[
@@ -207,9 +207,9 @@ impl MiniProgramSocket {
 
     fn send_data(&self, data: &JsValue, size: f64) -> Result<(), JsValue> {
         let options = Object::new();
-        Reflect::set(&options, &"data".into(), data)?;
-        Reflect::set(&options, &"success".into(), &self.on_send_done)?;
-        Reflect::set(&options, &"fail".into(), &self.on_send_failed)?;
+        crate::web::set(&options, "data", data)?;
+        crate::web::set(&options, "success", &self.on_send_done)?;
+        crate::web::set(&options, "fail", &self.on_send_failed)?;
         self.in_flight.sent(size);
         let sent = call_method(&self.task, "send", Some(&options)).map(drop);
         if sent.is_err() {
@@ -244,8 +244,8 @@ impl Transport for MiniProgramSocket {
         }
         self.handlers.detach();
         let options = Object::new();
-        let _ = Reflect::set(&options, &"code".into(), &1000.into());
-        let _ = Reflect::set(&options, &"reason".into(), &"client closed".into());
+        let _ = crate::web::set(&options, "code", &1000.into());
+        let _ = crate::web::set(&options, "reason", &"client closed".into());
         let _ = call_method(&self.task, "close", Some(&options));
     }
 

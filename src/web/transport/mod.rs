@@ -10,14 +10,13 @@
 mod chunks;
 mod duck;
 mod miniprogram;
-mod websocket;
 
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
-use js_sys::{ArrayBuffer, Function, Reflect, Uint8Array};
+use js_sys::{ArrayBuffer, Function, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -29,7 +28,6 @@ pub(crate) use chunks::utf8_pieces;
 pub(crate) use duck::DuckSocket;
 pub(crate) use miniprogram::MiniProgramSocket;
 pub use miniprogram::Platform;
-pub(crate) use websocket::BrowserSocket;
 
 /// What a socket reports.
 pub(crate) enum SocketEvent {
@@ -153,13 +151,13 @@ pub(crate) fn open(
             )
             .into())
         }
-        Kind::Browser => Rc::new(BrowserSocket::open(url, &protocols, sink)?),
+        Kind::Browser => Rc::new(DuckSocket::attach(DuckSocket::open(url, &protocols)?, sink)?),
     })
 }
 
 /// Whether the global object has a function named `name`.
 pub(crate) fn has_global(name: &str) -> bool {
-    Reflect::get(&js_sys::global(), &JsValue::from_str(name))
+    crate::web::get(&crate::web::global(), name)
         .map(|c| c.is_function())
         .unwrap_or(false)
 }
@@ -184,7 +182,7 @@ fn binary_bytes(data: &JsValue) -> Option<Vec<u8>> {
 /// A message event as [`SocketEvent::Message`]: a string `data` as its UTF-8 bytes (a text message),
 /// ArrayBuffers and views as they are.
 pub(crate) fn message_event(event: &JsValue) -> Option<SocketEvent> {
-    let data = Reflect::get(event, &JsValue::from_str("data")).ok()?;
+    let data = crate::web::get(event, "data").ok()?;
     match data.as_string() {
         Some(text) => Some(SocketEvent::Message(text.into_bytes(), true)),
         None => binary_bytes(&data).map(|bytes| SocketEvent::Message(bytes, false)),
@@ -196,7 +194,7 @@ pub(crate) fn message_event(event: &JsValue) -> Option<SocketEvent> {
 /// RabbitMQ's close in answer to DISCONNECT would never confirm it there, and `onDisconnect` (the 2.x
 /// `disconnect(callback)`) would never run.
 pub(crate) fn close_info(event: &JsValue) -> CloseInfo {
-    let get = |name: &str| Reflect::get(event, &JsValue::from_str(name)).unwrap_or_default();
+    let get = |name: &str| crate::web::get(event, name).unwrap_or_default();
     let code = get("code").as_f64().map_or(1006, |c| c as u16);
     CloseInfo {
         code,
@@ -237,14 +235,12 @@ pub(crate) fn call_method(
     method: &str,
     argument: Option<&JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let function: Function = Reflect::get(object, &JsValue::from_str(method))?
-        .dyn_into()
-        .map_err(|_| {
-            let mut message = String::from("the socket has no ");
-            message.push_str(method);
-            message.push_str("()");
-            JsValue::from(js_sys::TypeError::new(&message))
-        })?;
+    let function: Function = crate::web::get(object, method)?.dyn_into().map_err(|_| {
+        let mut message = String::from("the socket has no ");
+        message.push_str(method);
+        message.push_str("()");
+        JsValue::from(js_sys::TypeError::new(&message))
+    })?;
     match argument {
         Some(argument) => function.call1(object, argument),
         None => function.call0(object),
