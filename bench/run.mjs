@@ -8,8 +8,9 @@
 // the wasm build); writes bench/results/latest.json and bench/results/latest.md, and prints the markdown
 // table. Benchmarks print ratios; they assert no times (a run fails only if a client drops or alters messages).
 //   node bench/run.mjs --pkg DIR [--named-wasm FILE] [--quick] [--readme] [--only PARTS]
-// PARTS: size,node,chromium,memory,loop,nowasm (where; loop needs the broker, and is reported as skipped
-// without one) and inbound,outbound,subscriptions,receipts,delivery (what, in Node and Chromium);
+// PARTS: size,node,chromium,memory,loop,nowasm,shared (where; loop and shared need the broker, and are
+// reported as skipped without one; shared: 10 Chromium tabs sharing one connection against a connection
+// each) and inbound,outbound,subscriptions,receipts,delivery (what, in Node and Chromium);
 // default all. --quick: 1 KiB and 256 KiB (and 64 B ×10), 5 runs, 200,000 messages for
 // memory; writes results/quick.*.tmp. --readme: also copies the table into README.md's Performance
 // section (between the bench markers).
@@ -30,7 +31,7 @@ const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name)
 const quick = flag('--quick');
 const pkg = resolve(value('--pkg', join(root, 'pkg')));
 const namedWasm = value('--named-wasm', null);
-const only = new Set(value('--only', 'size,node,chromium,memory,loop,nowasm').split(','));
+const only = new Set(value('--only', 'size,node,chromium,memory,loop,nowasm,shared').split(','));
 const CASES = ['inbound', 'outbound', 'subscriptions', 'receipts', 'delivery'];
 const cases = CASES.filter((c) => only.has(c));
 // Naming only cases means: in both environments.
@@ -77,6 +78,8 @@ const report = {
     'Without WebAssembly: the package\'s js build (pkg/js: the same engine compiled to JavaScript by wasm2js) with the harness of the inbound and outbound tables; ' +
       'under Hermes 0.12 (hermes -O, as bundled by Metro; both clients on the package\'s UTF-8 TextEncoder/TextDecoder) and under node --jitless (no WebAssembly, no JIT: everything interpreted) against stompjs, ' +
       'and in normal Node against the wasm build (pkg/node); ratio = first / second. Interpreted (Hermes, --jitless): a quarter of the frames per run, 1 warm-up and 5 timed runs.',
+    'Shared mode: 10 tabs of one Chromium context subscribed to one topic on RabbitMQ, sharing one connection (stomp-wasm/shared, SharedWorker) or with a connection each; ' +
+      'a Node publisher (no heart-beats) sends N messages of 100 B; messages/s to every tab = N / time from the first publish to the last tab\'s last message; medians; broker connections and consumers from rabbitmqctl.',
     'Memory: Node with --expose-gc, one 1 KiB frame per WebSocket message, the event loop turning every 100 messages; ' +
       'wasm = the module\'s linear memory (it never shrinks; flat = no growth between 10% and the end of the run).',
   ],
@@ -107,6 +110,15 @@ if (only.has('nowasm')) {
   say('without WebAssembly: Hermes (React Native), ours (js) against stompjs');
   const hermes = child([], 'hermes.mjs', [pkg, mode]);
   report.nowasm = { rows: [...hermes.rows, ...jitless.rows, ...node.rows] };
+}
+if (only.has('shared')) {
+  // Needs the test broker (scripts/broker start) and rabbitmqctl (root): said in the table when missing.
+  say('shared mode: 10 tabs sharing one connection vs a connection each (RabbitMQ)');
+  try {
+    report.shared = child([], 'shared.mjs', [pkg, mode]);
+  } catch (error) {
+    report.shared = { skipped: `${error.message} (is the test broker running? scripts/broker start)` };
+  }
 }
 if (only.has('memory')) {
   const messages = quick ? 200000 : 1000000;

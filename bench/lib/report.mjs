@@ -319,6 +319,30 @@ function sizeTables(report, push) {
   }
 }
 
+/** Shared mode (issue 24): 10 tabs sharing one connection against 10 tabs with a connection each. */
+function sharedTable(report, push) {
+  const r = report.shared;
+  if (!r) return;
+  if (r.skipped) {
+    push(`**Shared mode** (10 tabs): not measured: ${r.skipped}`, '');
+    return;
+  }
+  const tabsConns = (m) => (m.connections === null ? '?' : `${m.connections - 1}`);
+  push(
+    `**Shared mode** (\`stomp-wasm/shared\`): ${r.tabs} tabs of one headless Chromium ${r.version ?? ''} context, each subscribed (auto ack) to one topic on RabbitMQ (loopback); ` +
+      `a Node publisher sends ${count(r.messages)} messages of ${r.bodyBytes} B; timed from the first publish to the last tab's last message, median of ${r.runs} runs. ` +
+      'Connections and subscriptions as RabbitMQ lists them (the publisher\'s connection not counted).' +
+      (r.date && r.date.slice(0, 10) !== report.date.slice(0, 10) ? ` Measured on ${r.date.slice(0, 10)}, in a run of this part alone (\`bench/run --only shared\`).` : ''),
+    '',
+  );
+  push('| tabs use | messages/s to every tab | deliveries/s (all tabs) | broker connections | broker subscriptions (consumers) |', '|---|--:|--:|--:|--:|');
+  const s = r.modes.separate;
+  const sh = r.modes.shared;
+  push(`| a connection each (the package's Client per tab) | ${count(s.median)} | ${count(s.deliveries)} | ${tabsConns(s)} | ${s.consumers ?? '?'} |`);
+  push(`| one shared connection (SharedWorker) | ${count(sh.median)} (**${ratio(sh.median / s.median)}**) | ${count(sh.deliveries)} | ${tabsConns(sh)} | ${sh.consumers ?? '?'} |`);
+  push('');
+}
+
 function loopTable(report, push) {
   const loop = report.loop;
   if (!loop) return;
@@ -393,6 +417,7 @@ export function markdown(report) {
   receiptsTable(report, push);
   deliveryTable(report, push);
   loopTable(report, push);
+  sharedTable(report, push);
   sizeTables(report, push);
   noWasmTables(report, push);
   const m = report.memory;

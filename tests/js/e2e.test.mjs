@@ -3,6 +3,8 @@
 // the visitor's conversation shows up live, both sides type, send and get ✓ from the broker's RECEIPT;
 // then every broker connection is closed from the server side: both badges show "reconnecting", then
 // "connected", and a message typed during the outage is delivered after the reconnect exactly once.
+// Last, the agent console in a second tab shares the first one's connection (stomp-wasm/shared: one
+// STOMP session for both), and its diagnostics drawer says "shared by 2 tabs" and the mode.
 // Screenshots go to target/e2e/.
 //
 // Needs pkg/ built and the broker running (`make test` does both, and runs the control server whose
@@ -21,6 +23,9 @@ import { ping } from '../support/ws-peer.mjs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'target', 'e2e');
 const BROKER_URL = process.env.E2E_BROKER_URL || 'ws://127.0.0.1:15674/ws';
+// E2E_VHOST: the demo's virtual host (with a CONTROL_URL whose /close-all closes that vhost's
+// connections only, the test can run beside other suites on a shared broker).
+const VHOST = process.env.E2E_VHOST || '';
 
 const HELLO = '你好 👋';
 const REPLY = '您好！我是客服小林，有什么可以帮您？😊';
@@ -40,6 +45,7 @@ before(async () => {
     port: 0,
     config: {
       brokerURL: BROKER_URL,
+      vhost: VHOST,
       login: 'guest',
       passcode: 'guest',
       reconnectDelay: 2000, // with the client's 20 % jitter: 1.6–2 s of "reconnecting in N s"
@@ -205,6 +211,21 @@ test('the demo: a visitor and an agent chat, survive a broker-side close of ever
     await visitor.locator('#diagnostics.open').waitFor();
     await visitor.waitForTimeout(600);
     await shoot(visitor, 'visitor-diagnostics.png');
+
+    // --- the agent console in a second tab: the same connection (one STOMP session), said in the drawer ---
+    const agent2 = await agent.context().newPage();
+    agent2.on('pageerror', (error) => errors.push(`agent tab 2: ${error.message}`));
+    await agent2.goto(`${demo.url}agent.html?name=${encodeURIComponent('小林')}`);
+    await waitForBadge(agent2, 'connected');
+    const sessions = await Promise.all([agent, agent2].map((p) => p.evaluate(() => window.__demo.client.serverHeaders.session)));
+    assert.equal(sessions[0], sessions[1], 'both agent tabs are on one STOMP session (one connection)');
+    await agent2.locator('#diag-btn').click();
+    await agent2.locator('#diagnostics.open').waitFor();
+    await agent2.locator('#sharing[data-tabs="2"]').waitFor({ timeout: 5000 });
+    assert.equal(await agent2.locator('#sharing').innerText(), 'Connection shared by 2 tabs · SharedWorker');
+    await agent2.waitForTimeout(600);
+    await shoot(agent2, 'agent-shared-diagnostics.png');
+    step('a second agent tab shares the connection; its drawer says so');
     step(`screenshots in ${OUT}`);
     assert.deepEqual(errors, [], 'no page errors');
   } catch (error) {

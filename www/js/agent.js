@@ -1,7 +1,7 @@
 // The agent console: every conversation arrives on one subscription (a wildcard or a shared topic),
 // new visitors show up live, unread counts per conversation, pick one and reply (with a delivery state),
 // see the visitor typing. State survives a reload (sessionStorage), and so does the agent's durable queue.
-import { loadConfig, destination, subscribeHeaders } from './config.js';
+import { loadConfig, destination, subscribeHeaders, shareMode } from './config.js';
 import { createClient, publishWithReceipt } from './connection.js';
 import { mountBadge } from './badge.js';
 import { mountDiagnostics, EventLog } from './diagnostics.js';
@@ -39,7 +39,8 @@ export async function main() {
   };
 
   const events = new EventLog();
-  const { client, stats } = await createClient(config, { log: events.log });
+  // The console shares one connection between all its tabs (?share=off for one per tab).
+  const { client, stats } = await createClient(config, { log: events.log, share: shareMode(config, true) });
   const inbox = config.agentSubscribe;
   const inboxHeaders = subscribeHeaders(config, inbox, `agent.${agent.agentId}`);
   $('#brand').textContent = config.brand;

@@ -49,6 +49,9 @@ const DEFAULTS = {
   name: '', // display name ('' = generated)
   brand: 'Harbor Support',
   debug: false, // the client's debug log on the console
+  // One connection for every tab (stomp-wasm/shared): '' = the page's default (the agent console shares,
+  // the visitor chat does not), 'on', 'off', or a mode to force: 'worker', 'leader', 'tab'.
+  share: '',
 };
 
 const NUMBERS = ['queueExpires', 'reconnectDelay', 'maxReconnectDelay', 'maxReconnectAttempts', 'heartbeat', 'receiptTimeout'];
@@ -100,6 +103,18 @@ export async function loadConfig(search = location.search) {
     if (!/^wss?:\/\//.test(url)) throw new Error(`config: the broker URL must start with ws:// or wss://, not ${url}`);
   }
   return config;
+}
+
+const SHARE = { '': null, on: 'auto', auto: 'auto', true: 'auto', 1: 'auto', off: null, false: null, 0: null, worker: 'worker', leader: 'leader', tab: 'tab' };
+
+/**
+ * The shared mode this page asks for (stomp-wasm/shared's `shareMode`), or null for a connection of its
+ * own; `pageDefault`: whether the page shares when `share` is not set.
+ */
+export function shareMode(config, pageDefault) {
+  if (!Object.hasOwn(SHARE, config.share)) throw new Error(`config: share must be on, off, worker, leader or tab, not ${JSON.stringify(config.share)}`);
+  if (config.share === '') return pageDefault ? 'auto' : null;
+  return SHARE[config.share];
 }
 
 /** A destination template with the conversation id filled in. */

@@ -1,10 +1,16 @@
 // One stomp-wasm Client per page, plus the numbers the diagnostics drawer shows. The socket comes from a
 // webSocketFactory so that bytes can be counted on the wire; everything else is the package's own API.
+// In shared mode (`share`, config.js) the page's Client is stomp-wasm/shared's: one connection for
+// every tab of the console, in a SharedWorker (or a leader tab); the socket is not in this page then,
+// so the bytes on the wire are not counted here.
 import init, { Client, ReconnectionTimeMode } from '../../pkg/web/stomp_wasm.js';
+import initShared, { Client as SharedClient } from '../../pkg/web/shared.js';
 
 let ready;
-/** Loads the wasm once. */
-export function loadStomp() {
+let sharedReady;
+/** Loads the wasm once (shared mode: prepares it, the worker loads the wasm). */
+export function loadStomp(shared = false) {
+  if (shared) return (sharedReady ??= initShared());
   ready ??= init();
   return ready;
 }
@@ -114,15 +120,16 @@ export function negotiatedHeartbeat(config, serverHeaders) {
  * Creates (not activates) the page's client. `log(kind, text)` receives notable events for the
  * diagnostics drawer's event log.
  */
-export async function createClient(config, { log = () => {} } = {}) {
-  await loadStomp();
+export async function createClient(config, { log = () => {}, share = null } = {}) {
+  await loadStomp(Boolean(share));
   const stats = new Stats();
+  stats.shared = Boolean(share);
   const urls = config.brokerURLs;
   let urlIndex = 0;
   const connectHeaders = { login: config.login, passcode: config.passcode };
   if (config.vhost) connectHeaders.host = config.vhost;
 
-  const client = new Client({
+  const options = {
     // A real WebSocket, with byte counters on it. Several broker URLs: the next one after a failure.
     webSocketFactory: () => {
       stats.attempts++;
@@ -151,11 +158,22 @@ export async function createClient(config, { log = () => {} } = {}) {
     connectionTimeout: 10000,
     receiptTimeout: config.receiptTimeout,
     debug: config.debug ? (message) => console.debug('[stomp]', message) : undefined,
-  });
+  };
+  let client;
+  if (share) {
+    // The connection is opened in the SharedWorker (or the leader tab): no function of this page can
+    // make its socket, so the broker URLs go as they are (the client tries the next after a failure).
+    delete options.webSocketFactory;
+    client = new SharedClient({ ...options, brokerURL: urls, shareMode: share, shareName: 'stomp-wasm-demo' });
+    client.on('heartbeatReceived', () => stats.heartbeats++);
+    client.on('sharing', ({ mode, tabs }) => log('info', `connection shared by ${tabs} tab${tabs === 1 ? '' : 's'} (${modeName(mode)})`));
+  } else {
+    client = new Client(options);
+  }
 
   client.on('connect', () => {
     stats.connects++;
-    log('ok', `connected to ${urls[urlIndex % urls.length]} (STOMP ${client.connectedVersion}, ${client.serverHeaders.server ?? 'server'})`);
+    log('ok', `connected to ${share ? urls.join(' or ') : urls[urlIndex % urls.length]} (STOMP ${client.connectedVersion}, ${client.serverHeaders.server ?? 'server'})`);
   });
   client.on('heartbeatReceived', () => stats.heartbeatEvents++);
   client.on('connectFailed', ({ reason, frame }) => {
@@ -177,6 +195,11 @@ export async function createClient(config, { log = () => {} } = {}) {
   });
   client.on('queueDiscarded', ({ frames }) => log('warn', `${frames} queued frame(s) discarded`));
   return { client, stats };
+}
+
+/** How the drawer names a shared mode. */
+export function modeName(mode) {
+  return { worker: 'SharedWorker', leader: 'leader tab', tab: 'this tab only' }[mode] ?? mode;
 }
 
 /**

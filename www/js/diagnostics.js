@@ -3,7 +3,7 @@
 // "Simulate outage" (forceDisconnect(): the socket drops as if the network had).
 import { h, icon, formatBytes, formatMs } from './ui.js';
 import { heartbeatText } from './badge.js';
-import { publishWithReceipt } from './connection.js';
+import { publishWithReceipt, modeName } from './connection.js';
 
 /** The event log the drawer shows; pass `log` to createClient before the drawer exists. */
 export class EventLog {
@@ -70,6 +70,8 @@ export function mountDiagnostics({ client, stats, config, events, details = [], 
     tile('bytes in', 'bytesIn', 'WebSocket payload bytes received'),
     tile('bytes out', 'bytesOut', 'WebSocket payload bytes sent'),
   );
+  // Shared mode: how many tabs use this connection, and where it runs.
+  const sharing = h('p', { class: 'sharing', id: 'sharing', hidden: !stats.shared });
   const canvas = h('canvas', { class: 'spark', 'aria-label': 'messages per second, last 60 s' });
   const session = h('dl', { class: 'kv' });
   const log = h('ol', { class: 'event-log' });
@@ -86,6 +88,7 @@ export function mountDiagnostics({ client, stats, config, events, details = [], 
       h('div', {}, h('h2', {}, 'Diagnostics'), h('p', { class: 'muted' }, 'stomp-wasm client · live')),
       h('button', { class: 'icon-btn', type: 'button', 'aria-label': 'Close', onclick: () => close() }, icon('close'))),
     h('div', { class: 'drawer-body' },
+      sharing,
       tiles,
       h('div', { class: 'spark-wrap' }, canvas,
         h('div', { class: 'spark-legend' }, h('span', { class: 'legend-in' }, 'in'), h('span', { class: 'legend-out' }, 'out'), h('span', { class: 'muted' }, 'last 60 s'))),
@@ -108,6 +111,7 @@ export function mountDiagnostics({ client, stats, config, events, details = [], 
     const server = client.serverHeaders ?? {};
     const rows = [
       ['state', client.connectionState],
+      ...(stats.shared ? [['connection', client.sharing ? `shared by ${client.sharing.tabs} tab(s), ${modeName(client.sharing.mode)}` : '—']] : [['connection', 'this tab only']]),
       ['broker', config.brokerURLs.join(', ')],
       ['server', server.server ?? '—'],
       ['version', client.connectedVersion ?? '—'],
@@ -130,15 +134,27 @@ export function mountDiagnostics({ client, stats, config, events, details = [], 
   }
   events.listeners.add(renderLog);
 
+  function renderSharing() {
+    const info = client.sharing;
+    if (!stats.shared || !info) return;
+    const text = `Connection shared by ${info.tabs} tab${info.tabs === 1 ? '' : 's'} · ${modeName(info.mode)}`;
+    if (sharing.textContent !== text) sharing.textContent = text;
+    sharing.dataset.mode = info.mode;
+    sharing.dataset.tabs = String(info.tabs);
+  }
+  if (stats.shared) client.on('sharing', renderSharing);
+
   function render() {
+    renderSharing();
     set('rateIn', stats.rate('in').toFixed(1));
     set('rateOut', stats.rate('out').toFixed(1));
     set('p50', formatMs(stats.percentile(50)));
     set('p99', formatMs(stats.percentile(99)));
     set('heartbeats', String(stats.heartbeats));
     set('reconnects', String(stats.reconnects));
-    set('bytesIn', formatBytes(stats.bytesIn));
-    set('bytesOut', formatBytes(stats.bytesOut));
+    // Shared mode: the socket is in the SharedWorker (or the leader tab), not countable from here.
+    set('bytesIn', stats.shared ? '—' : formatBytes(stats.bytesIn));
+    set('bytesOut', stats.shared ? '—' : formatBytes(stats.bytesOut));
     drawSparkline(canvas, stats.series);
     renderSession();
   }

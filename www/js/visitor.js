@@ -1,7 +1,7 @@
 // The visitor's H5 chat: one conversation (its own destination), text with a delivery state per message
 // (sending → ✓ on the broker's RECEIPT → failed with Retry), the agent's replies and typing indicator.
 // The conversation survives a reload (sessionStorage); ?new starts another one.
-import { loadConfig, destination, subscribeHeaders } from './config.js';
+import { loadConfig, destination, subscribeHeaders, shareMode } from './config.js';
 import { createClient, publishWithReceipt } from './connection.js';
 import { mountBadge } from './badge.js';
 import { mountDiagnostics, EventLog } from './diagnostics.js';
@@ -51,7 +51,7 @@ export async function main() {
   };
 
   const events = new EventLog();
-  const { client, stats } = await createClient(config, { log: events.log });
+  const { client, stats } = await createClient(config, { log: events.log, share: shareMode(config, false) });
   const sendTo = destination(config.visitorSend, convo.id);
   const listenTo = destination(config.visitorSubscribe, convo.id);
   const listenHeaders = subscribeHeaders(config, listenTo, `visitor.${convo.id}`);
