@@ -161,6 +161,7 @@ fn the_session_makes_their_receipt_and_dedup_id() {
     h.connected();
     send(&mut h, "x", &[], AT_LEAST_ONCE);
     send(&mut h, "y", &[("receipt", "mine")], AT_LEAST_ONCE);
+    send(&mut h, "w", &[("dedup-id", "stable")], AT_LEAST_ONCE);
     send(
         &mut h,
         "z",
@@ -180,9 +181,14 @@ fn the_session_makes_their_receipt_and_dedup_id() {
         [
             (Some("r-1"), Some("r-1")),
             (Some("mine"), Some("mine")),
-            (Some("r-3"), None)
+            (Some("r-3"), Some("stable")),
+            (Some("r-4"), None)
         ]
     );
+    // The caller's `dedup-id` is the frame's only one (shared mode's leaders keep it stable).
+    assert!(frames
+        .iter()
+        .all(|f| f.headers.iter().filter(|(n, _)| *n == "dedup-id").count() <= 1));
 }
 
 #[test]
