@@ -7,11 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { removeProfile } from '../support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BROKER = 'ws://127.0.0.1:15674/ws';
@@ -106,7 +107,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  removeProfile(profile);
 });
 
 async function run(csp) {

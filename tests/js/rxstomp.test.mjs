@@ -8,11 +8,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromiumContext } from '../support/chromium.mjs';
+import { launchChromiumContext, removeProfile } from '../support/chromium.mjs';
 import { serveStatic } from '../support/static-server.mjs';
 import { explain, runChild } from '../support/run-check.mjs';
 import { ROOT, prepareRxStompProject, buildRxStompPage } from '../support/rxstomp-project.mjs';
@@ -49,7 +49,7 @@ before(async () => {
 after(async () => {
   await browser?.close().catch(() => {});
   server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  removeProfile(profile);
 });
 
 /** Runs `check` in a Node child over the scratch project; resolves to its result. */

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ROOT, packAndInstall, readmeBlock } from '../support/packed.mjs';
-import { launchChromiumContext } from '../support/chromium.mjs';
+import { launchChromiumContext, removeProfile } from '../support/chromium.mjs';
 import { serveStatic } from '../support/static-server.mjs';
 
 let work;
@@ -51,7 +51,7 @@ async function twoTabs(dir) {
   } finally {
     await context.close();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
+    removeProfile(profile);
   }
 }
 

@@ -7,12 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromiumContext } from '../support/chromium.mjs';
+import { launchChromiumContext, removeProfile } from '../support/chromium.mjs';
 import { serveRepository } from '../support/static-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -55,7 +55,7 @@ before(async () => {
 
 after(() => {
   proxy?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  removeProfile(dir);
 });
 
 /** Runs tests/support/wss-round-trip.mjs in a fresh Node with `extraCa` as NODE_EXTRA_CA_CERTS (or none). */

@@ -4,11 +4,11 @@
 // give that: attaching to a page, it turns on focus emulation, and every page reports itself visible
 // (measured with Chromium 156: a hidden tab became visible, its 1 s timer chain unthrottled).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { CHROMIUM_PATH, CHROMIUM_ARGS } from './chromium.mjs';
+import { CHROMIUM_PATH, CHROMIUM_ARGS, removeProfile } from './chromium.mjs';
 
 export class CdpBrowser {
   static async launch(extraArgs = []) {
@@ -68,8 +68,13 @@ export class CdpBrowser {
       // already gone
     }
     this.ws.close();
+    // Chromium writes its profile while it shuts down: the directory goes once the process has exited.
+    const exited = this.proc.exitCode !== null || this.proc.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => this.proc.once('exit', resolve));
     this.proc.kill();
-    rmSync(this.profile, { recursive: true, force: true });
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    removeProfile(this.profile);
   }
 }
 

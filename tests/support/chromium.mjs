@@ -1,6 +1,7 @@
 // Headless Chromium as every browser test starts it: Debian's chromium (or $CHROMIUM) through
 // playwright-core, with the flags it needs as root in a sandbox-less container and nothing that reaches
 // out to the network on its own (no background networking, component updates, sync, or QUIC).
+import { rmSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 /** The browser binary: Debian's, unless $CHROMIUM names another. */
@@ -26,4 +27,12 @@ export function launchChromiumContext(profile, { env } = {}) {
     ...(env ? { env } : {}),
     args: CHROMIUM_ARGS,
   });
+}
+
+/**
+ * Removes a profile directory a Chromium used. Chromium may still be writing to it for a moment after
+ * it was told to close (seen in CI: ENOTEMPTY on `Default/`), so the removal retries for up to 2 s.
+ */
+export function removeProfile(profile) {
+  if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }

@@ -3,11 +3,11 @@
 // the global WebSocket) or in a headless Chromium page (pkg/web served from loopback). Either way the
 // result is `{ ok, outcome?, error?, faults }`; a check that hangs past its budget is killed and reported.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromiumContext } from './chromium.mjs';
+import { launchChromiumContext, removeProfile } from './chromium.mjs';
 import { serveRepository } from './static-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -108,7 +108,7 @@ export class ChromiumRunner {
   async stop() {
     await this.browser?.close().catch(() => {});
     this.server?.close();
-    if (this.profile) rmSync(this.profile, { recursive: true, force: true });
+    removeProfile(this.profile);
   }
 }
 

@@ -1,10 +1,10 @@
 // The harness of the shared-mode tests: a static server for pkg/ and tests/support/, one headless
 // Chromium (playwright-core, Debian's binary) and tabs of ONE browser context (one origin: what shares
 // a SharedWorker, Web Locks and BroadcastChannels), each a page running tests/support/shared-tab.js.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromiumContext } from './chromium.mjs';
+import { launchChromiumContext, removeProfile } from './chromium.mjs';
 import { serveRepository } from './static-server.mjs';
 
 export const BROKER_URL = process.env.SHARED_BROKER_URL || 'ws://127.0.0.1:15674/ws';
@@ -66,7 +66,7 @@ export class Tabs {
     this.stopped = true;
     await this.context?.close().catch(() => {});
     this.server?.close();
-    if (this.profile) rmSync(this.profile, { recursive: true, force: true });
+    removeProfile(this.profile);
   }
 }
 
