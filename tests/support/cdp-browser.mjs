@@ -73,7 +73,13 @@ export class CdpBrowser {
       ? Promise.resolve()
       : new Promise((resolve) => this.proc.once('exit', resolve));
     this.proc.kill();
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    let timer;
+    await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, 5000); })]);
+    clearTimeout(timer);
+    // Chromium's helpers inherit its stderr: a pipe left open would keep this process (and the test
+    // file, and CI) waiting for ever.
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    this.proc.stderr.destroy();
     removeProfile(this.profile);
   }
 }
