@@ -36,15 +36,6 @@ pub(crate) fn after(delay: f64, callback: &Function) -> bool {
     set_timeout(callback, delay).is_ok()
 }
 
-#[wasm_bindgen(
-    inline_js = "export function soon(f) { if (typeof Promise === 'function') Promise.resolve().then(f); else setTimeout(f, 0); }"
-)]
-extern "C" {
-    /// Calls `f` once, as soon as the current JS task is done (a microtask where there are Promises).
-    #[wasm_bindgen(catch)]
-    pub(crate) fn soon(f: &Function) -> Result<(), JsValue>;
-}
-
 /// The longest delay `setTimeout` takes without wrapping.
 pub(crate) const MAX_DELAY: u64 = 2_147_483_647;
 

@@ -83,7 +83,7 @@ fn schedule_later(shared: &Rc<Shared>) {
             })
             .clone()
     };
-    let _ = super::super::timer::soon(&poll);
+    let _ = crate::web::shims::soon(&poll);
 }
 
 fn run_later(shared: &Rc<Shared>) {

@@ -7,8 +7,6 @@ use alloc::string::String;
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 
-use wasm_bindgen::prelude::wasm_bindgen;
-
 use super::{
     call_method, close_info, joined_data, message_data, message_event, Handlers, Sendable, Sink,
     SocketEvent, Transport,
@@ -17,15 +15,6 @@ use super::{
 pub(crate) struct DuckSocket {
     socket: JsValue,
     handlers: Handlers,
-}
-
-#[wasm_bindgen(
-    inline_js = "export function new_web_socket(u, p) { return new WebSocket(u, p ? p.split(',') : []); }"
-)]
-extern "C" {
-    /// `new WebSocket(url, protocols)`, the protocols comma-separated (none of them has a comma).
-    #[wasm_bindgen(catch)]
-    fn new_web_socket(url: &str, protocols: &str) -> Result<JsValue, JsValue>;
 }
 
 const HANDLERS: [&str; 3] = ["onopen", "onmessage", "onclose"];
@@ -40,7 +29,7 @@ impl DuckSocket {
     /// a browser socket is used through the same properties; `terminate()`, which Node's `ws` has,
     /// when discarding).
     pub(crate) fn open(url: &str, protocols: &[&str]) -> Result<JsValue, JsValue> {
-        new_web_socket(url, &protocols.join(","))
+        crate::web::shims::new_web_socket(url, &protocols.join(","))
     }
 
     /// Registers the handlers on `socket` (from a factory, or a platform `WebSocket`), with

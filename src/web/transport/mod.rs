@@ -23,6 +23,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::frame::{Headers, Version};
 use crate::session::CloseInfo;
+use crate::web::shims;
 
 pub(crate) use chunks::utf8_pieces;
 pub(crate) use duck::DuckSocket;
@@ -208,24 +209,12 @@ pub(crate) fn array_buffer(bytes: &[u8]) -> ArrayBuffer {
     Uint8Array::from(bytes).buffer()
 }
 
-#[wasm_bindgen(
-    inline_js = "let d = null; export function text_of(v) { if (d === null) d = new TextDecoder(); return d.decode(v); }"
-)]
-extern "C" {
-    /// A text frame's bytes as a JS string, decoded once on the JS side: the session already knows
-    /// they are UTF-8 (a body that is not goes as a binary frame), so there is no check here.
-    /// `catch`: like the joins below, it allocates on the JS side, and an exception thrown through
-    /// wasm (out of memory, a string past the engine's limit) would leave the driver mid-step.
-    #[wasm_bindgen(catch)]
-    fn text_of(bytes: &[u8]) -> Result<JsValue, JsValue>;
-}
-
 /// What one frame is sent as: a string for a text frame, one `ArrayBuffer` copy for a binary one;
 /// an error is a failed send.
 pub(crate) fn message_data(bytes: &[u8], binary: bool) -> Result<JsValue, JsValue> {
     match binary {
         true => Ok(array_buffer(bytes).into()),
-        false => text_of(bytes),
+        false => shims::text_of(bytes),
     }
 }
 
@@ -247,26 +236,14 @@ pub(crate) fn call_method(
     }
 }
 
-#[wasm_bindgen(inline_js = "export function joined(h, b) { return h + b + '\\0'; }
-export function joined_bytes(h, b) { const f = new Uint8Array(h.length + b.length + 1); f.set(h); f.set(b, h.length); return f.buffer; }")]
-extern "C" {
-    /// A text frame `head + body + NUL` as one JS string, built on the JS side in one call.
-    #[wasm_bindgen(catch)]
-    fn joined(head: &str, body: &JsValue) -> Result<JsValue, JsValue>;
-    /// A binary frame `head + body + NUL` as one `ArrayBuffer`: the `Uint8Array` body is copied
-    /// once, as stompjs copies it, and never into wasm (`head` is a view of wasm memory).
-    #[wasm_bindgen(catch)]
-    fn joined_bytes(head: &[u8], body: &JsValue) -> Result<JsValue, JsValue>;
-}
-
 /// What a SEND head and the caller's body are sent as: one string (a text frame, `body` a JS
 /// string) or one `ArrayBuffer` (`binary`, `body` a `Uint8Array`); an error (the join could not
 /// allocate) is a failed send.
 pub(crate) fn joined_data(head: &[u8], body: &JsValue, binary: bool) -> Result<JsValue, JsValue> {
     match binary {
-        true => joined_bytes(head, body),
+        true => shims::joined_bytes(head, body),
         // The session encodes heads as UTF-8 (command, escaped headers).
-        false => joined(core::str::from_utf8(head).unwrap_or(""), body),
+        false => shims::joined(core::str::from_utf8(head).unwrap_or(""), body),
     }
 }
 
