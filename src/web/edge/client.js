@@ -6,16 +6,18 @@
 // never runs while the client's state is in use, and a bad value is a TypeError naming the field.
 // Its neighbours: publish.js (`publish()` and the settling of its Promises, by ticket), bridge.js (what
 // wasm calls: `_e` per event, `_f` per received frame, and the errors it throws), frames.js (the frame
-// objects), options.js (the option table), wire.js (every number that crosses).
+// objects), options.js (the option table), wire.js (every number that crosses), surface.js (the argument
+// checks and listener lists it shares with shared mode's proxy).
 //
 // Written as ES2017 (no optional chaining, no class fields): it ships as is to mini-programs and to
 // webpack 4. `ClientCore` comes from the wasm-bindgen glue, bound by the package entry (`bindCore`).
 
-import { OPTIONS, CALLBACKS, EXTRA_EVENTS, OPTION_BY_NAME, OPTION_ID, CALLBACK_BY_NAME, JS_ONLY, convert, packHeaders, headerText, typeError } from './options.js';
+import { OPTIONS, CALLBACKS, OPTION_BY_NAME, OPTION_ID, CALLBACK_BY_NAME, JS_ONLY, convert, packHeaders, headerText, typeError } from './options.js';
 import { messageClass } from './frames.js';
 import { ActivationState } from './enums.js';
 import { COMMAND } from './wire.js';
 import { publish } from './publish.js';
+import { isObject, requireString, eventTable, addListener, removeListener, addWatcher } from './surface.js';
 import { onEvent, onFrame, toError } from './bridge.js';
 import { connected, connectWindow, beforeConnect, describeError } from './connect.js';
 
@@ -29,21 +31,11 @@ export function bindCore(core) {
 function noop() {}
 
 /** Event names of `on()`: the stompjs callbacks' and ours. */
-const EVENTS = {};
-for (let i = 0; i < CALLBACKS.length; i++) EVENTS[CALLBACKS[i][1]] = CALLBACKS[i][0];
-for (let i = 0; i < EXTRA_EVENTS.length; i++) EVENTS[EXTRA_EVENTS[i]] = null;
+const EVENTS = eventTable([]);
 
 const IN_JS = {};
 for (let i = 0; i < JS_ONLY.length; i++) IN_JS[JS_ONLY[i]] = 1;
 
-function isObject(value) {
-  return value !== null && (typeof value === 'object' || typeof value === 'function');
-}
-
-function requireString(value, what) {
-  if (typeof value !== 'string') throw typeError(what + ' must be a string, not ' + (value === null ? 'null' : typeof value));
-  return value;
-}
 
 export class Client {
   /** `options`: as stompjs's `StompConfig` (see the package README for the whole table). */
@@ -293,28 +285,19 @@ export class Client {
 
   /** Calls `callback(frame)` when the RECEIPT for `receiptId` arrives (put `receipt: receiptId` in the headers of the frame you send). */
   watchForReceipt(receiptId, callback) {
-    requireString(receiptId, "watchForReceipt(): 'receiptId'");
-    if (typeof callback !== 'function') throw typeError("watchForReceipt(): 'callback' must be a function");
-    this._watchers.set(receiptId, callback);
+    addWatcher(this._watchers, receiptId, callback);
   }
 
   // ----- listeners -----
 
   /** Adds a listener: `on('connect', fn)` — any event name (see the README). */
   on(name, listener) {
-    if (!Object.prototype.hasOwnProperty.call(EVENTS, name)) throw typeError("unknown event '" + String(name) + "'");
-    if (typeof listener !== 'function') throw typeError("on(): the listener must be a function");
-    (this._listeners[name] || (this._listeners[name] = [])).push(listener);
+    addListener(this._listeners, EVENTS, name, listener);
   }
 
   /** Removes a listener added with `on`; returns whether it was there. */
   off(name, listener) {
-    if (!Object.prototype.hasOwnProperty.call(EVENTS, name)) throw typeError("unknown event '" + String(name) + "'");
-    const list = this._listeners[name];
-    const at = list ? list.indexOf(listener) : -1;
-    if (at < 0) return false;
-    list.splice(at, 1);
-    return true;
+    return removeListener(this._listeners, EVENTS, name, listener);
   }
 
   // ----- read-only state -----

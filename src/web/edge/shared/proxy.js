@@ -15,18 +15,17 @@
 // the host is apart (proxy-link.js). Written as ES2017 like the rest of the edge.
 
 import { Frame, ActivationState } from '../entries/web.js';
-import { OPTIONS, CALLBACKS, EXTRA_EVENTS, PUBLISH_PARAMS, OPTION_BY_NAME, CALLBACK_BY_NAME, headerText, typeError } from '../options.js';
+import { OPTIONS, CALLBACKS, PUBLISH_PARAMS, OPTION_BY_NAME, CALLBACK_BY_NAME, headerText, typeError } from '../options.js';
 import { checkOption, plainHeaders, plainOption, hostOptions, configKey, randomId, TAB_ONLY } from './wire.js';
 import { join, initialized } from './modes.js';
 import { ProxyLink } from './proxy-link.js';
+import { isObject, requireString, eventTable, addListener, removeListener, addWatcher } from '../surface.js';
+import { describeError } from '../connect.js';
 
 function noop() {}
 
-const EVENTS = {};
-for (let i = 0; i < CALLBACKS.length; i++) EVENTS[CALLBACKS[i][1]] = CALLBACKS[i][0];
-for (let i = 0; i < EXTRA_EVENTS.length; i++) EVENTS[EXTRA_EVENTS[i]] = null;
-/** Shared mode's own event: `{mode, tabs}` whenever either changes. */
-EVENTS.sharing = null;
+/** With shared mode's own event, `sharing`: `{mode, tabs}` whenever either changes. */
+const EVENTS = eventTable(['sharing']);
 
 const PUBLISH_KEYS = {};
 for (let i = 0; i < PUBLISH_PARAMS.length; i++) PUBLISH_KEYS[PUBLISH_PARAMS[i][0]] = 1;
@@ -39,24 +38,6 @@ const SHARE_OPTIONS = {
   shareName: 'a name: clients with different names never share (default "stomp-wasm")',
   sharedWorkerURL: "the URL of shared-worker.js, for bundlers that do not follow new URL('./shared-worker.js', import.meta.url)",
 };
-
-function isObject(value) {
-  return value !== null && (typeof value === 'object' || typeof value === 'function');
-}
-
-function requireString(value, what) {
-  if (typeof value !== 'string') throw typeError(what + ' must be a string, not ' + (value === null ? 'null' : typeof value));
-  return value;
-}
-
-function describeError(error) {
-  if (error && typeof error === 'object' && typeof error.message === 'string') return (error.name ? error.name + ': ' : '') + error.message;
-  try {
-    return String(error);
-  } catch (e) {
-    return '(an exception that cannot be shown)';
-  }
-}
 
 function quiet(promise) {
   promise.catch(noop);
@@ -417,26 +398,17 @@ export class Client {
   }
 
   watchForReceipt(receiptId, callback) {
-    requireString(receiptId, "watchForReceipt(): 'receiptId'");
-    if (typeof callback !== 'function') throw typeError("watchForReceipt(): 'callback' must be a function");
-    this._watchers.set(receiptId, callback);
+    addWatcher(this._watchers, receiptId, callback);
   }
 
   // ----- listeners -----
 
   on(name, listener) {
-    if (!Object.prototype.hasOwnProperty.call(EVENTS, name)) throw typeError("unknown event '" + String(name) + "'");
-    if (typeof listener !== 'function') throw typeError('on(): the listener must be a function');
-    (this._listeners[name] || (this._listeners[name] = [])).push(listener);
+    addListener(this._listeners, EVENTS, name, listener);
   }
 
   off(name, listener) {
-    if (!Object.prototype.hasOwnProperty.call(EVENTS, name)) throw typeError("unknown event '" + String(name) + "'");
-    const list = this._listeners[name];
-    const at = list ? list.indexOf(listener) : -1;
-    if (at < 0) return false;
-    list.splice(at, 1);
-    return true;
+    return removeListener(this._listeners, EVENTS, name, listener);
   }
 
   // ----- read-only state -----
