@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, packAndInstall, readmeBlock, receivedInChromium } from '../support/packed.mjs';
+import { ROOT, packAndInstall, readmeBlock, receivedInChromium, webpackBuild } from '../support/packed.mjs';
 
 let work;
 let app;
@@ -23,40 +23,9 @@ after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>bundled</title></head><body><script src="main.js"></script></body></html>';
-
-/**
- * Bundles `code` (as `<dir>/main.js` in the scratch app) with the webpack package `webpackModule` in a
- * Node child (`env` added to its environment); returns the output directory, with an index.html.
- */
-function webpackBuild(webpackModule, name, code, env = {}) {
-  const dir = join(app, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'main.js'), code);
-  const script = `
-const webpack = require(${JSON.stringify(join(ROOT, 'node_modules', webpackModule))});
-webpack({
-  mode: 'production',
-  context: ${JSON.stringify(app)},
-  entry: ${JSON.stringify(join(dir, 'main.js'))},
-  output: { path: ${JSON.stringify(join(dir, 'dist'))}, filename: 'main.js' },
-  performance: { hints: false },
-}, (error, stats) => {
-  if (error || stats.hasErrors()) {
-    console.error(error ? error.stack : stats.toString('errors-only'));
-    process.exit(1);
-  }
-  console.log(require(${JSON.stringify(join(ROOT, 'node_modules', webpackModule, 'package.json'))}).version);
-});`;
-  const run = spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env: { ...process.env, ...env } });
-  assert.equal(run.status, 0, `${webpackModule} failed:\n${run.stdout}\n${run.stderr}`);
-  const dist = join(dir, 'dist');
-  writeFileSync(join(dist, 'index.html'), PAGE);
-  return { dist, version: run.stdout.trim() };
-}
 
 test('webpack 5: the README quick start, bundled from the tarball, round-trips a message in Chromium', { timeout: 120000 }, async () => {
-  const { dist, version } = webpackBuild('webpack', 'webpack5', readmeBlock('quickstart'));
+  const { dist, version } = webpackBuild(app, 'webpack', 'webpack5', readmeBlock('quickstart'));
   assert.match(version, /^5\./);
   const bundle = readFileSync(join(dist, 'main.js'), 'utf8');
   assert.ok(!bundle.includes('stomp_wasm.es2017.js'), 'webpack 5 takes the modern build (package.json exports)');
@@ -66,7 +35,7 @@ test('webpack 5: the README quick start, bundled from the tarball, round-trips a
 
 test('webpack 4 (Vue CLI 4, uni-app Vue 2 H5): the README\'s webpack 4 block parses (ES2017 build, no import.meta) and round-trips a message', { timeout: 120000 }, async () => {
   // webpack 4 hashes with MD4, which Node 17+ has only through the legacy OpenSSL provider.
-  const { dist, version } = webpackBuild('webpack4', 'webpack4', readmeBlock('quickstart-webpack4'), {
+  const { dist, version } = webpackBuild(app, 'webpack4', 'webpack4', readmeBlock('quickstart-webpack4'), {
     NODE_OPTIONS: '--openssl-legacy-provider',
   });
   assert.match(version, /^4\./);

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ROOT, packAndInstall, readmeBlock } from '../support/packed.mjs';
+import { ROOT, packAndInstall, readmeBlock, webpackBuild } from '../support/packed.mjs';
 import { launchChromiumContext, removeProfile } from '../support/chromium.mjs';
 import { serveStatic } from '../support/static-server.mjs';
 
@@ -70,29 +70,10 @@ test('Vite: the README shared-mode block, built from the tarball, ships the Shar
 });
 
 test('webpack 5: the README shared-mode block, built from the tarball, ships the SharedWorker; two tabs share one connection', { timeout: 120000 }, async () => {
-  const dir = join(app, 'webpack-shared');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'main.js'), readmeBlock('quickstart-shared'));
-  const script = `
-const webpack = require(${JSON.stringify(join(ROOT, 'node_modules', 'webpack'))});
-webpack({
-  mode: 'production',
-  context: ${JSON.stringify(app)},
-  entry: ${JSON.stringify(join(dir, 'main.js'))},
-  output: { path: ${JSON.stringify(join(dir, 'dist'))}, filename: 'main.js' },
-  performance: { hints: false },
-}, (error, stats) => {
-  if (error || stats.hasErrors()) {
-    console.error(error ? error.stack : stats.toString('errors-only'));
-    process.exit(1);
-  }
-});`;
-  const run = spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8' });
-  assert.equal(run.status, 0, `webpack failed:\n${run.stdout}\n${run.stderr}`);
-  writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><html><head><meta charset="utf-8"></head><body><script src="main.js"></script></body></html>');
-  const files = readdirSync(join(dir, 'dist'));
+  const { dist } = webpackBuild(app, 'webpack', 'webpack-shared', readmeBlock('quickstart-shared'));
+  const files = readdirSync(dist);
   assert.ok(files.filter((f) => f.endsWith('.js')).length >= 2, `a worker chunk besides main.js: ${files}`);
-  const lines = await twoTabs(join(dir, 'dist'));
+  const lines = await twoTabs(dist);
   for (const l of lines) assert.ok(l.includes('received 你好 👋'));
 });
 

@@ -2,7 +2,7 @@
 // a scratch app, the README's code blocks (verbatim, between `<!-- NAME -->` markers), and a built app,
 // served on loopback, whose Chromium page must log the round-tripped message.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,4 +67,37 @@ export async function receivedInChromium(dir, { chromiumArgs = [] } = {}) {
     await browser.close();
     server.close();
   }
+}
+
+const PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>bundled</title></head><body><script src="main.js"></script></body></html>';
+
+/**
+ * Bundles `code` (as `<name>/main.js` in the scratch app `app`, from packAndInstall) with the webpack
+ * package `webpackModule` in a Node child (`env` added to its environment); returns the output
+ * directory, with an index.html, and the webpack version.
+ */
+export function webpackBuild(app, webpackModule, name, code, env = {}) {
+  const dir = join(app, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'main.js'), code);
+  const script = `
+const webpack = require(${JSON.stringify(join(ROOT, 'node_modules', webpackModule))});
+webpack({
+  mode: 'production',
+  context: ${JSON.stringify(app)},
+  entry: ${JSON.stringify(join(dir, 'main.js'))},
+  output: { path: ${JSON.stringify(join(dir, 'dist'))}, filename: 'main.js' },
+  performance: { hints: false },
+}, (error, stats) => {
+  if (error || stats.hasErrors()) {
+    console.error(error ? error.stack : stats.toString('errors-only'));
+    process.exit(1);
+  }
+  console.log(require(${JSON.stringify(join(ROOT, 'node_modules', webpackModule, 'package.json'))}).version);
+});`;
+  const run = spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env: { ...process.env, ...env } });
+  assert.equal(run.status, 0, `${webpackModule} failed:\n${run.stdout}\n${run.stderr}`);
+  const dist = join(dir, 'dist');
+  writeFileSync(join(dist, 'index.html'), PAGE);
+  return { dist, version: run.stdout.trim() };
 }
