@@ -14,7 +14,8 @@ export class CdpBrowser {
   static async launch(extraArgs = []) {
     const b = new CdpBrowser();
     b.profile = mkdtempSync(join(tmpdir(), 'stomp-wasm-cdp-'));
-    b.proc = spawn(CHROMIUM_PATH, ['--headless', '--remote-debugging-port=0', `--user-data-dir=${b.profile}`, ...CHROMIUM_ARGS, ...extraArgs, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // A process group of its own, so that close() can end Chromium's helpers with it.
+    b.proc = spawn(CHROMIUM_PATH, ['--headless', '--remote-debugging-port=0', `--user-data-dir=${b.profile}`, ...CHROMIUM_ARGS, ...extraArgs, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const url = await new Promise((resolve, reject) => {
       let text = '';
       const timer = setTimeout(() => reject(new Error(`Chromium gave no DevTools URL: ${text.slice(-500)}`)), 20000);
@@ -72,15 +73,24 @@ export class CdpBrowser {
     const exited = this.proc.exitCode !== null || this.proc.signalCode !== null
       ? Promise.resolve()
       : new Promise((resolve) => this.proc.once('exit', resolve));
-    this.proc.kill();
+    this.killGroup('SIGTERM');
     let timer;
     await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, 5000); })]);
     clearTimeout(timer);
-    // Chromium's helpers inherit its stderr: a pipe left open would keep this process (and the test
-    // file, and CI) waiting for ever.
-    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    // Chromium's helpers inherit its stderr and write to the profile: the whole group goes (a pipe left
+    // open would keep this process, the test file and CI waiting), then the profile.
+    this.killGroup('SIGKILL');
     this.proc.stderr.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
     removeProfile(this.profile);
+  }
+
+  killGroup(signal) {
+    try {
+      process.kill(-this.proc.pid, signal);
+    } catch {
+      // the group is gone
+    }
   }
 }
 
