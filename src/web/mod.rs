@@ -19,12 +19,8 @@ mod timer;
 pub mod transport;
 
 pub use debug::DebugConfig;
-pub(crate) use shims::{get, set};
-
-/// The global object.
-pub(crate) fn global() -> js_sys::Object {
-    shims::global_object()
-}
+/// `global()`: the global object; `get`/`set`: `Reflect.get`/`Reflect.set` with text keys.
+pub(crate) use shims::{get, global_object as global, set};
 
 pub use driver::{Driver, DriverConfig, DriverError, Handler, Notice, SocketKind};
 pub use timer::TimerStrategy;

@@ -36,7 +36,6 @@ const EVENTS = eventTable([]);
 const IN_JS = {};
 for (let i = 0; i < JS_ONLY.length; i++) IN_JS[JS_ONLY[i]] = 1;
 
-
 export class Client {
   /** `options`: as stompjs's `StompConfig` (see the package README for the whole table). */
   constructor(options) {
